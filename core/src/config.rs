@@ -1,0 +1,311 @@
+//! Client configuration: where the PBX is, how to authenticate, how to trust it.
+
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// Which API generation to speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersion {
+    /// Probe the server once (`GET /pbxcore/api/v3/system:ping`) and cache the answer.
+    #[default]
+    Auto,
+    /// MikoPBX ≤ 2024.x: session cookie, `/pbxcore/api/<group>/<action>`.
+    Legacy,
+    /// MikoPBX 2025.1+: bearer JWT or API key, `/pbxcore/api/v3/...`.
+    V3,
+}
+
+impl std::str::FromStr for ApiVersion {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" | "" => Ok(ApiVersion::Auto),
+            "legacy" | "v1" => Ok(ApiVersion::Legacy),
+            "v3" => Ok(ApiVersion::V3),
+            other => Err(Error::invalid(format!(
+                "unknown api version {other:?} (expected auto, legacy or v3)"
+            ))),
+        }
+    }
+}
+
+/// How the client authenticates. Secrets are never shown by `Debug`.
+#[derive(Clone, Default)]
+pub enum Credentials {
+    /// Send no credentials: the PBX trusts this host (e.g. the client runs on the PBX).
+    #[default]
+    None,
+    /// Web-interface login and password.
+    Password { login: String, password: SecretString },
+    /// A v3 API key (`Authorization: Bearer <key>`).
+    ApiKey(SecretString),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::None => f.write_str("None"),
+            Credentials::Password { login, .. } => f
+                .debug_struct("Password")
+                .field("login", login)
+                .field("password", &"<redacted>")
+                .finish(),
+            Credentials::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
+        }
+    }
+}
+
+/// How the server's certificate is checked.
+#[derive(Clone, Default)]
+pub enum TlsTrust {
+    /// System / webpki roots (the default).
+    #[default]
+    Verify,
+    /// System roots plus these extra CA certificates (PEM text).
+    ExtraCa(String),
+    /// Accept exactly the server certificate whose DER SHA-256 is this (32 bytes).
+    /// The safe answer to MikoPBX's self-signed default certificate.
+    PinSha256([u8; 32]),
+    /// Accept any certificate. Explicit opt-out: traffic can be intercepted.
+    Insecure,
+}
+
+impl fmt::Debug for TlsTrust {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsTrust::Verify => f.write_str("Verify"),
+            TlsTrust::ExtraCa(_) => f.write_str("ExtraCa(<pem>)"),
+            TlsTrust::PinSha256(pin) => write!(f, "PinSha256({})", hex::encode(pin)),
+            TlsTrust::Insecure => f.write_str("Insecure"),
+        }
+    }
+}
+
+/// Parses a SHA-256 fingerprint given as 64 hex digits, with or without `:` separators.
+pub fn parse_sha256_pin(text: &str) -> Result<[u8; 32]> {
+    let digits: String = text.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect();
+    let bytes = hex::decode(&digits)
+        .map_err(|_| Error::invalid("pin_sha256 must be 64 hex digits (colons allowed)"))?;
+    bytes
+        .try_into()
+        .map_err(|_| Error::invalid("pin_sha256 must be 64 hex digits (32 bytes)"))
+}
+
+/// Validated client configuration. Build it with [`Config::builder`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) base_url: Url,
+    pub(crate) credentials: Credentials,
+    pub(crate) api_version: ApiVersion,
+    pub(crate) tls: TlsTrust,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) retries: u32,
+    pub(crate) user_agent: String,
+}
+
+impl Config {
+    pub fn builder(url: impl Into<String>) -> ConfigBuilder {
+        ConfigBuilder::new(url)
+    }
+
+    /// The server's base URL (scheme, host, port and optional path prefix), always with a
+    /// trailing slash.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+    pub fn api_version(&self) -> ApiVersion {
+        self.api_version
+    }
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+}
+
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_RETRIES: u32 = 2;
+
+/// Builder for [`Config`]; `build()` validates everything at once.
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    url: String,
+    credentials: Credentials,
+    api_version: ApiVersion,
+    tls: TlsTrust,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    retries: u32,
+    user_agent: Option<String>,
+}
+
+impl ConfigBuilder {
+    pub fn new(url: impl Into<String>) -> Self {
+        ConfigBuilder {
+            url: url.into(),
+            credentials: Credentials::None,
+            api_version: ApiVersion::Auto,
+            tls: TlsTrust::Verify,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retries: DEFAULT_RETRIES,
+            user_agent: None,
+        }
+    }
+
+    pub fn login(mut self, login: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials = Credentials::Password {
+            login: login.into(),
+            password: SecretString::from(password.into()),
+        };
+        self
+    }
+
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials = Credentials::ApiKey(SecretString::from(key.into()));
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
+    pub fn tls(mut self, tls: TlsTrust) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    pub fn build(self) -> Result<Config> {
+        let base_url = parse_base_url(&self.url)?;
+        if let Credentials::Password { login, password } = &self.credentials {
+            if login.is_empty() || password.expose_secret().is_empty() {
+                return Err(Error::invalid("login and password must both be non-empty"));
+            }
+        }
+        if let Credentials::ApiKey(key) = &self.credentials {
+            if key.expose_secret().trim().is_empty() {
+                return Err(Error::invalid("api_key must be non-empty"));
+            }
+        }
+        if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
+            return Err(Error::invalid("timeouts must be greater than zero"));
+        }
+        if let TlsTrust::ExtraCa(pem) = &self.tls {
+            reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .ok()
+                .filter(|certs| !certs.is_empty())
+                .ok_or_else(|| Error::invalid("ca certificate is not valid PEM"))?;
+        }
+        Ok(Config {
+            base_url,
+            credentials: self.credentials,
+            api_version: self.api_version,
+            tls: self.tls,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            retries: self.retries,
+            user_agent: self
+                .user_agent
+                .unwrap_or_else(|| format!("mikopbx-sdk/{}", env!("CARGO_PKG_VERSION"))),
+        })
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<Url> {
+    // Never echo the URL text here: it may carry credentials.
+    let mut url = Url::parse(text.trim())
+        .map_err(|e| Error::invalid(format!("url is not a valid absolute URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::invalid("url must start with http:// or https://"));
+    }
+    if url.host_str().is_none() {
+        return Err(Error::invalid("url has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid(
+            "url must not contain credentials; pass login and password separately",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::invalid("url must not have a query or fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gets_trailing_slash_and_keeps_prefix() {
+        let cfg = Config::builder("https://pbx.example:8443/prefix").build().unwrap();
+        assert_eq!(cfg.base_url().as_str(), "https://pbx.example:8443/prefix/");
+    }
+
+    #[test]
+    fn url_with_credentials_is_refused_without_echoing_them() {
+        let err = Config::builder("http://admin:s3cret@pbx").build().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert!(!err.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn pin_accepts_colons_and_rejects_short() {
+        let hex64 = "AB".repeat(32);
+        assert_eq!(parse_sha256_pin(&hex64).unwrap(), [0xAB; 32]);
+        let colons = vec!["ab"; 32].join(":");
+        assert_eq!(parse_sha256_pin(&colons).unwrap(), [0xAB; 32]);
+        assert!(parse_sha256_pin("abcd").is_err());
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let cfg = Config::builder("http://pbx").login("admin", "hunter2").build().unwrap();
+        let text = format!("{cfg:?}");
+        assert!(text.contains("admin") && !text.contains("hunter2"));
+        let cfg = Config::builder("http://pbx").api_key("k3y-value").build().unwrap();
+        assert!(!format!("{cfg:?}").contains("k3y-value"));
+    }
+}

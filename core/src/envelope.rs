@@ -1,0 +1,253 @@
+//! The one tolerant reader for MikoPBX answers of both API generations.
+//!
+//! Shapes handled (reference §3): `{result, data, messages, ...}` with `messages` as `[]`,
+//! `["text"]` or `{"error":[…],"warning":[…],"info":[…]}`; the legacy `{"errors":[…]}` shape
+//! of 401/403/404/500; the v3 404 `{"success":false,…}`; HTTP 200 + `result:false` (legacy
+//! business errors) and 4xx + `result:false` (v3).
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result, excerpt};
+
+/// The server's diagnostic messages, grouped by severity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Messages {
+    pub error: Vec<String>,
+    pub warning: Vec<String>,
+    pub info: Vec<String>,
+    /// Messages appended without a key (`["text"]`), or under an unfamiliar key.
+    pub other: Vec<String>,
+}
+
+impl Messages {
+    /// Reads `[]`, `["text"]`, `{"error":[…],…}` and PHP's mixed `{"0":"text","error":[…]}`.
+    pub fn parse(value: &Value) -> Messages {
+        let mut messages = Messages::default();
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| push_texts(&mut messages.other, v)),
+            Value::Object(map) => {
+                for (key, v) in map {
+                    let bucket = match key.as_str() {
+                        "error" => &mut messages.error,
+                        "warning" => &mut messages.warning,
+                        "info" => &mut messages.info,
+                        _ => &mut messages.other,
+                    };
+                    push_texts(bucket, v);
+                }
+            }
+            Value::Null => {}
+            other => push_texts(&mut messages.other, other),
+        }
+        messages
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.error.is_empty() && self.warning.is_empty() && self.info.is_empty() && self.other.is_empty()
+    }
+
+    /// The messages that explain a failure: errors and unkeyed texts, else everything.
+    pub fn failure_texts(&self) -> Vec<String> {
+        let primary: Vec<String> = self.error.iter().chain(&self.other).cloned().collect();
+        if primary.is_empty() {
+            self.warning.iter().chain(&self.info).cloned().collect()
+        } else {
+            primary
+        }
+    }
+}
+
+fn push_texts(out: &mut Vec<String>, value: &Value) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| push_texts(out, v)),
+        Value::Object(map) => map.values().for_each(|v| push_texts(out, v)),
+        Value::Null => {}
+        other => out.push(other.to_string()),
+    }
+}
+
+/// What a successful call may answer besides a JSON envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyExpectation {
+    /// A JSON envelope with `result` (typed calls).
+    Envelope,
+    /// Any JSON document, or plain text returned as a JSON string (raw requests).
+    Anything,
+}
+
+/// Classifies one HTTP answer (other than 401, which the session layer handles) and returns
+/// the whole JSON document on success.
+pub(crate) fn decode(
+    url: &str,
+    status: u16,
+    is_plain_text: bool,
+    body: &[u8],
+    expect: BodyExpectation,
+) -> Result<Value> {
+    let success = (200..300).contains(&status);
+    let document: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(e) => {
+            if !success {
+                return Err(Error::Http { url: url.to_owned(), status, message: excerpt(body) });
+            }
+            if expect == BodyExpectation::Anything && is_plain_text {
+                if let Ok(text) = std::str::from_utf8(body) {
+                    return Ok(Value::String(text.to_owned()));
+                }
+            }
+            return Err(Error::Decode {
+                url: url.to_owned(),
+                message: format!("the body is not valid JSON ({e})"),
+                excerpt: excerpt(body),
+            });
+        }
+    };
+    let Value::Object(map) = &document else {
+        if success && expect == BodyExpectation::Anything {
+            return Ok(document);
+        }
+        return Err(unexpected_shape(url, status, body, "the body is not a JSON object"));
+    };
+
+    if let Some(result) = map.get("result") {
+        return if result_is_true(result) {
+            if success {
+                Ok(document)
+            } else {
+                Err(http_error(url, status, map))
+            }
+        } else {
+            Err(Error::Api {
+                url: url.to_owned(),
+                status,
+                messages: Messages::parse(map.get("messages").unwrap_or(&Value::Null)).failure_texts(),
+            })
+        };
+    }
+    if map.contains_key("errors") || map.contains_key("success") || !success {
+        if success {
+            // Legacy queue errors answer 200 with only `errors`.
+            return Err(Error::Api { url: url.to_owned(), status, messages: error_texts(map) });
+        }
+        return Err(http_error(url, status, map));
+    }
+    match expect {
+        BodyExpectation::Anything => Ok(document),
+        BodyExpectation::Envelope => {
+            Err(unexpected_shape(url, status, body, "the JSON object has no \"result\" field"))
+        }
+    }
+}
+
+/// `result` is a bool since 2020.2; pre-2020.2 servers sent `"Success"`.
+fn result_is_true(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::String(s) => s.eq_ignore_ascii_case("success") || s == "true" || s == "1",
+        Value::Number(n) => n.as_i64() == Some(1),
+        _ => false,
+    }
+}
+
+/// Texts of an error answer: legacy `errors`, else the `messages` of either generation.
+pub(crate) fn error_texts(map: &Map<String, Value>) -> Vec<String> {
+    let mut texts = Vec::new();
+    if let Some(errors) = map.get("errors") {
+        push_texts(&mut texts, errors);
+    }
+    if texts.is_empty() {
+        texts = Messages::parse(map.get("messages").unwrap_or(&Value::Null)).failure_texts();
+    }
+    texts
+}
+
+fn http_error(url: &str, status: u16, map: &Map<String, Value>) -> Error {
+    let texts = error_texts(map);
+    let message = if texts.is_empty() { "no message".to_owned() } else { texts.join("; ") };
+    Error::Http { url: url.to_owned(), status, message }
+}
+
+fn unexpected_shape(url: &str, status: u16, body: &[u8], what: &str) -> Error {
+    Error::Decode {
+        url: url.to_owned(),
+        message: format!("{what} (HTTP {status})"),
+        excerpt: excerpt(body),
+    }
+}
+
+/// Moves `data` out of a decoded envelope; PHP's `[]` stands for an empty object.
+pub(crate) fn take_data(document: &mut Value) -> Value {
+    document.get_mut("data").map(Value::take).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use serde_json::json;
+
+    const URL: &str = "http://pbx/pbxcore/api/sip/x";
+
+    fn run(status: u16, body: &str) -> Result<Value> {
+        decode(URL, status, false, body.as_bytes(), BodyExpectation::Envelope)
+    }
+
+    #[test]
+    fn messages_in_all_three_shapes() {
+        assert!(Messages::parse(&json!([])).is_empty());
+        assert_eq!(Messages::parse(&json!(["boom"])).other, vec!["boom"]);
+        let keyed = Messages::parse(&json!({"error":["e1"],"warning":["w"],"info":["i"]}));
+        assert_eq!((keyed.error, keyed.warning, keyed.info), (vec!["e1".into()], vec!["w".into()], vec!["i".into()]));
+        let mixed = Messages::parse(&json!({"0":"plain","error":["e"]}));
+        assert_eq!(mixed.failure_texts(), vec!["e", "plain"]);
+    }
+
+    #[test]
+    fn result_false_on_200_is_api_error_with_messages() {
+        let err = run(200, r#"{"result":false,"data":[],"messages":{"error":["Empty peer value in POST/GET data"]}}"#).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.server_messages(), ["Empty peer value in POST/GET data"]);
+        let err = run(200, r#"{"result":false,"data":[],"messages":["plain text"]}"#).unwrap_err();
+        assert_eq!(err.server_messages(), ["plain text"]);
+    }
+
+    #[test]
+    fn v3_422_is_api_error() {
+        let err = run(422, r#"{"result":false,"data":[],"messages":{"error":["Extension not found or status unavailable"]}}"#).unwrap_err();
+        assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(422)));
+    }
+
+    #[test]
+    fn legacy_errors_shape_is_http_error() {
+        let err = run(404, r#"{"jsonapi":{"version":"1.0"},"errors":["404 (Not Found)"],"meta":{}}"#).unwrap_err();
+        assert_eq!((err.kind(), err.status()), (ErrorKind::Http, Some(404)));
+        assert!(err.to_string().contains("404 (Not Found)"));
+        let err = run(404, r#"{"success":false,"messages":{"error":["Endpoint not found: /x"]},"data":null}"#).unwrap_err();
+        assert!(err.to_string().contains("Endpoint not found"));
+    }
+
+    #[test]
+    fn html_and_truncated_bodies_are_decode_errors_with_excerpt() {
+        let err = run(200, "<!DOCTYPE html><html><body>Login</body></html>").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(err.to_string().contains("<!DOCTYPE html>"));
+        let err = run(200, r#"{"jsonapi":{"version":"1.0"},"result":true,"data":[{"id":"2"#).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        let long = "x".repeat(10_000);
+        assert!(run(200, &long).unwrap_err().to_string().len() < 400);
+    }
+
+    #[test]
+    fn empty_array_data_is_taken_as_is() {
+        let mut doc = run(200, r#"{"result":true,"data":[],"messages":[]}"#).unwrap();
+        assert_eq!(take_data(&mut doc), json!([]));
+    }
+
+    #[test]
+    fn plain_text_is_a_json_string_for_raw_requests() {
+        let v = decode(URL, 200, true, b"PONG", BodyExpectation::Anything).unwrap();
+        assert_eq!(v, json!("PONG"));
+    }
+}

@@ -1,0 +1,152 @@
+//! The one error type of the SDK. Every binding maps [`ErrorKind`] once.
+
+use std::time::Duration;
+
+/// Stable classification of an [`Error`]; bindings map these to their own error types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Login failed, the session or token was refused, or no credentials were configured
+    /// for a server that requires them.
+    Authentication,
+    /// The server processed the call and answered `result: false`.
+    Api,
+    /// The server answered an HTTP error status without a usable envelope.
+    Http,
+    /// The connection could not be made or broke (refused, reset, DNS, banned IP).
+    Transport,
+    /// Connecting or waiting for the answer took longer than configured.
+    Timeout,
+    /// The TLS handshake failed (untrusted certificate, pin mismatch, protocol error).
+    Tls,
+    /// The answer was not the JSON shape the call expects (HTML page, truncated body).
+    Decode,
+    /// The caller passed something unusable (bad URL, bad PEM, empty id).
+    InvalidInput,
+    /// The server's API generation does not offer this call.
+    Unsupported,
+}
+
+impl ErrorKind {
+    /// A short, stable, lower-case name (`"authentication"`, `"api"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::Api => "api",
+            ErrorKind::Http => "http",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Decode => "decode",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Unsupported => "unsupported",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error from the client. Messages name the URL involved and never contain a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("authentication failed at {url}: {message}")]
+    Authentication {
+        url: String,
+        message: String,
+        /// The server's own messages, when it gave any.
+        server_messages: Vec<String>,
+    },
+    #[error("{url} answered result=false: {}", join_or(messages, "no message"))]
+    Api {
+        url: String,
+        /// HTTP status of the answer (200 for legacy business errors).
+        status: u16,
+        messages: Vec<String>,
+    },
+    #[error("{url} answered HTTP {status}: {message}")]
+    Http {
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error("cannot reach {url}: {message}")]
+    Transport { url: String, message: String },
+    #[error("{url} did not answer within {after:?}")]
+    Timeout { url: String, after: Duration },
+    #[error("TLS failure with {url}: {message}")]
+    Tls { url: String, message: String },
+    #[error("unexpected answer from {url}: {message}; body starts with: {excerpt:?}")]
+    Decode {
+        url: String,
+        message: String,
+        excerpt: String,
+    },
+    #[error("invalid input: {message}")]
+    InvalidInput { message: String },
+    #[error("{message}")]
+    Unsupported { message: String },
+}
+
+fn join_or(items: &[String], empty: &str) -> String {
+    if items.is_empty() { empty.to_owned() } else { items.join("; ") }
+}
+
+impl Error {
+    /// The stable classification of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Authentication { .. } => ErrorKind::Authentication,
+            Error::Api { .. } => ErrorKind::Api,
+            Error::Http { .. } => ErrorKind::Http,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Tls { .. } => ErrorKind::Tls,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Unsupported { .. } => ErrorKind::Unsupported,
+        }
+    }
+
+    /// The server's messages for API and authentication errors (empty otherwise).
+    pub fn server_messages(&self) -> &[String] {
+        match self {
+            Error::Api { messages, .. } => messages,
+            Error::Authentication { server_messages, .. } => server_messages,
+            _ => &[],
+        }
+    }
+
+    /// The HTTP status, when the error came with one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidInput { message: message.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// At most this many characters of a body are quoted in a decode error.
+const EXCERPT_CHARS: usize = 120;
+
+/// A short, single-line prefix of a response body for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
+    let mut out: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}

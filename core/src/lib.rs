@@ -1,0 +1,41 @@
+//! Client for the MikoPBX REST API.
+//!
+//! Speaks the legacy session-cookie API of MikoPBX ≤ 2024.x, detects the API generation of
+//! a server, and returns typed models that keep the server's raw values.
+//!
+//! ```no_run
+//! # async fn demo() -> mikopbx::Result<()> {
+//! let config = mikopbx::Config::builder("https://pbx.example.com")
+//!     .login("admin", "secret")
+//!     .build()?;
+//! let client = mikopbx::Client::new(config)?;
+//! for peer in client.peer_statuses().await? {
+//!     println!("{} {}", peer.id, peer.state);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod auth;
+pub mod blocking;
+mod client;
+mod config;
+mod envelope;
+mod error;
+mod generation;
+mod models;
+mod runtime;
+mod tls;
+mod transport;
+
+pub use client::Client;
+pub use config::{
+    ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRIES, TlsTrust, parse_sha256_pin,
+};
+pub use envelope::Messages;
+pub use error::{Error, ErrorKind, Result};
+pub use generation::ApiGeneration;
+pub use models::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus, ProviderRegistration, ProviderState};
+pub use runtime::{block_on, runtime};
+pub use tls::certificate_sha256;
+pub use transport::RequestBody;

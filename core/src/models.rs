@@ -1,0 +1,313 @@
+//! Typed results, the same for both API generations. Every model keeps the server's raw JSON
+//! beside the parsed fields, and every state keeps the server's string, so a value this SDK
+//! does not know yet never breaks a program.
+
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Declares a state enum whose unknown values are kept as `Other(raw)`.
+macro_rules! server_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this SDK does not know; the server's exact string.
+            Other(String),
+        }
+
+        impl $name {
+            /// Parses the server's string; unknown strings become `Other`.
+            pub fn from_raw(raw: &str) -> Self {
+                match raw {
+                    $($text => $name::$variant,)+
+                    other => $name::Other(other.to_owned()),
+                }
+            }
+
+            /// The server's string for this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Other(raw) => raw,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+server_enum! {
+    /// Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
+    /// `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`: a contact
+    /// URI exists). Everything else is `Unknown` on the legacy API.
+    PeerState { Ok = "OK", Unknown = "UNKNOWN" }
+}
+
+server_enum! {
+    /// Asterisk's qualify status of one registered contact.
+    ContactStatus {
+        Reachable = "Reachable",
+        Unreachable = "Unreachable",
+        NonQualified = "NonQualified",
+        Unknown = "Unknown",
+    }
+}
+
+server_enum! {
+    /// Registration state of a SIP provider (trunk).
+    ProviderState {
+        Registered = "REGISTERED",
+        Unregistered = "UNREGISTERED",
+        Rejected = "REJECTED",
+        /// The provider is disabled.
+        Off = "OFF",
+        /// A provider without outbound registration whose endpoint is reachable.
+        Ok = "OK",
+        Unknown = "UNKNOWN",
+    }
+}
+
+/// One entry of the peer list (`getPeersStatuses`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerStatus {
+    pub id: String,
+    pub state: PeerState,
+    /// The server's entry as sent.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+/// One registered contact of a peer (an Asterisk `ContactStatusDetail`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub aor: String,
+    pub uri: String,
+    pub user_agent: String,
+    /// Registration expiry, unix seconds.
+    pub reg_expire: Option<i64>,
+    pub via_address: String,
+    pub call_id: String,
+    pub status: Option<ContactStatus>,
+    pub roundtrip_usec: Option<u64>,
+    pub endpoint_name: String,
+    /// Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
+    pub contact_id: String,
+    pub authenticate_qualify: Option<bool>,
+    pub outbound_proxy: String,
+    pub path: String,
+    pub qualify_frequency: Option<u64>,
+    /// Seconds.
+    pub qualify_timeout: Option<f64>,
+    /// This contact's fields exactly as sent (without the server's `-1`/`-WS1` key suffix).
+    #[serde(skip)]
+    pub fields: Map<String, Value>,
+}
+
+impl Contact {
+    /// True when Asterisk's qualify says the device answers.
+    pub fn is_reachable(&self) -> bool {
+        self.status == Some(ContactStatus::Reachable)
+    }
+
+    fn from_fields(fields: Map<String, Value>) -> Contact {
+        let text = |key: &str| string_field(&fields, key).unwrap_or_default();
+        Contact {
+            aor: text("AOR"),
+            uri: text("URI"),
+            user_agent: text("UserAgent"),
+            reg_expire: number_field(&fields, "RegExpire"),
+            via_address: text("ViaAddress"),
+            call_id: text("CallID"),
+            status: string_field(&fields, "Status").map(|s| ContactStatus::from_raw(&s)),
+            roundtrip_usec: number_field(&fields, "RoundtripUsec"),
+            endpoint_name: text("EndpointName"),
+            contact_id: text("ID"),
+            authenticate_qualify: number_field::<u8>(&fields, "AuthenticateQualify").map(|n| n != 0),
+            outbound_proxy: text("OutboundProxy"),
+            path: text("Path"),
+            qualify_frequency: number_field(&fields, "QualifyFrequency"),
+            qualify_timeout: number_field(&fields, "QualifyTimeout"),
+            fields,
+        }
+    }
+}
+
+/// The detail of one peer (`getSipPeer`).
+///
+/// An unknown peer and a known but unregistered one look the same on the server: state
+/// `Unknown` and no contact. A registered but unreachable phone has state `Ok` and a contact
+/// whose status is `Unreachable`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerDetail {
+    /// The id that was asked for.
+    pub id: String,
+    pub state: PeerState,
+    /// The primary contact's fields, flattened (absent when not registered).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// Further contacts (several devices, or the WebRTC twin endpoint).
+    pub other_contacts: Vec<Contact>,
+    /// The server's `data` object as sent.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+impl PeerDetail {
+    /// Registered: the server has at least one contact for this peer.
+    pub fn is_registered(&self) -> bool {
+        self.contact.is_some()
+    }
+
+    /// All contacts, the primary one first.
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact> {
+        self.contact.iter().chain(&self.other_contacts)
+    }
+
+    /// Reads a legacy `getSipPeer` `data` object; keys of further contacts carry a suffix
+    /// (`URI-1`, `URI-WS1`), and `state` is MikoPBX's own key.
+    pub(crate) fn from_legacy(id: &str, data: Value) -> PeerDetail {
+        let Value::Object(map) = &data else {
+            // `data: []` (PHP's empty array) means the same as an unknown peer.
+            return PeerDetail {
+                id: id.to_owned(),
+                state: PeerState::Unknown,
+                contact: None,
+                other_contacts: Vec::new(),
+                raw: data,
+            };
+        };
+        let state = string_field(map, "state").map_or(PeerState::Unknown, |s| PeerState::from_raw(&s));
+        let mut groups: Vec<(&str, Map<String, Value>)> = Vec::new();
+        for (key, value) in map {
+            if key == "state" {
+                continue;
+            }
+            let (base, suffix) = key.split_once('-').unwrap_or((key.as_str(), ""));
+            let position = groups.iter().position(|(s, _)| *s == suffix).unwrap_or_else(|| {
+                groups.push((suffix, Map::new()));
+                groups.len() - 1
+            });
+            groups[position].1.insert(base.to_owned(), value.clone());
+        }
+        // The unsuffixed group is the primary contact; a group without URI is no contact.
+        groups.sort_by_key(|(suffix, _)| !suffix.is_empty());
+        let mut contacts = groups
+            .into_iter()
+            .map(|(_, fields)| Contact::from_fields(fields))
+            .filter(|c| !c.uri.is_empty());
+        let contact = contacts.next();
+        let other_contacts = contacts.collect();
+        PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data }
+    }
+}
+
+/// Registration of one SIP provider (`getRegistry`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderRegistration {
+    pub id: String,
+    pub state: ProviderState,
+    pub username: String,
+    pub host: String,
+    /// The server's entry as sent.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+impl PeerStatus {
+    pub(crate) fn from_entry(entry: Value) -> Option<PeerStatus> {
+        let map = entry.as_object()?;
+        Some(PeerStatus {
+            id: string_field(map, "id")?,
+            state: PeerState::from_raw(&string_field(map, "state").unwrap_or_default()),
+            raw: entry,
+        })
+    }
+}
+
+impl ProviderRegistration {
+    pub(crate) fn from_entry(entry: Value) -> Option<ProviderRegistration> {
+        let map = entry.as_object()?;
+        Some(ProviderRegistration {
+            id: string_field(map, "id")?,
+            state: ProviderState::from_raw(&string_field(map, "state").unwrap_or_default()),
+            username: string_field(map, "username").unwrap_or_default(),
+            host: string_field(map, "host").unwrap_or_default(),
+            raw: entry,
+        })
+    }
+}
+
+/// A string field; numbers are accepted and written as text.
+fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A number that the server may send as a JSON number or as a string ("5871", "5.000").
+fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: &str) -> Option<T> {
+    match map.get(key)? {
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_states_keep_the_raw_string() {
+        assert_eq!(PeerState::from_raw("OK"), PeerState::Ok);
+        let odd = ProviderState::from_raw("Request Sent");
+        assert_eq!(odd.as_str(), "Request Sent");
+        assert_eq!(serde_json::to_value(&odd).unwrap(), json!("Request Sent"));
+    }
+
+    #[test]
+    fn string_numbers_become_numbers() {
+        let d = PeerDetail::from_legacy(
+            "201",
+            json!({"URI":"sip:201@h","RegExpire":"1643110170","RoundtripUsec":"5871",
+                   "QualifyFrequency":"60","QualifyTimeout":"5.000","AuthenticateQualify":"0",
+                   "Status":"Reachable","state":"OK"}),
+        );
+        let c = d.contact.as_ref().unwrap();
+        assert_eq!((c.reg_expire, c.roundtrip_usec, c.qualify_frequency), (Some(1643110170), Some(5871), Some(60)));
+        assert_eq!((c.qualify_timeout, c.authenticate_qualify), (Some(5.0), Some(false)));
+    }
+
+    #[test]
+    fn suffixed_contacts_are_grouped() {
+        let d = PeerDetail::from_legacy(
+            "201",
+            json!({"URI":"sip:201@ws","Status":"Reachable","URI-0":"sip:201@a","Status-0":"Unreachable","state":"OK"}),
+        );
+        assert_eq!(d.contact.as_ref().unwrap().uri, "sip:201@ws");
+        assert_eq!(d.other_contacts.len(), 1);
+        assert_eq!(d.other_contacts[0].status, Some(ContactStatus::Unreachable));
+    }
+
+    #[test]
+    fn empty_array_data_is_an_unknown_peer() {
+        let d = PeerDetail::from_legacy("999", json!([]));
+        assert_eq!((d.state, d.is_registered()), (PeerState::Unknown, false));
+    }
+}

@@ -1,0 +1,270 @@
+//! HTTP exchange with one MikoPBX server: URL building, timeouts, bounded retries and the
+//! mapping of transport failures onto [`Error`].
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use url::Url;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// A body to send with a request.
+#[derive(Clone)]
+pub enum RequestBody {
+    /// Sent as the raw JSON document (`application/json`).
+    Json(Value),
+    /// Sent as `application/x-www-form-urlencoded`.
+    Form(Vec<(String, String)>),
+}
+
+/// Shows form keys only: a login form carries a password.
+impl std::fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestBody::Json(_) => f.write_str("Json(..)"),
+            RequestBody::Form(pairs) => {
+                f.debug_tuple("Form").field(&pairs.iter().map(|(k, _)| k).collect::<Vec<_>>()).finish()
+            }
+        }
+    }
+}
+
+/// One request, relative to the server's base URL.
+#[derive(Debug, Clone)]
+pub(crate) struct Request<'a> {
+    pub method: Method,
+    /// Path below the base URL, without a leading slash (`pbxcore/api/sip/getRegistry`).
+    pub path: &'a str,
+    pub query: &'a [(String, String)],
+    pub body: Option<&'a RequestBody>,
+    /// Extra headers (e.g. `X-Requested-With`).
+    pub headers: &'a [(HeaderName, &'static str)],
+    /// Safe to send again after a connection error or a 429/502/503/504.
+    pub idempotent: bool,
+}
+
+impl<'a> Request<'a> {
+    pub fn get(path: &'a str) -> Self {
+        Request { method: Method::GET, path, query: &[], body: None, headers: &[], idempotent: true }
+    }
+}
+
+/// Authentication material for one request: a `Cookie` or `Authorization` header.
+pub(crate) type AuthHeader = (HeaderName, HeaderValue);
+
+/// An HTTP answer read in full.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub url: String,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Response {
+    /// True for `text/plain` answers (nginx's `PONG`).
+    pub fn is_plain_text(&self) -> bool {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"))
+    }
+
+    /// Values of the `Set-Cookie` headers named `name`.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.headers.get_all(reqwest::header::SET_COOKIE).iter().find_map(|header| {
+            let pair = header.to_str().ok()?.split(';').next()?;
+            let (key, value) = pair.split_once('=')?;
+            (key.trim() == name).then(|| value.trim())
+        })
+    }
+}
+
+/// First pause between retries; doubled each attempt up to [`MAX_BACKOFF`].
+const BASE_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// A `Retry-After` longer than this is not waited for; the error is returned instead.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    base: Url,
+    retries: u32,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+}
+
+impl Transport {
+    pub fn new(config: &Config) -> Result<Transport> {
+        let builder = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            // Redirects could carry the session to another host; MikoPBX's HTTP→HTTPS
+            // redirect also turns POST into GET. Use the https URL instead.
+            .redirect(reqwest::redirect::Policy::none());
+        let http = crate::tls::apply(builder, &config.tls)?
+            .build()
+            .map_err(|e| Error::invalid(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Transport {
+            http,
+            base: config.base_url.clone(),
+            retries: config.retries,
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> Result<Url> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| Error::invalid(format!("bad request path: {e}")))
+    }
+
+    /// Sends the request, retrying idempotent ones on connection errors and 429/502/503/504.
+    pub async fn send(&self, request: &Request<'_>, auth: Option<&AuthHeader>) -> Result<Response> {
+        let mut url = self.url(request.path)?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query);
+        }
+        let shown_url = url.to_string();
+        let mut attempt = 0;
+        loop {
+            let outcome = self.send_once(request, auth, &url, &shown_url).await;
+            let retry_in = match &outcome {
+                _ if !request.idempotent || attempt >= self.retries => None,
+                Ok(response) => retry_delay(response, attempt),
+                Err(Error::Transport { .. }) => Some(backoff(attempt)),
+                Err(_) => None,
+            };
+            match retry_in {
+                Some(delay) => {
+                    tracing::debug!(url = %shown_url, attempt, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                None => return outcome,
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        request: &Request<'_>,
+        auth: Option<&AuthHeader>,
+        url: &Url,
+        shown_url: &str,
+    ) -> Result<Response> {
+        let mut builder = self.http.request(request.method.clone(), url.clone());
+        for (name, value) in request.headers {
+            builder = builder.header(name, *value);
+        }
+        if let Some((name, value)) = auth {
+            builder = builder.header(name, value);
+        }
+        builder = match request.body {
+            Some(RequestBody::Json(value)) => builder.json(value),
+            Some(RequestBody::Form(pairs)) => builder.form(pairs),
+            None => builder,
+        };
+        tracing::debug!(method = %request.method, url = %shown_url, "request");
+        let response = builder.send().await.map_err(|e| self.map_error(e, shown_url))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| self.map_error(e, shown_url))?;
+        tracing::debug!(url = %shown_url, status, bytes = body.len(), "response");
+        Ok(Response { url: shown_url.to_owned(), status, headers, body })
+    }
+
+    fn map_error(&self, error: reqwest::Error, url: &str) -> Error {
+        let url = url.to_owned();
+        if let Some(tls) = tls_cause(&error) {
+            return Error::Tls { url, message: tls };
+        }
+        if error.is_timeout() {
+            let after = if error.is_connect() { self.connect_timeout } else { self.request_timeout };
+            return Error::Timeout { url, after };
+        }
+        Error::Transport { url, message: error_chain(&error) }
+    }
+}
+
+/// How long to wait before retrying this answer, if it is worth retrying at all.
+fn retry_delay(response: &Response, attempt: u32) -> Option<Duration> {
+    let status = StatusCode::from_u16(response.status).ok()?;
+    if !matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    ) {
+        return None;
+    }
+    let retry_after = response
+        .headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    match retry_after {
+        Some(delay) if delay > MAX_RETRY_AFTER => None,
+        Some(delay) => Some(delay),
+        None => Some(backoff(attempt)),
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    BASE_BACKOFF.saturating_mul(1 << attempt.min(16)).min(MAX_BACKOFF)
+}
+
+/// The TLS failure behind a connection error, if that is what it was.
+fn tls_cause(error: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(err) = source {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // io::Error::source() skips the wrapped error itself; look inside.
+        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+                return Some(tls.to_string());
+            }
+            source = inner.source();
+            continue;
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// The error and its causes in one line (reqwest's own message alone is vague).
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(err) = source {
+        let part = err.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = err.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(0), Duration::from_millis(200));
+        assert_eq!(backoff(2), Duration::from_millis(800));
+        assert_eq!(backoff(30), MAX_BACKOFF);
+    }
+}

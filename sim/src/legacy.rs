@@ -1,0 +1,262 @@
+//! The legacy (≤ 2024.x) API: admin-cabinet login/logout and `/pbxcore/api/<group>/<action>`
+//! with the server's quirks (reference §2.1, §2.2, §3, §4 and checklist §10).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use serde_json::{Map, Value, json};
+
+use crate::Shared;
+use crate::php;
+use crate::sessions::{Attempt, Sessions};
+
+const SESSION_COOKIE: &str = "PHPSESSID";
+const LIB: &str = "MikoPBX\\PBXCoreREST\\Lib\\";
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/admin-cabinet/session/start", post(session_start))
+        .route("/admin-cabinet/session/end", get(session_end))
+        .route("/pbxcore/api/system/ping", get(ping))
+        .route("/pbxcore/api/{*rest}", any(api))
+}
+
+/// Route groups of `RouterProvider::getRoutes()` in 2024.1 and their processor classes.
+fn processor_of(group: &str) -> Option<&'static str> {
+    Some(match group {
+        "sip" => "SIPStackProcessor",
+        "iax" => "IAXStackProcessor",
+        "cdr" => "CdrDBProcessor",
+        "firewall" => "FirewallManagementProcessor",
+        "storage" => "StorageManagementProcessor",
+        "system" => "SystemManagementProcessor",
+        "syslog" => "SysLogsManagementProcessor",
+        "sysinfo" => "SysinfoManagementProcessor",
+        "files" => "FilesManagementProcessor",
+        "advice" => "AdvicesProcessor",
+        "extensions" => "ExtensionsManagementProcessor",
+        "users" => "UsersManagementProcessor",
+        "license" => "LicenseManagementProcessor",
+        "call-queues" => "CallQueuesManagementProcessor",
+        "conference-rooms" => "ConferenceRoomsManagementProcessor",
+        "ivr-menu" => "IvrMenuManagementProcessor",
+        "dialplan-applications" => "DialplanApplicationsProcessor",
+        _ => return None,
+    })
+}
+
+fn is_ajax(headers: &HeaderMap) -> bool {
+    headers.get("x-requested-with").is_some_and(|v| v.as_bytes() == b"XMLHttpRequest")
+}
+
+fn session_id(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == SESSION_COOKIE).then_some(value)
+        })
+}
+
+fn with_cookie(mut response: Response, id: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={id}; path=/")) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `POST /admin-cabinet/session/start`: form fields from `$_POST` only (a JSON body is not
+/// understood), JSON answer only for `X-Requested-With: XMLHttpRequest`, HTTP 200 always.
+async fn session_start(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    shared.count_login_attempt();
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let form: HashMap<String, String> =
+        if is_form { form_urlencoded::parse(&body).into_owned().collect() } else { HashMap::new() };
+    let login = form.get("login").map_or("guest", String::as_str);
+    let password = form.get("password").map_or("guest", String::as_str);
+    let had_session = session_id(&headers).is_some();
+
+    let attempt = shared.sessions().count_attempt(peer.ip());
+    let (answer, cookie) = match attempt {
+        // The throttle's quirk: success:true, an error message, and no authenticated session.
+        Attempt::Throttled => (
+            json!({"success": true, "reload": "/admin-cabinet/session/index",
+                   "message": {"error": ["Too many login attempts. Your IP address is blocked for 300 seconds."]}}),
+            (!had_session).then(Sessions::new_id),
+        ),
+        Attempt::Allowed { left } => {
+            let credentials = shared.pbx().credentials.clone();
+            if login == credentials.login && password == credentials.password {
+                let id = shared.sessions().create();
+                shared.count_login();
+                let reload = form.get("backUri").cloned().unwrap_or_else(|| "index/index".to_owned());
+                (json!({"success": true, "reload": reload, "message": []}), Some(id))
+            } else {
+                (
+                    json!({"success": false, "reload": false,
+                           "message": {"error": [format!("Authorization failed, you have {left} attempts left")]}}),
+                    (!had_session).then(Sessions::new_id),
+                )
+            }
+        }
+    };
+    let response = if is_ajax(&headers) { php::cabinet_json(answer) } else { php::login_page() };
+    match cookie {
+        Some(id) => with_cookie(response, &id),
+        None => response,
+    }
+}
+
+/// `GET /admin-cabinet/session/end`.
+async fn session_end(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(id) = session_id(&headers) {
+        shared.sessions().remove(id);
+    }
+    if is_ajax(&headers) {
+        php::cabinet_json(json!({"success": true, "reload": false, "message": []}))
+    } else {
+        php::login_page()
+    }
+}
+
+/// nginx serves this static file itself: exactly `PONG`, no authentication.
+async fn ping() -> Response {
+    let mut response = "PONG".into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response
+}
+
+/// `/pbxcore/api/<group>/<action>`: 404 for unrouted paths (before authentication), 401 for
+/// missing sessions, then the processor's envelope.
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    headers: HeaderMap,
+    Path(rest): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    shared.count_api_request();
+    let segments: Vec<&str> = rest.split('/').collect();
+    let routed = matches!(method, Method::GET | Method::POST)
+        && matches!(segments.as_slice(), [group, action] if processor_of(group).is_some() && !action.is_empty());
+    let [group, action] = segments.as_slice() else {
+        return php::error(StatusCode::NOT_FOUND, "404 (Not Found)");
+    };
+    if !routed {
+        return php::error(StatusCode::NOT_FOUND, "404 (Not Found)");
+    }
+    let trusted = shared.trust_loopback && peer.ip() == IpAddr::V4(Ipv4Addr::LOCALHOST);
+    if !trusted && !session_id(&headers).is_some_and(|id| shared.sessions().touch(id)) {
+        shared.count_unauthorized();
+        return php::error(StatusCode::UNAUTHORIZED, "The user isn't authenticated.");
+    }
+    // GET reads `$_REQUEST`; POST of the sip group reads the raw body as JSON.
+    let params: Map<String, Value> = if method == Method::GET {
+        form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect()
+    } else {
+        serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default()
+    };
+    dispatch(&shared, group, action, &params)
+}
+
+fn dispatch(shared: &Shared, group: &str, action: &str, params: &Map<String, Value>) -> Response {
+    let class = processor_of(group).unwrap_or("ApiProcessor");
+    let ok = |processor: &str, data: Value| php::envelope(action, &format!("{LIB}{processor}"), true, data, json!([]));
+    match (group, action) {
+        ("sip", "getPeersStatuses") => {
+            let pbx = shared.pbx();
+            let data = pbx.peers.iter().map(|p| json!({"id": p.id, "state": p.state})).collect();
+            ok("SIPStackProcessor::getPeersStatuses", Value::Array(data))
+        }
+        ("sip", "getSipPeer") => match non_empty(params.get("peer")) {
+            Some(id) => ok("SIPStackProcessor::getPeerStatus", sip_peer(shared, &id)),
+            None => fail(action, "SIPStackProcessor::getPeerStatus", "Empty peer value in POST/GET data"),
+        },
+        ("sip", "getRegistry") => {
+            let data = shared.pbx().providers.iter().cloned().map(Value::Object).collect();
+            ok("SIPStackProcessor::getRegistry", Value::Array(data))
+        }
+        ("sip", "getSecret") => match non_empty(params.get("number")) {
+            Some(number) => ok("SIPStackProcessor::getSecret", json!({"number": number, "secret": ""})),
+            None => fail(action, "SIPStackProcessor::getSecret", "Empty number value in POST/GET data"),
+        },
+        ("iax", "getRegistry") => ok("Iax\\GetRegistryAction::main", json!([])),
+        ("system", "getDate") => {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            ok("SystemManagementProcessor::callBack", json!({"timestamp": now}))
+        }
+        ("advice", "getList") => ok("Advice\\GetAdviceAction::main", json!({"advice": []})),
+        ("firewall", "getBannedIp") => ok("Firewall\\GetBannedIpAction::main", json!([])),
+        // The real server double-encodes this one (reference §5.1).
+        ("cdr", "getActiveCalls") => ok("CdrDB\\GetActiveCallsAction::main", json!(["[]"])),
+        _ => fail(action, &format!("{class}::callBack"), &format!("Unknown action - {action} in {LIB}{class}")),
+    }
+}
+
+fn fail(function: &str, processor: &str, message: &str) -> Response {
+    php::envelope(function, &format!("{LIB}{processor}"), false, json!([]), json!({"error": [message]}))
+}
+
+/// PHP's `empty()`: missing, null, "" and "0" are empty; numbers are accepted.
+fn non_empty(value: Option<&Value>) -> Option<String> {
+    let text = match value? {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (!text.is_empty() && text != "0").then_some(text)
+}
+
+/// `AsteriskManager::getPjSipPeer`: the first contact with plain keys, further ones with
+/// `-1`, `-2`… suffixes, then `state` from whether a URI exists. Unknown and unregistered
+/// peers are the same `{"state":"UNKNOWN"}`.
+fn sip_peer(shared: &Shared, id: &str) -> Value {
+    let pbx = shared.pbx();
+    let mut data = Map::new();
+    let contacts = pbx.peer(id).map(|p| p.contacts.as_slice()).unwrap_or_default();
+    for (index, contact) in contacts.iter().enumerate() {
+        for (key, value) in contact {
+            let key = if index == 0 { key.clone() } else { format!("{key}-{index}") };
+            data.insert(key, value.clone());
+        }
+    }
+    let registered = data.get("URI").and_then(Value::as_str).is_some_and(|uri| !uri.is_empty());
+    data.insert("state".into(), json!(if registered { "OK" } else { "UNKNOWN" }));
+    Value::Object(data)
+}
+
+/// Anything else on the web server: nginx's 404 page.
+pub async fn not_found() -> Response {
+    let mut response = (
+        StatusCode::NOT_FOUND,
+        "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+    )
+        .into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    response
+}

@@ -1,0 +1,284 @@
+//! A faithful simulator of the MikoPBX REST API, for testing code that talks to a PBX
+//! without one. Emulates the legacy (≤ 2024.x) API generation with its quirks.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = mikopbx_sim::Simulator::start(mikopbx_sim::SimulatorOptions::default()).await?;
+//! println!("simulator at {}", sim.url());
+//! # Ok(()) }
+//! ```
+
+mod control;
+mod faults;
+mod legacy;
+mod php;
+mod server;
+mod sessions;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
+use std::time::Duration;
+
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tokio::sync::watch;
+
+pub use faults::{Fault, FaultKind};
+pub use state::{Credentials, DEFAULT_STATE_JSON, PbxState, Peer, Provider};
+
+use sessions::Sessions;
+
+/// How to run a simulator.
+#[derive(Debug, Clone)]
+pub struct SimulatorOptions {
+    /// Where to listen; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// Serve HTTPS with a freshly generated self-signed certificate.
+    pub https: bool,
+    /// Let requests from 127.0.0.1 skip authentication, as the real server does. Off by
+    /// default so that local tests see what a remote client sees.
+    pub trust_loopback: bool,
+    pub state: PbxState,
+    /// Sessions idle longer than this expire (the real server: about an hour).
+    pub session_idle: Duration,
+    /// Login attempts per client address per 300-second window (the real server: 10).
+    pub login_limit: u32,
+}
+
+impl Default for SimulatorOptions {
+    fn default() -> Self {
+        SimulatorOptions {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            https: false,
+            trust_loopback: false,
+            state: PbxState::default(),
+            session_idle: Duration::from_secs(3600),
+            login_limit: 10,
+        }
+    }
+}
+
+/// Counters of what the simulator has seen, for tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// `POST /admin-cabinet/session/start` requests.
+    pub login_attempts: u64,
+    /// Logins that created an authenticated session.
+    pub logins: u64,
+    /// `/pbxcore/api/...` requests (excluding the nginx-served ping).
+    pub api_requests: u64,
+    /// Of those, answered 401.
+    pub unauthorized: u64,
+    /// Authenticated sessions alive now.
+    pub active_sessions: u64,
+}
+
+/// State shared by the HTTP handlers and the embedding program.
+pub(crate) struct Shared {
+    trust_loopback: bool,
+    pbx: RwLock<PbxState>,
+    sessions: Mutex<Sessions>,
+    faults: Mutex<Vec<Fault>>,
+    login_attempts: AtomicU64,
+    logins: AtomicU64,
+    api_requests: AtomicU64,
+    unauthorized: AtomicU64,
+}
+
+impl Shared {
+    fn pbx(&self) -> RwLockReadGuard<'_, PbxState> {
+        self.pbx.read().unwrap_or_else(|p| p.into_inner())
+    }
+    fn edit_pbx(&self, edit: impl FnOnce(&mut PbxState)) {
+        edit(&mut self.pbx.write().unwrap_or_else(|p| p.into_inner()));
+    }
+    fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn faults(&self) -> MutexGuard<'_, Vec<Fault>> {
+        self.faults.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn count_login_attempt(&self) {
+        self.login_attempts.fetch_add(1, Ordering::Relaxed);
+    }
+    fn count_login(&self) {
+        self.logins.fetch_add(1, Ordering::Relaxed);
+    }
+    fn count_api_request(&self) {
+        self.api_requests.fetch_add(1, Ordering::Relaxed);
+    }
+    fn count_unauthorized(&self) {
+        self.unauthorized.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn set_state(&self, state: PbxState) {
+        self.edit_pbx(|pbx| *pbx = state);
+    }
+    fn set_peer(&self, peer: Peer) {
+        self.edit_pbx(|pbx| pbx.upsert_peer(peer));
+    }
+    fn remove_peer(&self, id: &str) {
+        self.edit_pbx(|pbx| pbx.peers.retain(|p| p.id != id));
+    }
+    fn set_provider(&self, id: &str, fields: Map<String, Value>) {
+        self.edit_pbx(|pbx| pbx.upsert_provider(id, fields));
+    }
+    fn expire_sessions(&self) {
+        self.sessions().expire_all();
+    }
+    fn add_fault(&self, fault: Fault) {
+        self.faults().push(fault);
+    }
+    fn clear_faults(&self) {
+        self.faults().clear();
+    }
+    fn stats(&self) -> Stats {
+        Stats {
+            login_attempts: self.login_attempts.load(Ordering::Relaxed),
+            logins: self.logins.load(Ordering::Relaxed),
+            api_requests: self.api_requests.load(Ordering::Relaxed),
+            unauthorized: self.unauthorized.load(Ordering::Relaxed),
+            active_sessions: self.sessions().active_count() as u64,
+        }
+    }
+}
+
+/// Applies injected faults to every request outside `/__sim/`.
+async fn apply_faults(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    if path.starts_with("/__sim/") {
+        return next.run(request).await;
+    }
+    let fault = faults::take_matching(&mut shared.faults(), path);
+    match fault {
+        None => next.run(request).await,
+        Some(FaultKind::Status { status, retry_after }) => faults::status_response(status, retry_after),
+        Some(FaultKind::Delay { delay_ms }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            next.run(request).await
+        }
+        Some(FaultKind::Truncated) => faults::truncate(next.run(request).await).await,
+        Some(FaultKind::Html) => php::login_page(),
+        Some(FaultKind::Drop) => faults::dropped_connection(),
+    }
+}
+
+/// A running simulator. Stops when dropped (or on [`Simulator::stop`]).
+pub struct Simulator {
+    url: String,
+    certificate: Option<(String, String)>,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// Starts listening and serving on the current tokio runtime; returns once the port is
+    /// bound, so the URL is usable at once.
+    pub async fn start(options: SimulatorOptions) -> std::io::Result<Simulator> {
+        let listener = tokio::net::TcpListener::bind(options.bind).await?;
+        let address = listener.local_addr()?;
+        let certificate = if options.https {
+            Some(server::self_signed().map_err(std::io::Error::other)?)
+        } else {
+            None
+        };
+        let shared = Arc::new(Shared {
+            trust_loopback: options.trust_loopback,
+            pbx: RwLock::new(options.state),
+            sessions: Mutex::new(Sessions::new(options.session_idle, options.login_limit)),
+            faults: Mutex::new(Vec::new()),
+            login_attempts: AtomicU64::new(0),
+            logins: AtomicU64::new(0),
+            api_requests: AtomicU64::new(0),
+            unauthorized: AtomicU64::new(0),
+        });
+        let app: Router = legacy::routes()
+            .merge(control::routes())
+            .fallback(legacy::not_found)
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), apply_faults))
+            .with_state(Arc::clone(&shared));
+        let (shutdown, stop) = watch::channel(false);
+        let scheme = if certificate.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{address}");
+        let acceptor = certificate.as_ref().map(|c| c.acceptor.clone());
+        tokio::spawn(server::serve(listener, app, acceptor, stop));
+        Ok(Simulator {
+            url,
+            certificate: certificate.map(|c| (c.pem, c.sha256_hex)),
+            shared,
+            shutdown,
+        })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// The self-signed certificate (PEM) when serving HTTPS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_ref().map(|(pem, _)| pem.as_str())
+    }
+    /// SHA-256 of the certificate's DER encoding, lower-case hex, when serving HTTPS.
+    pub fn certificate_sha256(&self) -> Option<&str> {
+        self.certificate.as_ref().map(|(_, sha)| sha.as_str())
+    }
+    pub fn credentials(&self) -> Credentials {
+        self.shared.pbx().credentials.clone()
+    }
+    pub fn state(&self) -> PbxState {
+        self.shared.pbx().clone()
+    }
+    pub fn set_state(&self, state: PbxState) {
+        self.shared.set_state(state);
+    }
+    /// Adds or replaces a peer.
+    pub fn set_peer(&self, peer: Peer) {
+        self.shared.set_peer(peer);
+    }
+    pub fn remove_peer(&self, id: &str) {
+        self.shared.remove_peer(id);
+    }
+    /// Sets fields of a provider (created when missing).
+    pub fn set_provider(&self, id: &str, fields: Map<String, Value>) {
+        self.shared.set_provider(id, fields);
+    }
+    /// Ends every session, as an idle timeout or a server restart would.
+    pub fn expire_sessions(&self) {
+        self.shared.expire_sessions();
+    }
+    pub fn reset_login_throttle(&self) {
+        self.shared.sessions().reset_throttle();
+    }
+    pub fn add_fault(&self, fault: Fault) {
+        self.shared.add_fault(fault);
+    }
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+    pub fn stats(&self) -> Stats {
+        self.shared.stats()
+    }
+    /// Stops accepting and closes open connections.
+    pub fn stop(&self) {
+        self.shutdown.send_replace(true);
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,97 @@
+//! `mikopbx-sim`: runs the simulator until interrupted. The first line printed is its URL.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use mikopbx_sim::{PbxState, Simulator, SimulatorOptions};
+
+/// A faithful simulator of the MikoPBX REST API (legacy generation, MikoPBX ≤ 2024.x).
+///
+/// Prints its URL as the first line of standard output, then (with --https) the SHA-256
+/// fingerprint of its self-signed certificate. Control endpoints live under /__sim/.
+#[derive(Parser, Debug)]
+#[command(name = "mikopbx-sim", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Serve HTTPS with a generated self-signed certificate.
+    #[arg(long)]
+    https: bool,
+    /// Write the generated certificate (PEM) to this file.
+    #[arg(long, value_name = "FILE", requires = "https")]
+    cert_out: Option<std::path::PathBuf>,
+    /// PBX state (credentials, peers, providers) as JSON; default: the built-in demo PBX.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
+    /// Let requests from 127.0.0.1 skip authentication, as the real server does.
+    #[arg(long)]
+    trust_loopback: bool,
+    /// Seconds of inactivity after which a session expires.
+    #[arg(long, default_value_t = 3600)]
+    session_idle: u64,
+    /// Login attempts allowed per client address per 300 seconds.
+    #[arg(long, default_value_t = 10)]
+    login_limit: u32,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let state = match &args.state {
+        None => PbxState::default(),
+        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| PbxState::from_json(&t)) {
+            Ok(state) => state,
+            Err(e) => {
+                eprintln!("mikopbx-sim: cannot load {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let options = SimulatorOptions {
+        bind: args.listen,
+        https: args.https,
+        trust_loopback: args.trust_loopback,
+        state,
+        session_idle: Duration::from_secs(args.session_idle),
+        login_limit: args.login_limit,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("mikopbx-sim: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let sim = match Simulator::start(options).await {
+            Ok(sim) => sim,
+            Err(e) => {
+                eprintln!("mikopbx-sim: cannot listen on {}: {e}", args.listen);
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("{}", sim.url());
+        if let Some(sha) = sim.certificate_sha256() {
+            println!("sha256 {sha}");
+        }
+        if let (Some(path), Some(pem)) = (&args.cert_out, sim.certificate_pem()) {
+            if let Err(e) = std::fs::write(path, pem) {
+                eprintln!("mikopbx-sim: cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        eprintln!("mikopbx-sim: serving; login {:?}; stop with Ctrl-C", sim.credentials().login);
+        wait_for_stop().await;
+        ExitCode::SUCCESS
+    })
+}
+
+async fn wait_for_stop() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match terminate.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+    }
+}
