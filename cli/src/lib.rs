@@ -1,0 +1,242 @@
+//! The `mikopbx` command-line tool. [`run`] is the whole program, so the Python package's
+//! console script runs exactly the same code as the Rust binary.
+
+mod output;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mikopbx::{ApiVersion, Config, ErrorKind, RequestBody, TlsTrust, blocking::Client};
+use mikopbx_sim::{Simulator, SimulatorOptions};
+use serde_json::json;
+
+use output::{Format, Printer};
+
+/// Query and operate a MikoPBX PBX through its REST API.
+///
+/// Credentials can come from the environment so that they stay off the command line:
+/// MIKOPBX_URL, MIKOPBX_LOGIN, MIKOPBX_PASSWORD, MIKOPBX_API_KEY.
+///
+/// Exit codes: 0 ok, 2 usage, 3 authentication failed, 4 cannot connect / TLS / timeout,
+/// 5 the server reported an error, 1 anything else.
+#[derive(Parser, Debug)]
+#[command(name = "mikopbx", version)]
+struct Cli {
+    /// Base URL of the PBX web interface, e.g. https://pbx.example.com or http://10.0.0.5:8081
+    #[arg(long, env = "MIKOPBX_URL", global = true)]
+    url: Option<String>,
+    /// Web-interface login.
+    #[arg(long, env = "MIKOPBX_LOGIN", global = true)]
+    login: Option<String>,
+    /// Web-interface password (prefer the MIKOPBX_PASSWORD environment variable).
+    #[arg(long, env = "MIKOPBX_PASSWORD", hide_env_values = true, global = true)]
+    password: Option<String>,
+    /// API key (v3 servers, MikoPBX 2025.1+; prefer the MIKOPBX_API_KEY environment variable).
+    #[arg(long, env = "MIKOPBX_API_KEY", hide_env_values = true, global = true)]
+    api_key: Option<String>,
+    /// API generation: auto (probe the server), legacy (≤ 2024.x) or v3 (2025.1+).
+    #[arg(long, default_value = "auto", global = true)]
+    api_version: String,
+    /// Accept any TLS certificate (traffic can be intercepted).
+    #[arg(long, global = true, conflicts_with_all = ["ca_cert", "pin_sha256"])]
+    insecure: bool,
+    /// Trust this CA certificate (PEM file) in addition to the system roots.
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "pin_sha256")]
+    ca_cert: Option<PathBuf>,
+    /// Accept exactly the server certificate with this SHA-256 fingerprint (hex).
+    #[arg(long, value_name = "HEX", global = true)]
+    pin_sha256: Option<String>,
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, global = true)]
+    timeout: f64,
+    /// Output: aligned text for people, or JSON for programs.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table, global = true)]
+    format: FormatArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Registration state of every peer (extension).
+    Peers,
+    /// Detail of one peer: state and registered contact.
+    Peer {
+        /// Extension number, e.g. 201.
+        id: String,
+    },
+    /// Registration state of every SIP provider.
+    Providers,
+    /// Check that the server answers (no authentication needed).
+    Ping,
+    /// Call any API endpoint and print its JSON answer.
+    Request {
+        /// HTTP method, e.g. GET or POST.
+        method: String,
+        /// Path such as /pbxcore/api/system/getDate (or the short system/getDate).
+        path: String,
+        /// JSON body to send.
+        #[arg(long, value_name = "JSON")]
+        data: Option<String>,
+    },
+    /// Start the built-in simulator and show its peers, peer 201 and providers.
+    Demo,
+}
+
+/// Runs the tool with these arguments (the first is the program name) and returns the exit
+/// code. Writes results to standard output and errors, one line, to standard error.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let printer = Printer::new(match cli.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+    });
+    match execute(&cli, &printer) {
+        Ok(()) => 0,
+        Err(failure) => {
+            eprintln!("mikopbx: {}", failure.message);
+            failure.code
+        }
+    }
+}
+
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+impl From<mikopbx::Error> for Failure {
+    fn from(error: mikopbx::Error) -> Self {
+        let code = match error.kind() {
+            ErrorKind::InvalidInput => 2,
+            ErrorKind::Authentication => 3,
+            ErrorKind::Transport | ErrorKind::Tls | ErrorKind::Timeout => 4,
+            ErrorKind::Api | ErrorKind::Http => 5,
+            ErrorKind::Decode | ErrorKind::Unsupported => 1,
+        };
+        let mut message = error.to_string();
+        if error.kind() == ErrorKind::Authentication && !error.server_messages().is_empty() {
+            message = format!("{message} (server: {})", error.server_messages().join("; "));
+        }
+        Failure { code, message }
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure { code: 2, message: message.into() }
+}
+
+fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
+    if let Command::Demo = cli.command {
+        return demo(printer);
+    }
+    let url = cli.url.as_deref().ok_or_else(|| usage("no server URL: pass --url or set MIKOPBX_URL"))?;
+    let client = Client::new(config(cli, url)?)?;
+    match &cli.command {
+        Command::Peers => printer.peers(&client.peer_statuses()?),
+        Command::Peer { id } => printer.peer(&client.peer(id)?),
+        Command::Providers => printer.providers(&client.provider_registrations()?),
+        Command::Ping => printer.ping(client.config().base_url().as_str(), client.ping()?),
+        Command::Request { method, path, data } => {
+            let body = match data {
+                Some(text) => Some(RequestBody::Json(
+                    serde_json::from_str(text).map_err(|e| usage(format!("--data is not valid JSON: {e}")))?,
+                )),
+                None => None,
+            };
+            printer.json_document(&client.request(method, path, Vec::new(), body)?)
+        }
+        Command::Demo => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
+    if !(cli.timeout.is_finite() && cli.timeout > 0.0) {
+        return Err(usage("--timeout must be a positive number of seconds"));
+    }
+    let timeout = Duration::from_secs_f64(cli.timeout);
+    let mut builder = Config::builder(url)
+        .api_version(cli.api_version.parse()?)
+        .request_timeout(timeout)
+        .connect_timeout(timeout.min(mikopbx::DEFAULT_CONNECT_TIMEOUT));
+    builder = match (&cli.login, &cli.password, &cli.api_key) {
+        (Some(login), Some(password), _) => builder.login(login, password),
+        (Some(_), None, _) => return Err(usage("--login needs a password: pass --password or set MIKOPBX_PASSWORD")),
+        (None, Some(_), _) => return Err(usage("--password needs --login (or MIKOPBX_LOGIN)")),
+        (None, None, Some(key)) => builder.api_key(key),
+        (None, None, None) => builder,
+    };
+    let tls = if cli.insecure {
+        TlsTrust::Insecure
+    } else if let Some(path) = &cli.ca_cert {
+        let pem = std::fs::read_to_string(path)
+            .map_err(|e| usage(format!("cannot read --ca-cert {}: {e}", path.display())))?;
+        TlsTrust::ExtraCa(pem)
+    } else if let Some(pin) = &cli.pin_sha256 {
+        TlsTrust::PinSha256(mikopbx::parse_sha256_pin(pin)?)
+    } else {
+        TlsTrust::Verify
+    };
+    Ok(builder.tls(tls).build()?)
+}
+
+/// The project's main job on an embedded default: a simulated PBX queried over HTTP with a
+/// real login.
+fn demo(printer: &Printer) -> Result<(), Failure> {
+    let simulator = mikopbx::block_on(Simulator::start(SimulatorOptions::default()))?
+        .map_err(|e| Failure { code: 1, message: format!("cannot start the simulator: {e}") })?;
+    let credentials = simulator.credentials();
+    let config = Config::builder(simulator.url())
+        .login(&credentials.login, &credentials.password)
+        .api_version(ApiVersion::Auto)
+        .build()?;
+    let client = Client::new(config)?;
+    let peers = client.peer_statuses()?;
+    let peer = client.peer("201")?;
+    let providers = client.provider_registrations()?;
+    let generation = client.api_generation()?;
+    client.logout()?;
+    match printer.format() {
+        Format::Json => printer.json_document(&json!({
+            "url": simulator.url(),
+            "api_generation": generation.as_str(),
+            "peers": peers,
+            "peer": peer,
+            "providers": providers,
+        })),
+        Format::Table => {
+            println!(
+                "MikoPBX simulator at {} ({} API), logged in as {:?}\n",
+                simulator.url(),
+                generation,
+                credentials.login
+            );
+            println!("Peers:");
+            printer.peers(&peers);
+            println!("\nPeer 201:");
+            printer.peer(&peer);
+            println!("\nProviders:");
+            printer.providers(&providers);
+        }
+    }
+    Ok(())
+}

@@ -22,6 +22,10 @@ impl Client {
         Ok(Client { inner: crate::Client::new(config)? })
     }
 
+    pub fn config(&self) -> &Config {
+        self.inner.config()
+    }
+
     /// The asynchronous client behind this one (they share the session).
     pub fn as_async(&self) -> &crate::Client {
         &self.inner

@@ -1,0 +1,33 @@
+# Entry points: `make demo` and `make test` work on a fresh machine (Rust, Python, Java/Maven
+# and gcc present); each language's targets live in mk/<language>.mk and install what they
+# need themselves.
+
+CARGO ?= cargo
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TERM_COLOR ?= never
+
+# Each mk/*.mk appends its test target here.
+TEST_TARGETS := test-rust
+
+.PHONY: all demo test test-rust build lint
+all: build
+
+build:
+	$(CARGO) build
+
+## The project's main job on the embedded simulator: peers, peer 201 and providers.
+demo:
+	$(CARGO) run --quiet -p mikopbx-cli -- demo
+
+## Rust: unit and integration tests of core, simulator and CLI (debug build).
+test-rust:
+	$(CARGO) test --quiet
+
+lint:
+	$(CARGO) clippy --all-targets -- -D warnings
+
+-include mk/*.mk
+
+## Every test of every language.
+test: $(TEST_TARGETS)
+	@echo "make test: all suites passed ($(TEST_TARGETS))"

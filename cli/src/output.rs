@@ -1,0 +1,127 @@
+//! How results are printed: aligned tables for people, JSON for programs.
+
+use std::time::Duration;
+
+use mikopbx::{PeerDetail, PeerStatus, ProviderRegistration};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+pub struct Printer {
+    format: Format,
+}
+
+impl Printer {
+    pub fn new(format: Format) -> Printer {
+        Printer { format }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn peers(&self, peers: &[PeerStatus]) {
+        self.list(peers, &["ID", "STATE"], |p| vec![p.id.clone(), p.state.to_string()]);
+    }
+
+    pub fn providers(&self, providers: &[ProviderRegistration]) {
+        self.list(providers, &["ID", "STATE", "USERNAME", "HOST"], |p| {
+            vec![p.id.clone(), p.state.to_string(), p.username.clone(), p.host.clone()]
+        });
+    }
+
+    pub fn peer(&self, peer: &PeerDetail) {
+        match self.format {
+            Format::Json => self.json_document(peer),
+            Format::Table => {
+                // The JSON form, minus empty values, as aligned key/value lines.
+                let Value::Object(fields) = serde_json::to_value(peer).unwrap_or(Value::Null) else { return };
+                let rows: Vec<Vec<String>> = fields
+                    .iter()
+                    .filter(|(key, _)| key.as_str() != "other_contacts")
+                    .filter(|(_, value)| !matches!(value, Value::Null) && value.as_str() != Some(""))
+                    .map(|(key, value)| vec![key.clone(), plain(value)])
+                    .collect();
+                print!("{}", table(&[], &rows));
+                if !peer.is_registered() {
+                    println!("(no registered contact)");
+                }
+                for (index, contact) in peer.other_contacts.iter().enumerate() {
+                    println!("contact {}: {} {}", index + 2, contact.uri, contact.status.as_ref().map_or("", |s| s.as_str()));
+                }
+            }
+        }
+    }
+
+    pub fn ping(&self, url: &str, rtt: Duration) {
+        let ms = rtt.as_secs_f64() * 1000.0;
+        match self.format {
+            Format::Json => self.json_document(&json!({"ok": true, "url": url, "rtt_ms": ms})),
+            Format::Table => println!("PONG from {url} in {ms:.1} ms"),
+        }
+    }
+
+    pub fn json_document<T: Serialize + ?Sized>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("mikopbx: cannot print the result as JSON: {e}"),
+        }
+    }
+
+    fn list<T: Serialize>(&self, items: &[T], headers: &[&str], row: impl Fn(&T) -> Vec<String>) {
+        match self.format {
+            Format::Json => self.json_document(items),
+            Format::Table => print!("{}", table(headers, &items.iter().map(row).collect::<Vec<_>>())),
+        }
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Left-aligned columns separated by two spaces; `headers` may be empty.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).chain([headers.len()]).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    let header_row: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let all_rows = (!headers.is_empty()).then_some(&header_row).into_iter().chain(rows);
+    for row in all_rows.clone() {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in all_rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table;
+
+    #[test]
+    fn columns_are_aligned() {
+        let text = table(&["ID", "STATE"], &[vec!["201".into(), "OK".into()], vec!["2001".into(), "UNKNOWN".into()]]);
+        assert_eq!(text, "ID    STATE\n201   OK\n2001  UNKNOWN\n");
+    }
+}
