@@ -215,16 +215,14 @@ impl ConfigBuilder {
 
     pub fn build(self) -> Result<Config> {
         let base_url = parse_base_url(&self.url)?;
-        if let Credentials::Password { login, password } = &self.credentials {
-            if login.is_empty() || password.expose_secret().is_empty() {
+        if let Credentials::Password { login, password } = &self.credentials
+            && (login.is_empty() || password.expose_secret().is_empty()) {
                 return Err(Error::invalid("login and password must both be non-empty"));
             }
-        }
-        if let Credentials::ApiKey(key) = &self.credentials {
-            if key.expose_secret().trim().is_empty() {
+        if let Credentials::ApiKey(key) = &self.credentials
+            && key.expose_secret().trim().is_empty() {
                 return Err(Error::invalid("api_key must be non-empty"));
             }
-        }
         if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
             return Err(Error::invalid("timeouts must be greater than zero"));
         }

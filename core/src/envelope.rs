@@ -92,11 +92,10 @@ pub(crate) fn decode(
             if !success {
                 return Err(Error::Http { url: url.to_owned(), status, message: excerpt(body) });
             }
-            if expect == BodyExpectation::Anything && is_plain_text {
-                if let Ok(text) = std::str::from_utf8(body) {
+            if expect == BodyExpectation::Anything && is_plain_text
+                && let Ok(text) = std::str::from_utf8(body) {
                     return Ok(Value::String(text.to_owned()));
                 }
-            }
             return Err(Error::Decode {
                 url: url.to_owned(),
                 message: format!("the body is not valid JSON ({e})"),

@@ -78,7 +78,7 @@ pub enum Error {
     Timeout { url: String, after: Duration },
     #[error("TLS failure with {url}: {message}")]
     Tls { url: String, message: String },
-    #[error("unexpected answer from {url}: {message}; body starts with: {excerpt:?}")]
+    #[error("unexpected answer from {url}: {message}; body starts with: `{excerpt}`")]
     Decode {
         url: String,
         message: String,

@@ -308,6 +308,6 @@ mod tests {
     #[test]
     fn empty_array_data_is_an_unknown_peer() {
         let d = PeerDetail::from_legacy("999", json!([]));
-        assert_eq!((d.state, d.is_registered()), (PeerState::Unknown, false));
+        assert_eq!((&d.state, d.is_registered()), (&PeerState::Unknown, false));
     }
 }

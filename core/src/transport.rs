@@ -224,20 +224,16 @@ fn backoff(attempt: u32) -> Duration {
 
 /// The TLS failure behind a connection error, if that is what it was.
 fn tls_cause(error: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(err) = source {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(err) = current {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return Some(tls.to_string());
         }
-        // io::Error::source() skips the wrapped error itself; look inside.
-        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
-                return Some(tls.to_string());
-            }
-            source = inner.source();
-            continue;
-        }
-        source = err.source();
+        // io::Error::source() skips the error it wraps; step into it instead.
+        current = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     None
 }

@@ -76,12 +76,11 @@ fn main() -> ExitCode {
         if let Some(sha) = sim.certificate_sha256() {
             println!("sha256 {sha}");
         }
-        if let (Some(path), Some(pem)) = (&args.cert_out, sim.certificate_pem()) {
-            if let Err(e) = std::fs::write(path, pem) {
+        if let (Some(path), Some(pem)) = (&args.cert_out, sim.certificate_pem())
+            && let Err(e) = std::fs::write(path, pem) {
                 eprintln!("mikopbx-sim: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
             }
-        }
         eprintln!("mikopbx-sim: serving; login {:?}; stop with Ctrl-C", sim.credentials().login);
         wait_for_stop().await;
         ExitCode::SUCCESS
