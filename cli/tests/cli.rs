@@ -1,0 +1,116 @@
+//! The `mikopbx` binary against the simulator: output formats and exit codes.
+
+use std::process::{Command, Output};
+
+use mikopbx_sim::{Fault, FaultKind, Simulator, SimulatorOptions};
+use serde_json::{Value, json};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap()
+}
+
+fn start(rt: &tokio::runtime::Runtime) -> Simulator {
+    rt.block_on(Simulator::start(SimulatorOptions::default())).unwrap()
+}
+
+/// Runs `mikopbx` with the simulator's URL and credentials in the environment.
+fn mikopbx(sim: &Simulator, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mikopbx"))
+        .args(args)
+        .env("MIKOPBX_URL", sim.url())
+        .env("MIKOPBX_LOGIN", "admin")
+        .env("MIKOPBX_PASSWORD", password)
+        .env_remove("MIKOPBX_API_KEY")
+        .output()
+        .expect("runs")
+}
+
+fn json_out(output: &Output) -> Value {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn json_output_shapes() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let peers = json_out(&mikopbx(&sim, "adminpassword", &["peers", "--format", "json"]));
+    assert_eq!(peers, json!([{"id":"201","state":"OK"},{"id":"241","state":"UNKNOWN"},{"id":"240","state":"UNKNOWN"}]));
+    let providers = json_out(&mikopbx(&sim, "adminpassword", &["--format", "json", "providers"]));
+    assert_eq!(
+        providers[0],
+        json!({"id":"SIP-1601534775","state":"OFF","username":"316811","host":"sip.zadarma.com"})
+    );
+    let peer = json_out(&mikopbx(&sim, "adminpassword", &["peer", "201", "--format", "json"]));
+    assert_eq!((&peer["id"], &peer["state"], &peer["status"]), (&json!("201"), &json!("OK"), &json!("Reachable")));
+    assert_eq!((&peer["roundtrip_usec"], &peer["reg_expire"]), (&json!(5871), &json!(1643110170)));
+    let unknown = json_out(&mikopbx(&sim, "adminpassword", &["peer", "999", "--format", "json"]));
+    assert_eq!((&unknown["state"], unknown.get("uri")), (&json!("UNKNOWN"), None));
+    let date = json_out(&mikopbx(&sim, "adminpassword", &["request", "GET", "/pbxcore/api/system/getDate"]));
+    assert!(date["data"]["timestamp"].is_u64());
+    let sip = json_out(&mikopbx(&sim, "adminpassword", &["request", "POST", "sip/getSipPeer", "--data", r#"{"peer":"201"}"#]));
+    assert_eq!(sip["data"]["AOR"], "201");
+}
+
+#[test]
+fn table_output_is_aligned_text() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let out = mikopbx(&sim, "adminpassword", &["peers"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ID   STATE\n201  OK\n241  UNKNOWN\n240  UNKNOWN\n");
+    let out = mikopbx(&sim, "adminpassword", &["ping"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("PONG from "));
+}
+
+#[test]
+fn exit_codes() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let code = |out: Output| (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned());
+
+    let (status, stderr) = code(mikopbx(&sim, "wrong-secret", &["peers"]));
+    assert_eq!(status, Some(3), "{stderr}");
+    assert!(stderr.contains("Authorization failed") && !stderr.contains("wrong-secret"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+
+    let (status, stderr) = code(mikopbx(&sim, "adminpassword", &["request", "GET", "sip/noSuchAction"]));
+    assert_eq!(status, Some(5), "{stderr}");
+
+    let (status, _) = code(mikopbx(&sim, "adminpassword", &["frobnicate"]));
+    assert_eq!(status, Some(2));
+    let (status, stderr) = code(Command::new(env!("CARGO_BIN_EXE_mikopbx")).arg("peers").env_remove("MIKOPBX_URL").output().unwrap());
+    assert_eq!(status, Some(2), "{stderr}");
+    let (status, _) = code(mikopbx(&sim, "adminpassword", &["request", "GET", "x", "--data", "{not json"]));
+    assert_eq!(status, Some(2));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (status, stderr) = code(Command::new(env!("CARGO_BIN_EXE_mikopbx")).args(["--url", &url, "ping"]).output().unwrap());
+    assert_eq!(status, Some(4), "{stderr}");
+
+    sim.add_fault(Fault::new(FaultKind::Html).on_path("/pbxcore/api/sip/getPeersStatuses"));
+    let (status, stderr) = code(mikopbx(&sim, "adminpassword", &["peers"]));
+    assert_eq!(status, Some(1), "{stderr}");
+}
+
+#[test]
+fn https_trust_flags() {
+    let rt = runtime();
+    let sim = rt.block_on(Simulator::start(SimulatorOptions { https: true, ..Default::default() })).unwrap();
+    let pin = sim.certificate_sha256().unwrap().to_owned();
+    assert_eq!(mikopbx(&sim, "adminpassword", &["--pin-sha256", &pin, "peers"]).status.code(), Some(0));
+    assert_eq!(mikopbx(&sim, "adminpassword", &["--insecure", "peers"]).status.code(), Some(0));
+    assert_eq!(mikopbx(&sim, "adminpassword", &["peers"]).status.code(), Some(4));
+    let wrong = "00".repeat(32);
+    assert_eq!(mikopbx(&sim, "adminpassword", &["--pin-sha256", &wrong, "peers"]).status.code(), Some(4));
+}
+
+#[test]
+fn demo_shows_peers_peer_and_providers() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mikopbx")).args(["demo", "--format", "json"]).output().unwrap();
+    let demo = json_out(&out);
+    assert_eq!(demo["peers"].as_array().map(Vec::len), Some(3));
+    assert_eq!(demo["peer"]["id"], "201");
+    assert_eq!(demo["providers"].as_array().map(Vec::len), Some(2));
+}
