@@ -8,7 +8,7 @@ use reqwest::Method;
 use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
-use crate::auth::{Session, v3_unsupported};
+use crate::auth::Session;
 use crate::config::{ApiVersion, Config};
 use crate::envelope::{self, BodyExpectation, error_texts};
 use crate::error::{Error, Result, excerpt};
@@ -20,6 +20,8 @@ use crate::transport::{Request, RequestBody, Response, Transport};
 const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
 const LEGACY_PEER: &str = "pbxcore/api/sip/getSipPeer";
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
+const V3_PEER_STATUSES: &str = "pbxcore/api/v3/sip:getPeersStatuses";
+const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
 /// Served by nginx as a static file on both generations, without authentication.
 const PING: &str = "pbxcore/api/system/ping";
 
@@ -92,12 +94,17 @@ impl Client {
     /// Registration state of every peer (extension).
     pub async fn peer_statuses(&self) -> Result<Vec<PeerStatus>> {
         self.run(|inner| async move {
-            let path = match inner.generation().await? {
+            let generation = inner.generation().await?;
+            let path = match generation {
                 ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
-                ApiGeneration::V3 => return Err(v3_unsupported()),
+                ApiGeneration::V3 => V3_PEER_STATUSES,
             };
             let (url, data) = inner.get_data(path).await?;
-            list_of(&url, data, PeerStatus::from_entry)
+            let peers = list_of(&url, data, PeerStatus::from_entry)?;
+            Ok(match generation {
+                ApiGeneration::Legacy => peers,
+                ApiGeneration::V3 => crate::models::fold_webrtc_twins(peers),
+            })
         })
         .await
     }
@@ -110,14 +117,32 @@ impl Client {
             return Err(Error::invalid("peer id must not be empty"));
         }
         self.run(|inner| async move {
-            if inner.generation().await? == ApiGeneration::V3 {
-                return Err(v3_unsupported());
+            match inner.generation().await? {
+                ApiGeneration::Legacy => {
+                    // The server reads the raw JSON body, whatever the content type (§4.2).
+                    let body = RequestBody::Json(json!({ "peer": id }));
+                    let request = Request { method: Method::POST, body: Some(&body), ..Request::get(LEGACY_PEER) };
+                    let mut document = inner.execute(&request, BodyExpectation::Envelope).await?;
+                    Ok(PeerDetail::from_legacy(&id, envelope::take_data(&mut document)))
+                }
+                ApiGeneration::V3 => {
+                    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+                        return Err(Error::invalid(format!("{id:?} is not a valid extension number")));
+                    }
+                    let path = format!("pbxcore/api/v3/sip/{id}:getStatus");
+                    match inner.execute(&Request::get(&path), BodyExpectation::Envelope).await {
+                        Ok(mut document) => Ok(PeerDetail::from_v3(&id, envelope::take_data(&mut document))),
+                        // v3 answers 422 for an extension it does not know; legacy answers a
+                        // normal "UNKNOWN" result, and so does this client on both.
+                        Err(Error::Api { status: 422, messages, .. })
+                            if messages.iter().any(|m| m.contains("not found")) =>
+                        {
+                            Ok(PeerDetail::unknown(&id, Value::Null))
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
             }
-            // The server reads the raw JSON body, whatever the content type (reference §4.2).
-            let body = RequestBody::Json(json!({ "peer": id }));
-            let request = Request { method: Method::POST, body: Some(&body), ..Request::get(LEGACY_PEER) };
-            let mut document = inner.execute(&request, BodyExpectation::Envelope).await?;
-            Ok(PeerDetail::from_legacy(&id, envelope::take_data(&mut document)))
         })
         .await
     }
@@ -125,12 +150,17 @@ impl Client {
     /// Registration state of every SIP provider.
     pub async fn provider_registrations(&self) -> Result<Vec<ProviderRegistration>> {
         self.run(|inner| async move {
-            let path = match inner.generation().await? {
+            let generation = inner.generation().await?;
+            let path = match generation {
                 ApiGeneration::Legacy => LEGACY_REGISTRY,
-                ApiGeneration::V3 => return Err(v3_unsupported()),
+                ApiGeneration::V3 => V3_REGISTRY,
             };
             let (url, data) = inner.get_data(path).await?;
-            list_of(&url, data, ProviderRegistration::from_entry)
+            let mut providers = list_of(&url, data, ProviderRegistration::from_entry)?;
+            if generation == ApiGeneration::V3 {
+                providers.iter_mut().for_each(ProviderRegistration::normalize_v3_id);
+            }
+            Ok(providers)
         })
         .await
     }
@@ -140,7 +170,7 @@ impl Client {
     pub async fn ping(&self) -> Result<Duration> {
         self.run(|inner| async move {
             let started = Instant::now();
-            let response = inner.transport.send(&Request::get(PING), None).await?;
+            let response = inner.transport.send(&Request::get(PING), &[]).await?;
             let elapsed = started.elapsed();
             if response.status == 200 && response.body.trim_ascii() == b"PONG" {
                 return Ok(elapsed);
@@ -234,7 +264,7 @@ impl Inner {
     async fn execute(&self, request: &Request<'_>, expect: BodyExpectation) -> Result<Value> {
         let generation = self.generation().await?;
         let grant = self.session.grant(&self.transport, generation).await?;
-        let mut response = self.transport.send(request, grant.header.as_ref()).await?;
+        let mut response = self.transport.send(request, grant.header.as_slice()).await?;
         if response.status == 401 {
             if !self.session.can_renew() {
                 return Err(unauthorized(
@@ -247,13 +277,16 @@ impl Inner {
                 ));
             }
             let grant = self.session.renew(&self.transport, generation, &grant).await?;
-            response = self.transport.send(request, grant.header.as_ref()).await?;
+            response = self.transport.send(request, grant.header.as_slice()).await?;
             if response.status == 401 {
                 return Err(unauthorized(&response, "the server refused a freshly created session"));
             }
         }
         if (300..400).contains(&response.status) {
             return Err(status_error(&response));
+        }
+        if response.status == 403 {
+            return Err(unauthorized(&response, "the server denies this user access to the endpoint"));
         }
         envelope::decode(&response.url, response.status, response.is_plain_text(), &response.body, expect)
     }

@@ -35,7 +35,7 @@ impl std::fmt::Display for ApiGeneration {
 pub(crate) const PROBE_PATH: &str = "pbxcore/api/v3/system:ping";
 
 pub(crate) async fn detect(transport: &Transport) -> Result<ApiGeneration> {
-    let response = transport.send(&Request::get(PROBE_PATH), None).await?;
+    let response = transport.send(&Request::get(PROBE_PATH), &[]).await?;
     if response.status == 404 {
         return Ok(ApiGeneration::Legacy);
     }

@@ -175,18 +175,60 @@ impl PeerDetail {
         self.contact.iter().chain(&self.other_contacts)
     }
 
+    pub(crate) fn unknown(id: &str, raw: Value) -> PeerDetail {
+        PeerDetail { id: id.to_owned(), state: PeerState::Unknown, contact: None, other_contacts: Vec::new(), raw }
+    }
+
+    /// Reads a v3 `sip/{id}:getStatus` entry: `{"extension", "status": "Available" |
+    /// "Unavailable" | "Unknown", "devices": [{"ip", "port", "user_agent", "rtt" (ms)}], …}`.
+    /// A device is a registered contact, so `state` is `Ok` exactly when there is one, as on
+    /// the legacy API; v3 reports reachability per extension only, so every contact gets
+    /// the extension's status. v3 sends no contact URI or expiry: those stay empty.
+    pub(crate) fn from_v3(id: &str, data: Value) -> PeerDetail {
+        let status = match data["status"].as_str() {
+            Some("Available") => Some(ContactStatus::Reachable),
+            Some("Unavailable") => Some(ContactStatus::Unreachable),
+            Some(other) => Some(ContactStatus::from_raw(other)),
+            None => None,
+        };
+        let mut contacts = data["devices"].as_array().into_iter().flatten().filter_map(Value::as_object).map(|device| {
+            let ip = string_field(device, "ip").unwrap_or_default();
+            let via_address = match string_field(device, "port") {
+                Some(port) if !ip.is_empty() => format!("{ip}:{port}"),
+                _ => ip,
+            };
+            let rtt_ms: Option<f64> = number_field(device, "rtt");
+            Contact {
+                aor: id.to_owned(),
+                uri: String::new(),
+                user_agent: string_field(device, "user_agent").unwrap_or_default(),
+                reg_expire: None,
+                via_address,
+                call_id: String::new(),
+                status: status.clone(),
+                roundtrip_usec: rtt_ms.filter(|ms| *ms >= 0.0).map(|ms| (ms * 1000.0).round() as u64),
+                endpoint_name: id.to_owned(),
+                contact_id: String::new(),
+                authenticate_qualify: None,
+                outbound_proxy: String::new(),
+                path: String::new(),
+                qualify_frequency: None,
+                qualify_timeout: None,
+                fields: device.clone(),
+            }
+        });
+        let contact = contacts.next();
+        let other_contacts = contacts.collect();
+        let state = if contact.is_some() { PeerState::Ok } else { PeerState::Unknown };
+        PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data }
+    }
+
     /// Reads a legacy `getSipPeer` `data` object; keys of further contacts carry a suffix
     /// (`URI-1`, `URI-WS1`), and `state` is MikoPBX's own key.
     pub(crate) fn from_legacy(id: &str, data: Value) -> PeerDetail {
         let Value::Object(map) = &data else {
             // `data: []` (PHP's empty array) means the same as an unknown peer.
-            return PeerDetail {
-                id: id.to_owned(),
-                state: PeerState::Unknown,
-                contact: None,
-                other_contacts: Vec::new(),
-                raw: data,
-            };
+            return PeerDetail::unknown(id, data);
         };
         let state = string_field(map, "state").map_or(PeerState::Unknown, |s| PeerState::from_raw(&s));
         let mut groups: Vec<(&str, Map<String, Value>)> = Vec::new();
@@ -236,7 +278,36 @@ impl PeerStatus {
     }
 }
 
+/// v3 lists each extension's WebRTC endpoint (`201-WS`) separately; legacy merges it into
+/// the extension. Fold twins into their extension so both generations list the same ids:
+/// the extension is `Ok` if either endpoint is, and its `raw` becomes the array of both
+/// entries as sent. A `-WS` entry without its extension is kept as it is.
+pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
+    let ids: std::collections::HashSet<String> = peers.iter().map(|p| p.id.clone()).collect();
+    let (twins, mut folded): (Vec<PeerStatus>, Vec<PeerStatus>) = peers
+        .into_iter()
+        .partition(|p| p.id.strip_suffix("-WS").is_some_and(|base| ids.contains(base)));
+    for twin in twins {
+        let base_id = &twin.id[..twin.id.len() - "-WS".len()];
+        if let Some(base) = folded.iter_mut().find(|p| p.id == base_id) {
+            if twin.state == PeerState::Ok {
+                base.state = PeerState::Ok;
+            }
+            base.raw = Value::Array(vec![base.raw.take(), twin.raw]);
+        }
+    }
+    folded
+}
+
 impl ProviderRegistration {
+    /// 2026.1 names outbound registrations `<id>-REG` but still strips `REG-`, so ids come
+    /// back as `SIP-TRUNK-960E68DA-REG`; the provider's id is without the suffix.
+    pub(crate) fn normalize_v3_id(&mut self) {
+        if let Some(base) = self.id.strip_suffix("-REG") {
+            self.id = base.to_owned();
+        }
+    }
+
     pub(crate) fn from_entry(entry: Value) -> Option<ProviderRegistration> {
         let map = entry.as_object()?;
         Some(ProviderRegistration {

@@ -126,7 +126,7 @@ impl Transport {
     }
 
     /// Sends the request, retrying idempotent ones on connection errors and 429/502/503/504.
-    pub async fn send(&self, request: &Request<'_>, auth: Option<&AuthHeader>) -> Result<Response> {
+    pub async fn send(&self, request: &Request<'_>, auth: &[AuthHeader]) -> Result<Response> {
         let mut url = self.url(request.path)?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query);
@@ -155,7 +155,7 @@ impl Transport {
     async fn send_once(
         &self,
         request: &Request<'_>,
-        auth: Option<&AuthHeader>,
+        auth: &[AuthHeader],
         url: &Url,
         shown_url: &str,
     ) -> Result<Response> {
@@ -163,7 +163,7 @@ impl Transport {
         for (name, value) in request.headers {
             builder = builder.header(name, *value);
         }
-        if let Some((name, value)) = auth {
+        for (name, value) in auth {
             builder = builder.header(name, value);
         }
         builder = match request.body {

@@ -20,6 +20,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/__sim/peers/{id}", put(put_peer).delete(delete_peer))
         .route("/__sim/providers/{id}", put(put_provider))
         .route("/__sim/sessions/expire", post(expire_sessions))
+        .route("/__sim/refresh-tokens/expire", post(expire_refresh_tokens))
         .route("/__sim/throttle/reset", post(reset_throttle))
         .route("/__sim/faults", post(add_fault).delete(clear_faults))
         .route("/__sim/stats", get(stats))
@@ -68,6 +69,11 @@ async fn put_provider(State(shared): State<Arc<Shared>>, Path(id): Path<String>,
 
 async fn expire_sessions(State(shared): State<Arc<Shared>>) -> Response {
     shared.expire_sessions();
+    done()
+}
+
+async fn expire_refresh_tokens(State(shared): State<Arc<Shared>>) -> Response {
+    shared.expire_refresh_tokens();
     done()
 }
 

@@ -138,7 +138,7 @@ async fn session_end(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> R
 }
 
 /// nginx serves this static file itself: exactly `PONG`, no authentication.
-async fn ping() -> Response {
+pub async fn ping() -> Response {
     let mut response = "PONG".into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));

@@ -1,5 +1,6 @@
 //! A faithful simulator of the MikoPBX REST API, for testing code that talks to a PBX
-//! without one. Emulates the legacy (≤ 2024.x) API generation with its quirks.
+//! without one. Emulates either API generation with its quirks: the legacy API of
+//! MikoPBX ≤ 2024.x or the v3 API of 2025.1+ (target 2026.1).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -15,6 +16,8 @@ mod php;
 mod server;
 mod sessions;
 mod state;
+mod tokens;
+mod v3;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,22 +33,49 @@ pub use faults::{Fault, FaultKind};
 pub use state::{Credentials, DEFAULT_STATE_JSON, PbxState, Peer, Provider};
 
 use sessions::Sessions;
+use tokens::Tokens;
+
+/// Which API generation the simulator speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiGeneration {
+    /// MikoPBX ≤ 2024.x: session cookie, `/pbxcore/api/<group>/<action>`.
+    #[default]
+    Legacy,
+    /// MikoPBX 2025.1+ (2026.1): JWT or API key, `/pbxcore/api/v3/...`; legacy paths 404.
+    V3,
+}
+
+impl std::str::FromStr for ApiGeneration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "legacy" | "v1" => Ok(ApiGeneration::Legacy),
+            "v3" => Ok(ApiGeneration::V3),
+            other => Err(format!("unknown API generation {other:?} (legacy or v3)")),
+        }
+    }
+}
 
 /// How to run a simulator.
 #[derive(Debug, Clone)]
 pub struct SimulatorOptions {
+    /// The API generation to speak.
+    pub api: ApiGeneration,
     /// Where to listen; port 0 picks a free port.
     pub bind: SocketAddr,
     /// Serve HTTPS with a freshly generated self-signed certificate.
     pub https: bool,
-    /// Let requests from 127.0.0.1 skip authentication, as the real server does. Off by
-    /// default so that local tests see what a remote client sees.
+    /// Let requests from 127.0.0.1 (v3: also ::1) without credentials skip authentication,
+    /// as the real server does. Off by default so that local tests see what a remote
+    /// client sees.
     pub trust_loopback: bool,
     pub state: PbxState,
     /// Sessions idle longer than this expire (the real server: about an hour).
     pub session_idle: Duration,
     /// Login attempts per client address per 300-second window (the real server: 10).
     pub login_limit: u32,
+    /// v3 access-token (JWT) lifetime (the real server: 900 s).
+    pub access_token_ttl: Duration,
 }
 
 impl Default for SimulatorOptions {
@@ -57,6 +87,8 @@ impl Default for SimulatorOptions {
             state: PbxState::default(),
             session_idle: Duration::from_secs(3600),
             login_limit: 10,
+            access_token_ttl: Duration::from_secs(900),
+            api: ApiGeneration::Legacy,
         }
     }
 }
@@ -72,7 +104,9 @@ pub struct Stats {
     pub api_requests: u64,
     /// Of those, answered 401.
     pub unauthorized: u64,
-    /// Authenticated sessions alive now.
+    /// v3 access tokens issued through `auth:refresh`.
+    pub refreshes: u64,
+    /// Authenticated sessions (legacy) or unexpired access tokens (v3) alive now.
     pub active_sessions: u64,
 }
 
@@ -81,11 +115,13 @@ pub(crate) struct Shared {
     trust_loopback: bool,
     pbx: RwLock<PbxState>,
     sessions: Mutex<Sessions>,
+    tokens: Mutex<Tokens>,
     faults: Mutex<Vec<Fault>>,
     login_attempts: AtomicU64,
     logins: AtomicU64,
     api_requests: AtomicU64,
     unauthorized: AtomicU64,
+    refreshes: AtomicU64,
 }
 
 impl Shared {
@@ -97,6 +133,12 @@ impl Shared {
     }
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn tokens(&self) -> MutexGuard<'_, Tokens> {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn count_refresh(&self) {
+        self.refreshes.fetch_add(1, Ordering::Relaxed);
     }
     fn faults(&self) -> MutexGuard<'_, Vec<Fault>> {
         self.faults.lock().unwrap_or_else(|p| p.into_inner())
@@ -128,6 +170,10 @@ impl Shared {
     }
     fn expire_sessions(&self) {
         self.sessions().expire_all();
+        self.tokens().expire_access();
+    }
+    fn expire_refresh_tokens(&self) {
+        self.tokens().expire_refresh();
     }
     fn add_fault(&self, fault: Fault) {
         self.faults().push(fault);
@@ -141,7 +187,8 @@ impl Shared {
             logins: self.logins.load(Ordering::Relaxed),
             api_requests: self.api_requests.load(Ordering::Relaxed),
             unauthorized: self.unauthorized.load(Ordering::Relaxed),
-            active_sessions: self.sessions().active_count() as u64,
+            refreshes: self.refreshes.load(Ordering::Relaxed),
+            active_sessions: (self.sessions().active_count() + self.tokens().active_count()) as u64,
         }
     }
 }
@@ -172,6 +219,7 @@ async fn apply_faults(
 
 /// A running simulator. Stops when dropped (or on [`Simulator::stop`]).
 pub struct Simulator {
+    api: ApiGeneration,
     url: String,
     certificate: Option<(String, String)>,
     shared: Arc<Shared>,
@@ -199,13 +247,19 @@ impl Simulator {
             trust_loopback: options.trust_loopback,
             pbx: RwLock::new(options.state),
             sessions: Mutex::new(Sessions::new(options.session_idle, options.login_limit)),
+            tokens: Mutex::new(Tokens::new(options.access_token_ttl)),
             faults: Mutex::new(Vec::new()),
             login_attempts: AtomicU64::new(0),
             logins: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
             unauthorized: AtomicU64::new(0),
+            refreshes: AtomicU64::new(0),
         });
-        let app: Router = legacy::routes()
+        let api_routes = match options.api {
+            ApiGeneration::Legacy => legacy::routes(),
+            ApiGeneration::V3 => v3::routes(),
+        };
+        let app: Router = api_routes
             .merge(control::routes())
             .fallback(legacy::not_found)
             .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), apply_faults))
@@ -216,6 +270,7 @@ impl Simulator {
         let acceptor = certificate.as_ref().map(|c| c.acceptor.clone());
         tokio::spawn(server::serve(listener, app, acceptor, stop));
         Ok(Simulator {
+            api: options.api,
             url,
             certificate: certificate.map(|c| (c.pem, c.sha256_hex)),
             shared,
@@ -223,6 +278,9 @@ impl Simulator {
         })
     }
 
+    pub fn api(&self) -> ApiGeneration {
+        self.api
+    }
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> &str {
         &self.url
@@ -255,9 +313,14 @@ impl Simulator {
     pub fn set_provider(&self, id: &str, fields: Map<String, Value>) {
         self.shared.set_provider(id, fields);
     }
-    /// Ends every session, as an idle timeout or a server restart would.
+    /// Ends every legacy session and v3 access token, as an idle timeout or 15 minutes
+    /// passing would. v3 refresh tokens stay valid.
     pub fn expire_sessions(&self) {
         self.shared.expire_sessions();
+    }
+    /// Ends every v3 refresh token, so clients must log in again.
+    pub fn expire_refresh_tokens(&self) {
+        self.shared.expire_refresh_tokens();
     }
     pub fn reset_login_throttle(&self) {
         self.shared.sessions().reset_throttle();

@@ -5,15 +5,19 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use mikopbx_sim::{PbxState, Simulator, SimulatorOptions};
+use mikopbx_sim::{ApiGeneration, PbxState, Simulator, SimulatorOptions};
 
-/// A faithful simulator of the MikoPBX REST API (legacy generation, MikoPBX ≤ 2024.x).
+/// A faithful simulator of the MikoPBX REST API: the legacy API of MikoPBX ≤ 2024.x or the
+/// v3 API of 2025.1+.
 ///
 /// Prints its URL as the first line of standard output, then (with --https) the SHA-256
 /// fingerprint of its self-signed certificate. Control endpoints live under /__sim/.
 #[derive(Parser, Debug)]
 #[command(name = "mikopbx-sim", version)]
 struct Args {
+    /// API generation: legacy (MikoPBX ≤ 2024.x) or v3 (2025.1+).
+    #[arg(long, default_value = "legacy")]
+    api: ApiGeneration,
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
@@ -35,6 +39,9 @@ struct Args {
     /// Login attempts allowed per client address per 300 seconds.
     #[arg(long, default_value_t = 10)]
     login_limit: u32,
+    /// Lifetime of v3 access tokens, in seconds.
+    #[arg(long, default_value_t = 900)]
+    token_ttl: u64,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +57,8 @@ fn main() -> ExitCode {
         },
     };
     let options = SimulatorOptions {
+        api: args.api,
+        access_token_ttl: Duration::from_secs(args.token_ttl),
         bind: args.listen,
         https: args.https,
         trust_loopback: args.trust_loopback,

@@ -61,22 +61,26 @@ fn json_response(status: StatusCode, body: String, etag: Option<String>) -> Resp
     response
 }
 
-/// `jsonapi` + inner content + `meta`, as `Http/Response::send()` builds it (reference §3.1).
-fn wrap(status: StatusCode, inner: Value) -> Response {
+/// Inner content + `meta` (and `jsonapi` first on the legacy API), as
+/// `Http/Response::send()` builds it (reference §3.1, §3.3).
+pub fn with_meta(status: StatusCode, inner: Value, jsonapi: bool) -> Response {
     let inner_text = encode(&inner);
     let timestamp = timestamp();
     let hash = sha1_hex(&format!("{timestamp}{inner_text}"));
-    let Value::Object(inner_map) = inner else { unreachable!("wrap is only given objects") };
     let mut document = serde_json::Map::new();
-    document.insert("jsonapi".into(), json!({"version": "1.0"}));
-    document.extend(inner_map);
+    if jsonapi {
+        document.insert("jsonapi".into(), json!({"version": "1.0"}));
+    }
+    if let Value::Object(inner_map) = inner {
+        document.extend(inner_map);
+    }
     document.insert("meta".into(), json!({"timestamp": timestamp, "hash": hash}));
     json_response(status, encode(&document), Some(sha1_hex(&inner_text)))
 }
 
 /// A processor's answer (`PBXApiResult::getResult()`), always HTTP 200.
 pub fn envelope(function: &str, processor: &str, result: bool, data: Value, messages: Value) -> Response {
-    wrap(
+    with_meta(
         StatusCode::OK,
         json!({
             "result": result,
@@ -86,12 +90,13 @@ pub fn envelope(function: &str, processor: &str, result: bool, data: Value, mess
             "processor": processor,
             "pid": worker_pid(),
         }),
+        true,
     )
 }
 
 /// The `errors` shape of 401/403/404/500 (`Response::setPayloadError`).
 pub fn error(status: StatusCode, text: &str) -> Response {
-    wrap(status, json!({ "errors": [text] }))
+    with_meta(status, json!({ "errors": [text] }), true)
 }
 
 /// The generic admin-cabinet AJAX answer (`BaseController::afterExecuteRoute`).
@@ -113,7 +118,7 @@ pub fn login_page() -> Response {
 }
 
 /// The PID of the forked worker child that answered; varies per answer on a real server.
-fn worker_pid() -> u32 {
+pub fn worker_pid() -> u32 {
     rand::random_range(1000..65000)
 }
 

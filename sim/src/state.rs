@@ -33,6 +33,9 @@ pub struct PbxState {
     pub peers: Vec<Peer>,
     #[serde(default)]
     pub providers: Vec<Provider>,
+    /// v3 API keys accepted as `Authorization: Bearer <key>`.
+    #[serde(default)]
+    pub api_keys: Vec<String>,
 }
 
 impl Default for PbxState {

@@ -32,7 +32,7 @@ pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretS
         // Every attempt counts against the server's login throttle and fail2ban.
         idempotent: false,
     };
-    let response = transport.send(&request, None).await?;
+    let response = transport.send(&request, &[]).await?;
     let answer: Value = serde_json::from_slice(&response.body).map_err(|e| Error::Decode {
         url: response.url.clone(),
         message: format!(
@@ -79,7 +79,7 @@ pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretS
 
 /// `success:true` alone proves nothing (reference §2.1): one authenticated call must pass.
 async fn verify(transport: &Transport, header: &AuthHeader) -> Result<()> {
-    let response = transport.send(&Request::get(VERIFY_PATH), Some(header)).await?;
+    let response = transport.send(&Request::get(VERIFY_PATH), std::slice::from_ref(header)).await?;
     if response.status == 401 {
         return Err(Error::Authentication {
             url: response.url,
@@ -92,7 +92,7 @@ async fn verify(transport: &Transport, header: &AuthHeader) -> Result<()> {
 
 pub(crate) async fn logout(transport: &Transport, header: &AuthHeader) -> Result<()> {
     let request = Request { headers: &AJAX, ..Request::get(LOGOUT_PATH) };
-    let response = transport.send(&request, Some(header)).await?;
+    let response = transport.send(&request, std::slice::from_ref(header)).await?;
     if response.status >= 400 {
         return Err(Error::Http {
             url: response.url,

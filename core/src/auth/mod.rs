@@ -1,9 +1,11 @@
-//! Sessions: lazy login, renewal after expiry shared by concurrent callers (single flight),
-//! logout. The per-generation login exchanges live in submodules.
+//! Sessions: lazy login, renewal shared by concurrent callers (single flight), refresh
+//! before expiry, logout. The per-generation exchanges live in `legacy` and `v3`.
 
 mod legacy;
+mod v3;
 
 use std::sync::RwLock;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::ExposeSecret;
@@ -20,17 +22,45 @@ pub(crate) struct Grant {
     epoch: u64,
 }
 
+/// What a login or refresh yields.
+pub(crate) struct Token {
+    /// `Cookie: PHPSESSID=…` (legacy) or `Authorization: Bearer <JWT>` (v3).
+    header: AuthHeader,
+    /// v3: `Cookie: refreshToken=…`, to get a new access token without the password.
+    refresh: Option<HeaderValue>,
+    /// v3: when to refresh proactively (a little before the access token expires).
+    refresh_at: Option<Instant>,
+}
+
+impl Token {
+    fn legacy(header: AuthHeader) -> Token {
+        Token { header, refresh: None, refresh_at: None }
+    }
+
+    /// Refresh at three quarters of the token's life, at most a minute before expiry.
+    fn refresh_time(lifetime: Duration) -> Instant {
+        let margin = (lifetime / 4).min(Duration::from_secs(60));
+        Instant::now() + lifetime.saturating_sub(margin)
+    }
+}
+
 #[derive(Default)]
 struct Current {
-    header: Option<AuthHeader>,
+    token: Option<Token>,
     /// Counts sessions; a caller that saw 401 under epoch N only renews if N is current.
     epoch: u64,
+}
+
+impl Current {
+    fn is_fresh(&self) -> bool {
+        self.token.as_ref().is_some_and(|t| t.refresh_at.is_none_or(|at| Instant::now() < at))
+    }
 }
 
 pub(crate) struct Session {
     credentials: Credentials,
     current: RwLock<Current>,
-    /// Held while logging in or out, so concurrent callers share one login.
+    /// Held while logging in, refreshing or logging out, so concurrent callers share one.
     renewal: tokio::sync::Mutex<()>,
 }
 
@@ -48,48 +78,53 @@ impl Session {
         matches!(self.credentials, Credentials::Password { .. })
     }
 
-    fn snapshot(&self) -> Grant {
-        let current = self.current.read().unwrap_or_else(|p| p.into_inner());
-        Grant { header: current.header.clone(), epoch: current.epoch }
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Current> {
+        self.current.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn store(&self, header: Option<AuthHeader>) -> Grant {
+    /// The current grant, if the session exists and needs no refresh yet.
+    fn fresh_grant(&self) -> Option<Grant> {
+        let current = self.read();
+        current
+            .is_fresh()
+            .then(|| Grant { header: current.token.as_ref().map(|t| t.header.clone()), epoch: current.epoch })
+    }
+
+    fn store(&self, token: Option<Token>) -> Grant {
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
-        current.header = header;
+        current.token = token;
         current.epoch += 1;
-        Grant { header: current.header.clone(), epoch: current.epoch }
+        Grant { header: current.token.as_ref().map(|t| t.header.clone()), epoch: current.epoch }
     }
 
-    /// The authentication for the next request, logging in first if there is no session.
-    /// No request is ever sent unauthenticated while credentials are configured.
+    /// The authentication for the next request: logs in first if there is no session, and
+    /// refreshes a v3 token that is about to expire. No request is ever sent
+    /// unauthenticated while credentials are configured.
     pub async fn grant(&self, transport: &Transport, generation: ApiGeneration) -> Result<Grant> {
         if let Some(grant) = self.static_grant(generation)? {
             return Ok(grant);
         }
-        let grant = self.snapshot();
-        if grant.header.is_some() {
+        if let Some(grant) = self.fresh_grant() {
             return Ok(grant);
         }
         let _renewal = self.renewal.lock().await;
-        let grant = self.snapshot();
-        if grant.header.is_some() {
+        if let Some(grant) = self.fresh_grant() {
             return Ok(grant);
         }
-        self.login_locked(transport, generation).await
+        self.renew_locked(transport, generation).await
     }
 
-    /// Called after the server refused `failed`: logs in again unless another caller already
-    /// did since, in which case its session is reused.
+    /// Called after the server refused `failed`: renews the session unless another caller
+    /// already did since, in which case its session is reused.
     pub async fn renew(&self, transport: &Transport, generation: ApiGeneration, failed: &Grant) -> Result<Grant> {
         if let Some(grant) = self.static_grant(generation)? {
             return Ok(grant);
         }
         let _renewal = self.renewal.lock().await;
-        let grant = self.snapshot();
-        if grant.epoch != failed.epoch && grant.header.is_some() {
+        if let Some(grant) = self.fresh_grant().filter(|g| g.epoch != failed.epoch) {
             return Ok(grant);
         }
-        self.login_locked(transport, generation).await
+        self.renew_locked(transport, generation).await
     }
 
     /// Explicit login: always starts a fresh session.
@@ -104,14 +139,15 @@ impl Session {
     /// Ends the session on the server, if there is one.
     pub async fn logout(&self, transport: &Transport, generation: ApiGeneration) -> Result<()> {
         let _renewal = self.renewal.lock().await;
-        let Some(header) = self.snapshot().header else { return Ok(()) };
-        if !matches!(self.credentials, Credentials::Password { .. }) {
-            return Ok(());
-        }
-        self.store(None);
+        let token = {
+            let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+            current.epoch += 1;
+            current.token.take()
+        };
+        let Some(token) = token else { return Ok(()) };
         match generation {
-            ApiGeneration::Legacy => legacy::logout(transport, &header).await,
-            ApiGeneration::V3 => Err(v3_unsupported()),
+            ApiGeneration::Legacy => legacy::logout(transport, &token.header).await,
+            ApiGeneration::V3 => v3::logout(transport, &token.header, token.refresh.as_ref()).await,
         }
     }
 
@@ -136,22 +172,24 @@ impl Session {
         }
     }
 
+    /// A v3 refresh when a refresh token is held, else (or when it is refused) a login.
+    async fn renew_locked(&self, transport: &Transport, generation: ApiGeneration) -> Result<Grant> {
+        let refresh = self.read().token.as_ref().and_then(|t| t.refresh.clone());
+        if let Some(refresh) = refresh
+            && let Some(token) = v3::refresh(transport, &refresh).await? {
+                return Ok(self.store(Some(token)));
+            }
+        self.login_locked(transport, generation).await
+    }
+
     async fn login_locked(&self, transport: &Transport, generation: ApiGeneration) -> Result<Grant> {
         let Credentials::Password { login, password } = &self.credentials else {
-            return Ok(self.snapshot());
+            return Err(Error::invalid("login needs a login and password"));
         };
-        let header = match generation {
-            ApiGeneration::Legacy => legacy::login(transport, login, password).await?,
-            ApiGeneration::V3 => return Err(v3_unsupported()),
+        let token = match generation {
+            ApiGeneration::Legacy => Token::legacy(legacy::login(transport, login, password).await?),
+            ApiGeneration::V3 => v3::login(transport, login, password).await?,
         };
-        Ok(self.store(Some(header)))
-    }
-}
-
-pub(crate) fn v3_unsupported() -> Error {
-    Error::Unsupported {
-        message: "this server speaks the v3 API (MikoPBX 2025.1+), which this SDK version does \
-                  not support yet; use a MikoPBX ≤ 2024.x server"
-            .to_owned(),
+        Ok(self.store(Some(token)))
     }
 }
