@@ -52,7 +52,12 @@ impl Printer {
                     println!("(no registered contact)");
                 }
                 for (index, contact) in peer.other_contacts.iter().enumerate() {
-                    println!("contact {}: {} {}", index + 2, contact.uri, contact.status.as_ref().map_or("", |s| s.as_str()));
+                    println!(
+                        "contact {}: {} {}",
+                        index + 2,
+                        contact.uri,
+                        contact.status.as_ref().map_or("", |s| s.as_str())
+                    );
                 }
             }
         }

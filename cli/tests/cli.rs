@@ -37,10 +37,7 @@ fn json_output_shapes() {
     let peers = json_out(&mikopbx(&sim, "adminpassword", &["peers", "--format", "json"]));
     assert_eq!(peers, json!([{"id":"201","state":"OK"},{"id":"241","state":"UNKNOWN"},{"id":"240","state":"UNKNOWN"}]));
     let providers = json_out(&mikopbx(&sim, "adminpassword", &["--format", "json", "providers"]));
-    assert_eq!(
-        providers[0],
-        json!({"id":"SIP-1601534775","state":"OFF","username":"316811","host":"sip.zadarma.com"})
-    );
+    assert_eq!(providers[0], json!({"id":"SIP-1601534775","state":"OFF","username":"316811","host":"sip.zadarma.com"}));
     let peer = json_out(&mikopbx(&sim, "adminpassword", &["peer", "201", "--format", "json"]));
     assert_eq!((&peer["id"], &peer["state"], &peer["status"]), (&json!("201"), &json!("OK"), &json!("Reachable")));
     assert_eq!((&peer["roundtrip_usec"], &peer["reg_expire"]), (&json!(5871), &json!(1643110170)));
@@ -48,7 +45,11 @@ fn json_output_shapes() {
     assert_eq!((&unknown["state"], unknown.get("uri")), (&json!("UNKNOWN"), None));
     let date = json_out(&mikopbx(&sim, "adminpassword", &["request", "GET", "/pbxcore/api/system/getDate"]));
     assert!(date["data"]["timestamp"].is_u64());
-    let sip = json_out(&mikopbx(&sim, "adminpassword", &["request", "POST", "sip/getSipPeer", "--data", r#"{"peer":"201"}"#]));
+    let sip = json_out(&mikopbx(
+        &sim,
+        "adminpassword",
+        &["request", "POST", "sip/getSipPeer", "--data", r#"{"peer":"201"}"#],
+    ));
     assert_eq!(sip["data"]["AOR"], "201");
 }
 
@@ -78,7 +79,8 @@ fn exit_codes() {
 
     let (status, _) = code(mikopbx(&sim, "adminpassword", &["frobnicate"]));
     assert_eq!(status, Some(2));
-    let (status, stderr) = code(Command::new(env!("CARGO_BIN_EXE_mikopbx")).arg("peers").env_remove("MIKOPBX_URL").output().unwrap());
+    let (status, stderr) =
+        code(Command::new(env!("CARGO_BIN_EXE_mikopbx")).arg("peers").env_remove("MIKOPBX_URL").output().unwrap());
     assert_eq!(status, Some(2), "{stderr}");
     let (status, _) = code(mikopbx(&sim, "adminpassword", &["request", "GET", "x", "--data", "{not json"]));
     assert_eq!(status, Some(2));
@@ -86,7 +88,8 @@ fn exit_codes() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let (status, stderr) = code(Command::new(env!("CARGO_BIN_EXE_mikopbx")).args(["--url", &url, "ping"]).output().unwrap());
+    let (status, stderr) =
+        code(Command::new(env!("CARGO_BIN_EXE_mikopbx")).args(["--url", &url, "ping"]).output().unwrap());
     assert_eq!(status, Some(4), "{stderr}");
 
     sim.add_fault(Fault::new(FaultKind::Html).on_path("/pbxcore/api/sip/getPeersStatuses"));

@@ -247,10 +247,7 @@ impl<T> Drop for AbortOnDrop<T> {
 
 impl Inner {
     async fn generation(&self) -> Result<ApiGeneration> {
-        self.generation
-            .get_or_try_init(|| generation::detect(&self.transport))
-            .await
-            .copied()
+        self.generation.get_or_try_init(|| generation::detect(&self.transport)).await.copied()
     }
 
     async fn get_data(&self, path: &str) -> Result<(String, Value)> {
@@ -343,9 +340,7 @@ fn normalize_path(path: &str) -> Result<String> {
         return Err(Error::invalid("request path must not be empty"));
     }
     if path.contains("://") || path.starts_with("//") {
-        return Err(Error::invalid(
-            "request path must be a path on the configured server, not a URL",
-        ));
+        return Err(Error::invalid("request path must be a path on the configured server, not a URL"));
     }
     let path = path.trim_start_matches('/');
     if path.starts_with("pbxcore/") || path.starts_with("admin-cabinet/") {

@@ -27,9 +27,7 @@ impl std::str::FromStr for ApiVersion {
             "auto" | "" => Ok(ApiVersion::Auto),
             "legacy" | "v1" => Ok(ApiVersion::Legacy),
             "v3" => Ok(ApiVersion::V3),
-            other => Err(Error::invalid(format!(
-                "unknown api version {other:?} (expected auto, legacy or v3)"
-            ))),
+            other => Err(Error::invalid(format!("unknown api version {other:?} (expected auto, legacy or v3)"))),
         }
     }
 }
@@ -50,11 +48,9 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credentials::None => f.write_str("None"),
-            Credentials::Password { login, .. } => f
-                .debug_struct("Password")
-                .field("login", login)
-                .field("password", &"<redacted>")
-                .finish(),
+            Credentials::Password { login, .. } => {
+                f.debug_struct("Password").field("login", login).field("password", &"<redacted>").finish()
+            }
             Credentials::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
         }
     }
@@ -89,11 +85,9 @@ impl fmt::Debug for TlsTrust {
 /// Parses a SHA-256 fingerprint given as 64 hex digits, with or without `:` separators.
 pub fn parse_sha256_pin(text: &str) -> Result<[u8; 32]> {
     let digits: String = text.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect();
-    let bytes = hex::decode(&digits)
-        .map_err(|_| Error::invalid("pin_sha256 must be 64 hex digits (colons allowed)"))?;
-    bytes
-        .try_into()
-        .map_err(|_| Error::invalid("pin_sha256 must be 64 hex digits (32 bytes)"))
+    let bytes =
+        hex::decode(&digits).map_err(|_| Error::invalid("pin_sha256 must be 64 hex digits (colons allowed)"))?;
+    bytes.try_into().map_err(|_| Error::invalid("pin_sha256 must be 64 hex digits (32 bytes)"))
 }
 
 /// Validated client configuration. Build it with [`Config::builder`].
@@ -165,10 +159,7 @@ impl ConfigBuilder {
     }
 
     pub fn login(mut self, login: impl Into<String>, password: impl Into<String>) -> Self {
-        self.credentials = Credentials::Password {
-            login: login.into(),
-            password: SecretString::from(password.into()),
-        };
+        self.credentials = Credentials::Password { login: login.into(), password: SecretString::from(password.into()) };
         self
     }
 
@@ -216,13 +207,15 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config> {
         let base_url = parse_base_url(&self.url)?;
         if let Credentials::Password { login, password } = &self.credentials
-            && (login.is_empty() || password.expose_secret().is_empty()) {
-                return Err(Error::invalid("login and password must both be non-empty"));
-            }
+            && (login.is_empty() || password.expose_secret().is_empty())
+        {
+            return Err(Error::invalid("login and password must both be non-empty"));
+        }
         if let Credentials::ApiKey(key) = &self.credentials
-            && key.expose_secret().trim().is_empty() {
-                return Err(Error::invalid("api_key must be non-empty"));
-            }
+            && key.expose_secret().trim().is_empty()
+        {
+            return Err(Error::invalid("api_key must be non-empty"));
+        }
         if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
             return Err(Error::invalid("timeouts must be greater than zero"));
         }
@@ -240,17 +233,15 @@ impl ConfigBuilder {
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
             retries: self.retries,
-            user_agent: self
-                .user_agent
-                .unwrap_or_else(|| format!("mikopbx-sdk/{}", env!("CARGO_PKG_VERSION"))),
+            user_agent: self.user_agent.unwrap_or_else(|| format!("mikopbx-sdk/{}", env!("CARGO_PKG_VERSION"))),
         })
     }
 }
 
 fn parse_base_url(text: &str) -> Result<Url> {
     // Never echo the URL text here: it may carry credentials.
-    let mut url = Url::parse(text.trim())
-        .map_err(|e| Error::invalid(format!("url is not a valid absolute URL ({e})")))?;
+    let mut url =
+        Url::parse(text.trim()).map_err(|e| Error::invalid(format!("url is not a valid absolute URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::invalid("url must start with http:// or https://"));
     }
@@ -258,9 +249,7 @@ fn parse_base_url(text: &str) -> Result<Url> {
         return Err(Error::invalid("url has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid(
-            "url must not contain credentials; pass login and password separately",
-        ));
+        return Err(Error::invalid("url must not contain credentials; pass login and password separately"));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid("url must not have a query or fragment"));

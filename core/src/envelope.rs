@@ -49,11 +49,7 @@ impl Messages {
     /// The messages that explain a failure: errors and unkeyed texts, else everything.
     pub fn failure_texts(&self) -> Vec<String> {
         let primary: Vec<String> = self.error.iter().chain(&self.other).cloned().collect();
-        if primary.is_empty() {
-            self.warning.iter().chain(&self.info).cloned().collect()
-        } else {
-            primary
-        }
+        if primary.is_empty() { self.warning.iter().chain(&self.info).cloned().collect() } else { primary }
     }
 }
 
@@ -92,10 +88,12 @@ pub(crate) fn decode(
             if !success {
                 return Err(Error::Http { url: url.to_owned(), status, message: excerpt(body) });
             }
-            if expect == BodyExpectation::Anything && is_plain_text
-                && let Ok(text) = std::str::from_utf8(body) {
-                    return Ok(Value::String(text.to_owned()));
-                }
+            if expect == BodyExpectation::Anything
+                && is_plain_text
+                && let Ok(text) = std::str::from_utf8(body)
+            {
+                return Ok(Value::String(text.to_owned()));
+            }
             return Err(Error::Decode {
                 url: url.to_owned(),
                 message: format!("the body is not valid JSON ({e})"),
@@ -112,11 +110,7 @@ pub(crate) fn decode(
 
     if let Some(result) = map.get("result") {
         return if result_is_true(result) {
-            if success {
-                Ok(document)
-            } else {
-                Err(http_error(url, status, map))
-            }
+            if success { Ok(document) } else { Err(http_error(url, status, map)) }
         } else {
             Err(Error::Api {
                 url: url.to_owned(),
@@ -169,11 +163,7 @@ fn http_error(url: &str, status: u16, map: &Map<String, Value>) -> Error {
 }
 
 fn unexpected_shape(url: &str, status: u16, body: &[u8], what: &str) -> Error {
-    Error::Decode {
-        url: url.to_owned(),
-        message: format!("{what} (HTTP {status})"),
-        excerpt: excerpt(body),
-    }
+    Error::Decode { url: url.to_owned(), message: format!("{what} (HTTP {status})"), excerpt: excerpt(body) }
 }
 
 /// Moves `data` out of a decoded envelope; PHP's `[]` stands for an empty object.
@@ -205,7 +195,8 @@ mod tests {
 
     #[test]
     fn result_false_on_200_is_api_error_with_messages() {
-        let err = run(200, r#"{"result":false,"data":[],"messages":{"error":["Empty peer value in POST/GET data"]}}"#).unwrap_err();
+        let err = run(200, r#"{"result":false,"data":[],"messages":{"error":["Empty peer value in POST/GET data"]}}"#)
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Api);
         assert_eq!(err.server_messages(), ["Empty peer value in POST/GET data"]);
         let err = run(200, r#"{"result":false,"data":[],"messages":["plain text"]}"#).unwrap_err();
@@ -214,7 +205,11 @@ mod tests {
 
     #[test]
     fn v3_422_is_api_error() {
-        let err = run(422, r#"{"result":false,"data":[],"messages":{"error":["Extension not found or status unavailable"]}}"#).unwrap_err();
+        let err = run(
+            422,
+            r#"{"result":false,"data":[],"messages":{"error":["Extension not found or status unavailable"]}}"#,
+        )
+        .unwrap_err();
         assert_eq!((err.kind(), err.status()), (ErrorKind::Api, Some(422)));
     }
 
@@ -223,7 +218,8 @@ mod tests {
         let err = run(404, r#"{"jsonapi":{"version":"1.0"},"errors":["404 (Not Found)"],"meta":{}}"#).unwrap_err();
         assert_eq!((err.kind(), err.status()), (ErrorKind::Http, Some(404)));
         assert!(err.to_string().contains("404 (Not Found)"));
-        let err = run(404, r#"{"success":false,"messages":{"error":["Endpoint not found: /x"]},"data":null}"#).unwrap_err();
+        let err =
+            run(404, r#"{"success":false,"messages":{"error":["Endpoint not found: /x"]},"data":null}"#).unwrap_err();
         assert!(err.to_string().contains("Endpoint not found"));
     }
 

@@ -67,11 +67,7 @@ pub enum Error {
         messages: Vec<String>,
     },
     #[error("{url} answered HTTP {status}: {message}")]
-    Http {
-        url: String,
-        status: u16,
-        message: String,
-    },
+    Http { url: String, status: u16, message: String },
     #[error("cannot reach {url}: {message}")]
     Transport { url: String, message: String },
     #[error("{url} did not answer within {after:?}")]
@@ -79,11 +75,7 @@ pub enum Error {
     #[error("TLS failure with {url}: {message}")]
     Tls { url: String, message: String },
     #[error("unexpected answer from {url}: {message}; body starts with: `{excerpt}`")]
-    Decode {
-        url: String,
-        message: String,
-        excerpt: String,
-    },
+    Decode { url: String, message: String, excerpt: String },
     #[error("invalid input: {message}")]
     InvalidInput { message: String },
     #[error("{message}")]
@@ -140,11 +132,7 @@ const EXCERPT_CHARS: usize = 120;
 /// A short, single-line prefix of a response body for error messages.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
-    let mut out: String = text
-        .chars()
-        .take(EXCERPT_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut out: String = text.chars().take(EXCERPT_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if text.chars().count() > EXCERPT_CHARS {
         out.push('…');
     }

@@ -29,8 +29,8 @@ mod transport;
 
 pub use client::Client;
 pub use config::{
-    ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_RETRIES, TlsTrust, parse_sha256_pin,
+    ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES,
+    TlsTrust, parse_sha256_pin,
 };
 pub use envelope::Messages;
 pub use error::{Error, ErrorKind, Result};

@@ -191,32 +191,33 @@ impl PeerDetail {
             Some(other) => Some(ContactStatus::from_raw(other)),
             None => None,
         };
-        let mut contacts = data["devices"].as_array().into_iter().flatten().filter_map(Value::as_object).map(|device| {
-            let ip = string_field(device, "ip").unwrap_or_default();
-            let via_address = match string_field(device, "port") {
-                Some(port) if !ip.is_empty() => format!("{ip}:{port}"),
-                _ => ip,
-            };
-            let rtt_ms: Option<f64> = number_field(device, "rtt");
-            Contact {
-                aor: id.to_owned(),
-                uri: String::new(),
-                user_agent: string_field(device, "user_agent").unwrap_or_default(),
-                reg_expire: None,
-                via_address,
-                call_id: String::new(),
-                status: status.clone(),
-                roundtrip_usec: rtt_ms.filter(|ms| *ms >= 0.0).map(|ms| (ms * 1000.0).round() as u64),
-                endpoint_name: id.to_owned(),
-                contact_id: String::new(),
-                authenticate_qualify: None,
-                outbound_proxy: String::new(),
-                path: String::new(),
-                qualify_frequency: None,
-                qualify_timeout: None,
-                fields: device.clone(),
-            }
-        });
+        let mut contacts =
+            data["devices"].as_array().into_iter().flatten().filter_map(Value::as_object).map(|device| {
+                let ip = string_field(device, "ip").unwrap_or_default();
+                let via_address = match string_field(device, "port") {
+                    Some(port) if !ip.is_empty() => format!("{ip}:{port}"),
+                    _ => ip,
+                };
+                let rtt_ms: Option<f64> = number_field(device, "rtt");
+                Contact {
+                    aor: id.to_owned(),
+                    uri: String::new(),
+                    user_agent: string_field(device, "user_agent").unwrap_or_default(),
+                    reg_expire: None,
+                    via_address,
+                    call_id: String::new(),
+                    status: status.clone(),
+                    roundtrip_usec: rtt_ms.filter(|ms| *ms >= 0.0).map(|ms| (ms * 1000.0).round() as u64),
+                    endpoint_name: id.to_owned(),
+                    contact_id: String::new(),
+                    authenticate_qualify: None,
+                    outbound_proxy: String::new(),
+                    path: String::new(),
+                    qualify_frequency: None,
+                    qualify_timeout: None,
+                    fields: device.clone(),
+                }
+            });
         let contact = contacts.next();
         let other_contacts = contacts.collect();
         let state = if contact.is_some() { PeerState::Ok } else { PeerState::Unknown };
@@ -245,10 +246,8 @@ impl PeerDetail {
         }
         // The unsuffixed group is the primary contact; a group without URI is no contact.
         groups.sort_by_key(|(suffix, _)| !suffix.is_empty());
-        let mut contacts = groups
-            .into_iter()
-            .map(|(_, fields)| Contact::from_fields(fields))
-            .filter(|c| !c.uri.is_empty());
+        let mut contacts =
+            groups.into_iter().map(|(_, fields)| Contact::from_fields(fields)).filter(|c| !c.uri.is_empty());
         let contact = contacts.next();
         let other_contacts = contacts.collect();
         PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data }
@@ -284,9 +283,8 @@ impl PeerStatus {
 /// entries as sent. A `-WS` entry without its extension is kept as it is.
 pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
     let ids: std::collections::HashSet<String> = peers.iter().map(|p| p.id.clone()).collect();
-    let (twins, mut folded): (Vec<PeerStatus>, Vec<PeerStatus>) = peers
-        .into_iter()
-        .partition(|p| p.id.strip_suffix("-WS").is_some_and(|base| ids.contains(base)));
+    let (twins, mut folded): (Vec<PeerStatus>, Vec<PeerStatus>) =
+        peers.into_iter().partition(|p| p.id.strip_suffix("-WS").is_some_and(|base| ids.contains(base)));
     for twin in twins {
         let base_id = &twin.id[..twin.id.len() - "-WS".len()];
         if let Some(base) = folded.iter_mut().find(|p| p.id == base_id) {

@@ -36,10 +36,7 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
                       create clients after forking or use a spawn-based process pool"
                 .to_owned(),
         }),
-        Err(e) => Err(Error::Transport {
-            url: String::new(),
-            message: format!("cannot start the I/O runtime: {e}"),
-        }),
+        Err(e) => Err(Error::Transport { url: String::new(), message: format!("cannot start the I/O runtime: {e}") }),
     }
 }
 
@@ -57,9 +54,6 @@ where
         return Ok(runtime.block_on(future));
     }
     Ok(std::thread::scope(|scope| {
-        scope
-            .spawn(|| runtime.block_on(future))
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        scope.spawn(|| runtime.block_on(future)).join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }))
 }

@@ -120,9 +120,7 @@ impl Transport {
     }
 
     pub fn url(&self, path: &str) -> Result<Url> {
-        self.base
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| Error::invalid(format!("bad request path: {e}")))
+        self.base.join(path.trim_start_matches('/')).map_err(|e| Error::invalid(format!("bad request path: {e}")))
     }
 
     /// Sends the request, retrying idempotent ones on connection errors and 429/502/503/504.

@@ -107,10 +107,8 @@ async fn get_sip_peer_needs_a_raw_json_body() {
     assert_eq!(err.kind(), ErrorKind::Api);
     assert_eq!(err.server_messages(), ["Empty peer value in POST/GET data"]);
     // GET with ?peer= works too.
-    let answer = client
-        .request("GET", "sip/getSipPeer", vec![("peer".into(), "201".into())], None)
-        .await
-        .expect("GET form");
+    let answer =
+        client.request("GET", "sip/getSipPeer", vec![("peer".into(), "201".into())], None).await.expect("GET form");
     assert_eq!(answer["data"]["state"], "OK");
     // The typed call sends what the server needs.
     assert!(client.peer("201").await.unwrap().is_registered());
@@ -156,7 +154,9 @@ async fn retries_are_bounded() {
     let sim = sim().await;
     let client = client(config_for(&sim).retries(1));
     client.login().await.unwrap();
-    sim.add_fault(Fault::new(FaultKind::Status { status: 502, retry_after: None }).on_path("/pbxcore/api/sip/").forever());
+    sim.add_fault(
+        Fault::new(FaultKind::Status { status: 502, retry_after: None }).on_path("/pbxcore/api/sip/").forever(),
+    );
     let before = sim.stats().api_requests;
     let err = client.peer_statuses().await.unwrap_err();
     assert_eq!((err.kind(), err.status()), (ErrorKind::Http, Some(502)));

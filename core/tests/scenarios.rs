@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use mikopbx::{Config, RequestBody};
-use mikopbx_sim::{Fault, Peer, Simulator, SimulatorOptions};
+use mikopbx_sim::{ApiGeneration, Fault, Peer, Simulator, SimulatorOptions};
 use serde_json::Value;
 
 /// `expected` is contained in `actual`: objects by key (extra keys allowed), arrays
@@ -20,9 +20,28 @@ fn contains(expected: &Value, actual: &Value) -> bool {
     }
 }
 
-async fn start_sim(scenario: &Value) -> Simulator {
+/// RFC 7386 JSON merge patch.
+fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    let Value::Object(map) = target else { return };
+    for (key, value) in patch {
+        if value.is_null() {
+            map.remove(key);
+        } else {
+            merge_patch(map.entry(key.clone()).or_insert(Value::Null), value);
+        }
+    }
+}
+
+async fn start_sim(scenario: &Value, api: ApiGeneration) -> Simulator {
     let sim_setup = &scenario["sim"];
-    let mut options = SimulatorOptions::default();
+    let mut options = SimulatorOptions { api, ..Default::default() };
     if let Some(limit) = sim_setup["login_limit"].as_u64() {
         options.login_limit = limit as u32;
     }
@@ -39,9 +58,17 @@ async fn start_sim(scenario: &Value) -> Simulator {
 fn client_for(sim: &Simulator, setup: &Value) -> mikopbx::Client {
     let credentials = sim.credentials();
     let mut builder = Config::builder(sim.url());
-    if setup["credentials"].as_str() != Some("none") {
-        let password = setup["password"].as_str().map_or(credentials.password, str::to_owned);
-        builder = builder.login(credentials.login, password);
+    if let Some(key) = setup["api_key"].as_str() {
+        builder = builder.api_key(key);
+    } else {
+        match setup["credentials"].as_str() {
+            Some("none") => {}
+            Some("api_key") => builder = builder.api_key(&sim.state().api_keys[0]),
+            _ => {
+                let password = setup["password"].as_str().map_or(credentials.password, str::to_owned);
+                builder = builder.login(credentials.login, password);
+            }
+        }
     }
     if let Some(ms) = setup["timeout_ms"].as_u64() {
         builder = builder.request_timeout(Duration::from_millis(ms));
@@ -85,9 +112,10 @@ fn check(expect: &Value, outcome: mikopbx::Result<Value>) -> Result<(), String> 
                 return Err(format!("expected a {kind} error, got {actual}"));
             }
             if let Some(expected) = expect.get("result")
-                && !contains(expected, &actual) {
-                    return Err(format!("result {actual} does not contain {expected}"));
-                }
+                && !contains(expected, &actual)
+            {
+                return Err(format!("result {actual} does not contain {expected}"));
+            }
             for key in expect["absent"].as_array().into_iter().flatten().filter_map(Value::as_str) {
                 if actual.get(key).is_some() {
                     return Err(format!("result {actual} has {key:?}"));
@@ -101,9 +129,10 @@ fn check(expect: &Value, outcome: mikopbx::Result<Value>) -> Result<(), String> 
                 return Err(format!("expected {kind}, got {:?}: {err}", err.kind()));
             }
             if let Some(status) = expect["status"].as_u64()
-                && err.status() != Some(status as u16) {
-                    return Err(format!("expected status {status}: {err}"));
-                }
+                && err.status() != Some(status as u16)
+            {
+                return Err(format!("expected status {status}: {err}"));
+            }
             if let Some(text) = expect["message_contains"].as_str() {
                 let found = err.to_string().contains(text) || err.server_messages().iter().any(|m| m.contains(text));
                 if !found {
@@ -115,19 +144,39 @@ fn check(expect: &Value, outcome: mikopbx::Result<Value>) -> Result<(), String> 
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shared_scenarios_pass() {
+async fn run_all(api: ApiGeneration, generation: &str) {
     let document = common::fixture("../scenarios/scenarios.json");
     let scenarios = document["scenarios"].as_array().expect("scenarios");
-    assert!(scenarios.len() >= 20);
     let mut failures = Vec::new();
-    for scenario in scenarios {
+    let mut ran = 0;
+    for original in scenarios {
+        if original["only"].as_str().is_some_and(|only| only != generation) {
+            continue;
+        }
+        let mut scenario = original.clone();
+        if generation == "v3"
+            && let Some(patch) = original.get("v3")
+        {
+            merge_patch(&mut scenario, patch);
+        }
         let name = scenario["name"].as_str().expect("name");
-        let sim = start_sim(scenario).await;
+        let sim = start_sim(&scenario, api).await;
         let client = client_for(&sim, &scenario["client"]);
         if let Err(e) = check(&scenario["expect"], call(&client, &scenario["call"]).await) {
             failures.push(format!("{name}: {e}"));
         }
+        ran += 1;
     }
-    assert!(failures.is_empty(), "failed scenarios:\n{}", failures.join("\n"));
+    assert!(ran >= 20, "only {ran} scenarios ran");
+    assert!(failures.is_empty(), "failed {generation} scenarios:\n{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_scenarios_pass_on_the_legacy_api() {
+    run_all(ApiGeneration::Legacy, "legacy").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_scenarios_pass_on_the_v3_api() {
+    run_all(ApiGeneration::V3, "v3").await;
 }

@@ -45,7 +45,10 @@ async fn typed_calls_give_the_same_models_as_legacy() {
     let peer = v3_client.peer("201").await.unwrap();
     assert_eq!(peer.state, PeerState::Ok, "available with a device reads as legacy OK");
     let contact = peer.contact.as_ref().unwrap();
-    assert_eq!((contact.via_address.as_str(), contact.user_agent.as_str()), ("172.16.156.1:60939", "Telephone-PT1C 1.1"));
+    assert_eq!(
+        (contact.via_address.as_str(), contact.user_agent.as_str()),
+        ("172.16.156.1:60939", "Telephone-PT1C 1.1")
+    );
     assert_eq!((contact.roundtrip_usec, contact.status.clone()), (Some(5870), Some(ContactStatus::Reachable)));
 
     for id in ["999", "240"] {
@@ -53,7 +56,9 @@ async fn typed_calls_give_the_same_models_as_legacy() {
         assert_eq!((&unknown.state, unknown.is_registered()), (&PeerState::Unknown, false), "{id}");
     }
 
-    let providers = |list: Vec<mikopbx::ProviderRegistration>| list.into_iter().map(|p| (p.id, p.state, p.username, p.host)).collect::<Vec<_>>();
+    let providers = |list: Vec<mikopbx::ProviderRegistration>| {
+        list.into_iter().map(|p| (p.id, p.state, p.username, p.host)).collect::<Vec<_>>()
+    };
     assert_eq!(
         providers(v3_client.provider_registrations().await.unwrap()),
         providers(legacy_client.provider_registrations().await.unwrap())

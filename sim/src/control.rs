@@ -41,8 +41,13 @@ async fn put_state(State(shared): State<Arc<Shared>>, Json(state): Json<PbxState
 }
 
 /// Body: `{"state": "OK", "contacts": [{…}]}`; omitted fields keep their value.
-async fn put_peer(State(shared): State<Arc<Shared>>, Path(id): Path<String>, Json(body): Json<Map<String, Value>>) -> Response {
-    let mut peer = shared.pbx().peer(&id).cloned().unwrap_or(Peer { id: id.clone(), state: "UNKNOWN".into(), contacts: vec![] });
+async fn put_peer(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Json(body): Json<Map<String, Value>>,
+) -> Response {
+    let mut peer =
+        shared.pbx().peer(&id).cloned().unwrap_or(Peer { id: id.clone(), state: "UNKNOWN".into(), contacts: vec![] });
     if let Some(state) = body.get("state").and_then(Value::as_str) {
         peer.state = state.to_owned();
     }
@@ -62,7 +67,11 @@ async fn delete_peer(State(shared): State<Arc<Shared>>, Path(id): Path<String>) 
 }
 
 /// Body: fields to set, e.g. `{"state": "REJECTED"}`.
-async fn put_provider(State(shared): State<Arc<Shared>>, Path(id): Path<String>, Json(fields): Json<Map<String, Value>>) -> Response {
+async fn put_provider(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Json(fields): Json<Map<String, Value>>,
+) -> Response {
     shared.set_provider(&id, fields);
     done()
 }

@@ -238,11 +238,8 @@ impl Simulator {
     pub async fn start(options: SimulatorOptions) -> std::io::Result<Simulator> {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let address = listener.local_addr()?;
-        let certificate = if options.https {
-            Some(server::self_signed().map_err(std::io::Error::other)?)
-        } else {
-            None
-        };
+        let certificate =
+            if options.https { Some(server::self_signed().map_err(std::io::Error::other)?) } else { None };
         let shared = Arc::new(Shared {
             trust_loopback: options.trust_loopback,
             pbx: RwLock::new(options.state),

@@ -48,13 +48,15 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let state = match &args.state {
         None => PbxState::default(),
-        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| PbxState::from_json(&t)) {
-            Ok(state) => state,
-            Err(e) => {
-                eprintln!("mikopbx-sim: cannot load {}: {e}", path.display());
-                return ExitCode::from(2);
+        Some(path) => {
+            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| PbxState::from_json(&t)) {
+                Ok(state) => state,
+                Err(e) => {
+                    eprintln!("mikopbx-sim: cannot load {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
     };
     let options = SimulatorOptions {
         api: args.api,
@@ -86,10 +88,11 @@ fn main() -> ExitCode {
             println!("sha256 {sha}");
         }
         if let (Some(path), Some(pem)) = (&args.cert_out, sim.certificate_pem())
-            && let Err(e) = std::fs::write(path, pem) {
-                eprintln!("mikopbx-sim: cannot write {}: {e}", path.display());
-                return ExitCode::FAILURE;
-            }
+            && let Err(e) = std::fs::write(path, pem)
+        {
+            eprintln!("mikopbx-sim: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
         eprintln!("mikopbx-sim: serving; login {:?}; stop with Ctrl-C", sim.credentials().login);
         wait_for_stop().await;
         ExitCode::SUCCESS

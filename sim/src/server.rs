@@ -24,8 +24,8 @@ pub struct GeneratedCertificate {
 }
 
 pub fn self_signed() -> Result<GeneratedCertificate, String> {
-    let mut params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .map_err(|e| e.to_string())?;
+    let mut params =
+        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).map_err(|e| e.to_string())?;
     params.distinguished_name.push(DnType::CommonName, "MIKO PBX");
     params.distinguished_name.push(DnType::OrganizationName, "MIKO LLC");
     let key = KeyPair::generate().map_err(|e| e.to_string())?;

@@ -22,7 +22,9 @@ pub struct Sessions {
 /// Outcome of counting one login attempt.
 pub enum Attempt {
     /// Attempts left in this window after this one.
-    Allowed { left: u32 },
+    Allowed {
+        left: u32,
+    },
     Throttled,
 }
 

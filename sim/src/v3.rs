@@ -79,17 +79,18 @@ async fn api(
     if *needs_id != route.id.is_some() {
         return error(StatusCode::BAD_REQUEST, &format!("Method '{action}' requires a resource id"));
     }
-    if !*public
-        && let Err(response) = authorize(&shared, peer.ip(), &headers) {
-            shared.count_unauthorized();
-            return response;
-        }
+    if !*public && let Some(refusal) = refuse(&shared, peer.ip(), &headers) {
+        shared.count_unauthorized();
+        return refusal;
+    }
     match (route.resource, action) {
         ("system", "ping") => ok("ping", "SystemManagementProcessor::handlePing", json!([])),
         ("auth", "login") => login(&shared, peer.ip(), &headers, &body),
         ("auth", "refresh") => refresh(&shared, &headers),
         ("auth", "logout") => logout(&shared, &headers),
-        ("sip", "getPeersStatuses") => ok("getPeersStatuses", "Sip\\GetPeersStatusesAction::main", peers_statuses(&shared)),
+        ("sip", "getPeersStatuses") => {
+            ok("getPeersStatuses", "Sip\\GetPeersStatusesAction::main", peers_statuses(&shared))
+        }
         ("sip", "getRegistry") => ok("getRegistry", "Sip\\GetRegistryAction::main", registry(&shared)),
         ("sip", "getStatus") => peer_status(&shared, route.id.unwrap_or_default()),
         _ => not_found(uri).await,
@@ -98,17 +99,17 @@ async fn api(
 
 /// Bearer JWT or API key; without a token, loopback (`127.0.0.1` or `::1`) is trusted when
 /// configured. A bad token is refused even from loopback.
-fn authorize(shared: &Shared, ip: IpAddr, headers: &HeaderMap) -> Result<(), Response> {
+fn refuse(shared: &Shared, ip: IpAddr, headers: &HeaderMap) -> Option<Response> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     match bearer {
-        Some(token) if shared.tokens().access_valid(token) || shared.pbx().api_keys.iter().any(|k| k == token) => Ok(()),
-        Some(_) => Err(error(StatusCode::UNAUTHORIZED, "Invalid or expired Bearer token")),
-        None if shared.trust_loopback && ip.is_loopback() && is_local(ip) => Ok(()),
-        None => Err(error(StatusCode::UNAUTHORIZED, "The user isn't authenticated.")),
+        Some(token) if shared.tokens().access_valid(token) || shared.pbx().api_keys.iter().any(|k| k == token) => None,
+        Some(_) => Some(error(StatusCode::UNAUTHORIZED, "Invalid or expired Bearer token")),
+        None if shared.trust_loopback && is_local(ip) => None,
+        None => Some(error(StatusCode::UNAUTHORIZED, "The user isn't authenticated.")),
     }
 }
 
@@ -142,7 +143,8 @@ fn login(shared: &Shared, ip: IpAddr, headers: &HeaderMap, body: &[u8]) -> Respo
     let mut tokens = shared.tokens();
     let access = tokens.issue_access(login);
     let refresh = tokens.issue_refresh();
-    let data = json!({"accessToken": access, "tokenType": "Bearer", "expiresIn": tokens.access_ttl.as_secs(), "login": login});
+    let data =
+        json!({"accessToken": access, "tokenType": "Bearer", "expiresIn": tokens.access_ttl.as_secs(), "login": login});
     with_refresh_cookie(ok("login", "Auth\\LoginAction::main", data), &refresh)
 }
 
@@ -169,7 +171,9 @@ fn logout(shared: &Shared, headers: &HeaderMap) -> Response {
     let mut response = ok("logout", "Auth\\LogoutAction::main", json!({"message": "Successfully logged out"}));
     response.headers_mut().append(
         header::SET_COOKIE,
-        HeaderValue::from_static("refreshToken=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; path=/; HttpOnly; SameSite=Strict"),
+        HeaderValue::from_static(
+            "refreshToken=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; path=/; HttpOnly; SameSite=Strict",
+        ),
     );
     response
 }
@@ -213,11 +217,11 @@ fn registry(shared: &Shared) -> Value {
     let pbx = shared.pbx();
     let entries = pbx.providers.iter().map(|provider| {
         let mut entry = provider.clone();
-        let outbound = matches!(entry.get("state").and_then(Value::as_str), Some("REGISTERED" | "UNREGISTERED" | "REJECTED"));
-        if outbound
-            && let Some(Value::String(id)) = entry.get_mut("id") {
-                id.push_str("-REG");
-            }
+        let outbound =
+            matches!(entry.get("state").and_then(Value::as_str), Some("REGISTERED" | "UNREGISTERED" | "REJECTED"));
+        if outbound && let Some(Value::String(id)) = entry.get_mut("id") {
+            id.push_str("-REG");
+        }
         Value::Object(entry)
     });
     Value::Array(entries.collect())
@@ -233,7 +237,8 @@ fn peer_status(shared: &Shared, id: &str) -> Response {
 }
 
 fn extension_status(peer: &Peer) -> Value {
-    let text = |contact: &Map<String, Value>, key: &str| contact.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    let text =
+        |contact: &Map<String, Value>, key: &str| contact.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
     let devices: Vec<Value> = peer
         .contacts
         .iter()
@@ -254,26 +259,35 @@ fn extension_status(peer: &Peer) -> Value {
 }
 
 fn ok(function: &str, processor: &str, data: Value) -> Response {
-    envelope(StatusCode::OK, json!({
-        "result": true, "data": data, "messages": [], "function": function,
-        "processor": format!("{LIB}{processor}"), "pid": php::worker_pid(),
-    }))
+    envelope(
+        StatusCode::OK,
+        json!({
+            "result": true, "data": data, "messages": [], "function": function,
+            "processor": format!("{LIB}{processor}"), "pid": php::worker_pid(),
+        }),
+    )
 }
 
 /// A processor's `result:false` with `httpCode` (`BaseController` answers that status).
 fn failure(status: StatusCode, message: &str) -> Response {
-    envelope(status, json!({
-        "result": false, "data": [], "messages": {"error": [message]}, "function": "", "processor": "",
-        "pid": php::worker_pid(), "httpCode": status.as_u16(),
-    }))
+    envelope(
+        status,
+        json!({
+            "result": false, "data": [], "messages": {"error": [message]}, "function": "", "processor": "",
+            "pid": php::worker_pid(), "httpCode": status.as_u16(),
+        }),
+    )
 }
 
 /// `Response::setPayloadError` (middleware errors: 401, 403, 405…).
 fn error(status: StatusCode, message: &str) -> Response {
-    envelope(status, json!({
-        "result": false, "data": [], "messages": {"error": [message]}, "function": "", "processor": "",
-        "pid": php::worker_pid(),
-    }))
+    envelope(
+        status,
+        json!({
+            "result": false, "data": [], "messages": {"error": [message]}, "function": "", "processor": "",
+            "pid": php::worker_pid(),
+        }),
+    )
 }
 
 fn envelope(status: StatusCode, inner: Value) -> Response {

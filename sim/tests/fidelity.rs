@@ -5,7 +5,14 @@ use std::time::Duration;
 use mikopbx_sim::{PbxState, Simulator, SimulatorOptions};
 use serde_json::{Value, json};
 
-async fn http(sim: &Simulator, method: &str, path: &str, cookie: Option<&str>, ajax: bool, body: Option<(&str, String)>) -> (u16, reqwest_like::Headers, String) {
+async fn http(
+    sim: &Simulator,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    ajax: bool,
+    body: Option<(&str, String)>,
+) -> (u16, reqwest_like::Headers, String) {
     reqwest_like::send(sim.url(), method, path, cookie, ajax, body).await
 }
 
@@ -15,7 +22,14 @@ mod reqwest_like {
 
     pub type Headers = Vec<(String, String)>;
 
-    pub async fn send(url: &str, method: &str, path: &str, cookie: Option<&str>, ajax: bool, body: Option<(&str, String)>) -> (u16, Headers, String) {
+    pub async fn send(
+        url: &str,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        ajax: bool,
+        body: Option<(&str, String)>,
+    ) -> (u16, Headers, String) {
         let host = url.trim_start_matches("http://");
         let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
         let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
@@ -37,7 +51,8 @@ mod reqwest_like {
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         let mut lines = head.lines();
         let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect();
+        let headers =
+            lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect();
         (status, headers, body.to_owned())
     }
 }
@@ -47,10 +62,20 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 async fn login(sim: &Simulator) -> String {
-    let (status, headers, body) = http(sim, "POST", "/admin-cabinet/session/start", None, true,
-        Some(("application/x-www-form-urlencoded; charset=UTF-8", "login=admin&password=adminpassword".into()))).await;
+    let (status, headers, body) = http(
+        sim,
+        "POST",
+        "/admin-cabinet/session/start",
+        None,
+        true,
+        Some(("application/x-www-form-urlencoded; charset=UTF-8", "login=admin&password=adminpassword".into())),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({"success": true, "reload": "index/index", "message": []}));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"success": true, "reload": "index/index", "message": []})
+    );
     let cookie = header(&headers, "set-cookie").unwrap();
     assert!(cookie.ends_with("; path=/"));
     let pair = cookie.split(';').next().unwrap().to_owned();
@@ -62,19 +87,34 @@ async fn login(sim: &Simulator) -> String {
 async fn login_page_and_envelope_quirks() {
     let sim = Simulator::start(SimulatorOptions::default()).await.unwrap();
     let cookie = login(&sim).await;
-    let (status, headers, body) = http(&sim, "GET", "/pbxcore/api/sip/getPeersStatuses", Some(&cookie), false, None).await;
+    let (status, headers, body) =
+        http(&sim, "GET", "/pbxcore/api/sip/getPeersStatuses", Some(&cookie), false, None).await;
     assert_eq!(status, 200);
     assert!(header(&headers, "e-tag").is_some_and(|t| t.len() == 40));
     assert!(body.starts_with("{\"jsonapi\":{\"version\":\"1.0\"},\"result\":true,"));
     assert!(body.contains("\"processor\":\"MikoPBX\\\\PBXCoreREST\\\\Lib\\\\SIPStackProcessor::getPeersStatuses\""));
 
     // Without X-Requested-With the cabinet answers HTML (the session is still created).
-    let (_, headers, body) = http(&sim, "POST", "/admin-cabinet/session/start", None, false,
-        Some(("application/x-www-form-urlencoded", "login=admin&password=adminpassword".into()))).await;
+    let (_, headers, body) = http(
+        &sim,
+        "POST",
+        "/admin-cabinet/session/start",
+        None,
+        false,
+        Some(("application/x-www-form-urlencoded", "login=admin&password=adminpassword".into())),
+    )
+    .await;
     assert!(body.starts_with("<!DOCTYPE html>") && header(&headers, "set-cookie").is_some());
     // A JSON login body is not understood (PHP's $_POST stays empty).
-    let (_, _, body) = http(&sim, "POST", "/admin-cabinet/session/start", None, true,
-        Some(("application/json", r#"{"login":"admin","password":"adminpassword"}"#.into()))).await;
+    let (_, _, body) = http(
+        &sim,
+        "POST",
+        "/admin-cabinet/session/start",
+        None,
+        true,
+        Some(("application/json", r#"{"login":"admin","password":"adminpassword"}"#.into())),
+    )
+    .await;
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["success"], false);
 
     // Slashes are escaped as PHP does; empty objects are [].
@@ -121,13 +161,29 @@ async fn sessions_idle_out() {
 async fn throttle_answers_success_true_without_a_session() {
     let sim = Simulator::start(SimulatorOptions { login_limit: 2, ..Default::default() }).await.unwrap();
     for left in [1, 0] {
-        let (_, _, body) = http(&sim, "POST", "/admin-cabinet/session/start", None, true,
-            Some(("application/x-www-form-urlencoded", "login=admin&password=x".into()))).await;
-        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["message"]["error"][0],
-            format!("Authorization failed, you have {left} attempts left"));
+        let (_, _, body) = http(
+            &sim,
+            "POST",
+            "/admin-cabinet/session/start",
+            None,
+            true,
+            Some(("application/x-www-form-urlencoded", "login=admin&password=x".into())),
+        )
+        .await;
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap()["message"]["error"][0],
+            format!("Authorization failed, you have {left} attempts left")
+        );
     }
-    let (_, headers, body) = http(&sim, "POST", "/admin-cabinet/session/start", None, true,
-        Some(("application/x-www-form-urlencoded", "login=admin&password=adminpassword".into()))).await;
+    let (_, headers, body) = http(
+        &sim,
+        "POST",
+        "/admin-cabinet/session/start",
+        None,
+        true,
+        Some(("application/x-www-form-urlencoded", "login=admin&password=adminpassword".into())),
+    )
+    .await;
     let answer: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(answer["success"], true);
     assert!(answer["message"]["error"][0].as_str().unwrap().starts_with("Too many login attempts"));
@@ -139,12 +195,27 @@ async fn throttle_answers_success_true_without_a_session() {
 #[tokio::test]
 async fn control_endpoints_change_state_and_inject_faults() {
     let sim = Simulator::start(SimulatorOptions { trust_loopback: true, ..Default::default() }).await.unwrap();
-    let (status, _, _) = http(&sim, "PUT", "/__sim/providers/SIP-1601534845", None, false,
-        Some(("application/json", r#"{"state":"REJECTED"}"#.into()))).await;
+    let (status, _, _) = http(
+        &sim,
+        "PUT",
+        "/__sim/providers/SIP-1601534845",
+        None,
+        false,
+        Some(("application/json", r#"{"state":"REJECTED"}"#.into())),
+    )
+    .await;
     assert_eq!(status, 200);
     let (_, _, body) = http(&sim, "GET", "/pbxcore/api/sip/getRegistry", None, false, None).await;
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"][1]["state"], "REJECTED");
-    http(&sim, "POST", "/__sim/faults", None, false, Some(("application/json", r#"{"kind":"status","status":503,"retry_after":7,"count":1}"#.into()))).await;
+    http(
+        &sim,
+        "POST",
+        "/__sim/faults",
+        None,
+        false,
+        Some(("application/json", r#"{"kind":"status","status":503,"retry_after":7,"count":1}"#.into())),
+    )
+    .await;
     let (status, headers, _) = http(&sim, "GET", "/pbxcore/api/sip/getRegistry", None, false, None).await;
     assert_eq!((status, header(&headers, "retry-after")), (503, Some("7")));
     let (status, _, _) = http(&sim, "GET", "/pbxcore/api/sip/getRegistry", None, false, None).await;
@@ -158,7 +229,9 @@ fn state_files_load_and_bad_ones_are_refused() {
     let state = PbxState::from_json(mikopbx_sim::DEFAULT_STATE_JSON).unwrap();
     assert_eq!(state.peers.len(), 3);
     assert!(PbxState::from_json("{}").is_err());
-    assert!(PbxState::from_json(r#"{"credentials":{"login":"a","password":"b"},"providers":[{"state":"OK"}]}"#).is_err());
+    assert!(
+        PbxState::from_json(r#"{"credentials":{"login":"a","password":"b"},"providers":[{"state":"OK"}]}"#).is_err()
+    );
 }
 
 #[test]

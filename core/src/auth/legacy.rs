@@ -65,12 +65,11 @@ pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretS
             server_messages: Vec::new(),
         });
     };
-    let mut value = HeaderValue::from_str(&format!("{SESSION_COOKIE}={session_id}"))
-        .map_err(|_| Error::Decode {
-            url: response.url.clone(),
-            message: "the session cookie is not a valid header value".to_owned(),
-            excerpt: String::new(),
-        })?;
+    let mut value = HeaderValue::from_str(&format!("{SESSION_COOKIE}={session_id}")).map_err(|_| Error::Decode {
+        url: response.url.clone(),
+        message: "the session cookie is not a valid header value".to_owned(),
+        excerpt: String::new(),
+    })?;
     value.set_sensitive(true);
     let header = (COOKIE, value);
     verify(transport, &header).await?;
@@ -94,11 +93,7 @@ pub(crate) async fn logout(transport: &Transport, header: &AuthHeader) -> Result
     let request = Request { headers: &AJAX, ..Request::get(LOGOUT_PATH) };
     let response = transport.send(&request, std::slice::from_ref(header)).await?;
     if response.status >= 400 {
-        return Err(Error::Http {
-            url: response.url,
-            status: response.status,
-            message: "logout failed".to_owned(),
-        });
+        return Err(Error::Http { url: response.url, status: response.status, message: "logout failed".to_owned() });
     }
     Ok(())
 }

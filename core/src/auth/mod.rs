@@ -176,9 +176,10 @@ impl Session {
     async fn renew_locked(&self, transport: &Transport, generation: ApiGeneration) -> Result<Grant> {
         let refresh = self.read().token.as_ref().and_then(|t| t.refresh.clone());
         if let Some(refresh) = refresh
-            && let Some(token) = v3::refresh(transport, &refresh).await? {
-                return Ok(self.store(Some(token)));
-            }
+            && let Some(token) = v3::refresh(transport, &refresh).await?
+        {
+            return Ok(self.store(Some(token)));
+        }
         self.login_locked(transport, generation).await
     }
 

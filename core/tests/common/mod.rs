@@ -18,9 +18,7 @@ pub async fn sim_with(options: SimulatorOptions) -> Simulator {
 /// A config for the simulator with its own credentials and short timeouts.
 pub fn config_for(sim: &Simulator) -> ConfigBuilder {
     let credentials = sim.credentials();
-    Config::builder(sim.url())
-        .login(credentials.login, credentials.password)
-        .request_timeout(Duration::from_secs(10))
+    Config::builder(sim.url()).login(credentials.login, credentials.password).request_timeout(Duration::from_secs(10))
 }
 
 pub fn client(builder: ConfigBuilder) -> Client {
