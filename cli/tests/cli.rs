@@ -117,3 +117,54 @@ fn demo_shows_peers_peer_and_providers() {
     assert_eq!(demo["peer"]["id"], "201");
     assert_eq!(demo["providers"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn the_same_commands_give_the_same_json_on_both_generations() {
+    let rt = runtime();
+    let legacy = start(&rt);
+    let modern = rt
+        .block_on(Simulator::start(SimulatorOptions { api: mikopbx_sim::ApiGeneration::V3, ..Default::default() }))
+        .unwrap();
+    for command in [&["peers", "--format", "json"][..], &["providers", "--format", "json"]] {
+        assert_eq!(
+            json_out(&mikopbx(&legacy, "adminpassword", command)),
+            json_out(&mikopbx(&modern, "adminpassword", command))
+        );
+    }
+    let old = json_out(&mikopbx(&legacy, "adminpassword", &["peer", "201", "--format", "json"]));
+    let new = json_out(&mikopbx(&modern, "adminpassword", &["peer", "201", "--format", "json"]));
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&old), keys(&new), "same shape");
+    for field in ["id", "state", "status", "via_address", "user_agent"] {
+        assert_eq!(old[field], new[field], "{field}");
+    }
+}
+
+#[test]
+fn api_key_from_the_environment_on_v3() {
+    let rt = runtime();
+    let modern = rt
+        .block_on(Simulator::start(SimulatorOptions { api: mikopbx_sim::ApiGeneration::V3, ..Default::default() }))
+        .unwrap();
+    let key = modern.state().api_keys[0].clone();
+    let out = Command::new(env!("CARGO_BIN_EXE_mikopbx"))
+        .args(["--api-version", "v3", "peers", "--format", "json"])
+        .env("MIKOPBX_URL", modern.url())
+        .env("MIKOPBX_API_KEY", &key)
+        .env_remove("MIKOPBX_LOGIN")
+        .env_remove("MIKOPBX_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(json_out(&out).as_array().map(Vec::len), Some(3));
+    assert_eq!(modern.stats().login_attempts, 0);
+    let out = Command::new(env!("CARGO_BIN_EXE_mikopbx"))
+        .args(["peers"])
+        .env("MIKOPBX_URL", modern.url())
+        .env("MIKOPBX_API_KEY", "bad-key-value")
+        .env_remove("MIKOPBX_LOGIN")
+        .env_remove("MIKOPBX_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("bad-key-value"));
+}
