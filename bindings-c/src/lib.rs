@@ -1,1 +1,343 @@
-//! Placeholder: the binding is being written.
+//! C ABI of the MikoPBX SDK: `include/mikopbx.h` (generated from this crate by cbindgen),
+//! `libmikopbx.so` and `libmikopbx.a`.
+//!
+//! A thin layer over `mikopbx::blocking::Client`: it converts C arguments to core values,
+//! calls the core, and converts results and errors back. Every entry point runs inside
+//! `error::guard`, which catches panics and records the thread's last error.
+
+#![allow(non_camel_case_types)]
+
+mod args;
+mod config;
+mod error;
+mod models;
+
+use std::ffi::c_char;
+
+use mikopbx_core::RequestBody;
+
+use crate::args::{optional_str, out_param, required_ref, required_str};
+pub use crate::config::{MIKOPBX_RETRIES_NONE, mikopbx_config};
+pub use crate::error::*;
+use crate::error::{guard, guard_value, guard_void, invalid};
+use crate::models::{free_string, owned};
+pub use crate::models::{
+    mikopbx_contact, mikopbx_peer_detail, mikopbx_peer_list, mikopbx_peer_status, mikopbx_provider_list,
+    mikopbx_provider_registration,
+};
+
+/// A connection to one PBX: configuration, connection pool and login session.
+///
+/// Opaque; made by `mikopbx_client_new`, released by `mikopbx_client_free`. One client may
+/// be used from many threads at once (calls run in parallel and share one login); create
+/// one per PBX and keep it.
+pub struct mikopbx_client {
+    inner: mikopbx_core::blocking::Client,
+}
+
+/// Borrows the client behind a C pointer.
+///
+/// # Safety
+/// `client` is NULL or a live pointer from `mikopbx_client_new`.
+unsafe fn client_arg<'a>(client: *const mikopbx_client) -> Result<&'a mikopbx_core::blocking::Client, mikopbx_core::Error> {
+    // SAFETY: forwarded to the caller's contract.
+    Ok(&unsafe { required_ref(client, "client") }?.inner)
+}
+
+/// Fills `cfg` with the defaults (all NULL / 0). Does nothing when `cfg` is NULL.
+///
+/// Thread-safe. A zero-initialised `mikopbx_config` (`= {0}`) is equivalent.
+///
+/// # Safety
+/// `cfg` is NULL or points to writable storage for a `mikopbx_config`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_config_init(cfg: *mut mikopbx_config) {
+    guard_void(|| {
+        if !cfg.is_null() {
+            // SAFETY: non-NULL and writable by the caller's contract; plain data, no drop.
+            unsafe { cfg.write(mikopbx_config::DEFAULT) };
+        }
+    });
+}
+
+/// Creates a client. Validates the configuration; does not contact the server (the first
+/// call logs in).
+///
+/// On success `*out` is a new client, owned by the caller: release it with
+/// `mikopbx_client_free`. On failure `*out` is NULL. `cfg` and its strings stay the
+/// caller's; nothing is kept after the call returns.
+///
+/// Thread-safe. Returns `MIKOPBX_ERR_INVALID_ARGUMENT` for NULL `cfg`, `out` or `cfg->url`,
+/// strings that are not UTF-8, and unusable values (URL, PEM, pin, api_version, retries,
+/// conflicting credentials or TLS options).
+///
+/// # Safety
+/// `cfg` is NULL or points to a `mikopbx_config` whose strings are NULL or NUL-terminated;
+/// `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_client_new(cfg: *const mikopbx_config, out: *mut *mut mikopbx_client) -> mikopbx_status {
+    guard(|| {
+        // SAFETY (both): the caller's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        let config = unsafe { required_ref(cfg, "cfg")?.to_core() }?;
+        let inner = mikopbx_core::blocking::Client::new(config)?;
+        *out = Box::into_raw(Box::new(mikopbx_client { inner }));
+        Ok(())
+    })
+}
+
+/// Releases a client and its connections. NULL is ignored.
+///
+/// Call it once, after every other call on this client has returned (from any thread).
+/// It does not log out: call `mikopbx_logout` first to end the session on the server.
+///
+/// # Safety
+/// `client` is NULL or a pointer from `mikopbx_client_new` not released before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_client_free(client: *mut mikopbx_client) {
+    guard_void(|| {
+        if !client.is_null() {
+            // SAFETY: made by `Box::into_raw` in `mikopbx_client_new`, released only here.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    });
+}
+
+/// Logs in now (otherwise the first call does) and starts a fresh session.
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_login(client: *mut mikopbx_client) -> mikopbx_status {
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { client_arg(client) }?.login())
+}
+
+/// Ends the session on the server; later calls log in again. Succeeds without a session.
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_logout(client: *mut mikopbx_client) -> mikopbx_status {
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { client_arg(client) }?.logout())
+}
+
+/// Registration state of every peer (extension).
+///
+/// On success `*out` is a new list owned by the caller: release it with
+/// `mikopbx_peer_list_free`. On failure `*out` is NULL.
+///
+/// Thread-safe: the client may be shared between threads; the list belongs to the caller.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_peer_statuses(client: *mut mikopbx_client, out: *mut *mut mikopbx_peer_list) -> mikopbx_status {
+    guard(|| {
+        // SAFETY (both): the caller's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        let peers = unsafe { client_arg(client) }?.peer_statuses()?;
+        *out = Box::into_raw(Box::new(mikopbx_peer_list::new(peers)));
+        Ok(())
+    })
+}
+
+/// Releases a list from `mikopbx_peer_statuses` with all its strings. NULL is ignored.
+///
+/// # Safety
+/// `list` is NULL or a list from `mikopbx_peer_statuses`, unmodified and not released before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_peer_list_free(list: *mut mikopbx_peer_list) {
+    // SAFETY: the caller's contract; the list was made by `Box::into_raw`.
+    guard_void(|| unsafe { drop_boxed(list) });
+}
+
+/// The detail of one peer. An unknown or unregistered peer is a normal result (state
+/// `"UNKNOWN"`, `contact` NULL), as the server reports it.
+///
+/// On success `*out` is a new detail owned by the caller: release it with
+/// `mikopbx_peer_detail_free`. On failure `*out` is NULL. `id` stays the caller's.
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client; `id` is NULL or NUL-terminated; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_peer(
+    client: *mut mikopbx_client,
+    id: *const c_char,
+    out: *mut *mut mikopbx_peer_detail,
+) -> mikopbx_status {
+    guard(|| {
+        // SAFETY (all): the caller's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        let client = unsafe { client_arg(client) }?;
+        let id = unsafe { required_str(id, "id") }?;
+        *out = Box::into_raw(Box::new(mikopbx_peer_detail::from(client.peer(id)?)));
+        Ok(())
+    })
+}
+
+/// Releases a detail from `mikopbx_peer` with its contacts and strings. NULL is ignored.
+///
+/// # Safety
+/// `detail` is NULL or a detail from `mikopbx_peer`, unmodified and not released before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_peer_detail_free(detail: *mut mikopbx_peer_detail) {
+    // SAFETY: the caller's contract; the detail was made by `Box::into_raw`.
+    guard_void(|| unsafe { drop_boxed(detail) });
+}
+
+/// Registration state of every SIP provider (trunk).
+///
+/// On success `*out` is a new list owned by the caller: release it with
+/// `mikopbx_provider_list_free`. On failure `*out` is NULL.
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_provider_registrations(
+    client: *mut mikopbx_client,
+    out: *mut *mut mikopbx_provider_list,
+) -> mikopbx_status {
+    guard(|| {
+        // SAFETY (both): the caller's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        let providers = unsafe { client_arg(client) }?.provider_registrations()?;
+        *out = Box::into_raw(Box::new(mikopbx_provider_list::new(providers)));
+        Ok(())
+    })
+}
+
+/// Releases a list from `mikopbx_provider_registrations` with all its strings. NULL is
+/// ignored.
+///
+/// # Safety
+/// `list` is NULL or a list from `mikopbx_provider_registrations`, unmodified and not
+/// released before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_provider_list_free(list: *mut mikopbx_provider_list) {
+    // SAFETY: the caller's contract; the list was made by `Box::into_raw`.
+    guard_void(|| unsafe { drop_boxed(list) });
+}
+
+/// Liveness check: `GET /pbxcore/api/system/ping` answers `PONG` (no login needed).
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_ping(client: *mut mikopbx_client) -> mikopbx_status {
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { client_arg(client) }?.ping().map(drop))
+}
+
+/// Any endpoint, with the same login, retries and error handling as the typed calls.
+///
+/// `method`: an HTTP method (`"GET"`, `"POST"`, ...). `path`: below the base URL
+/// (`"/pbxcore/api/system/getDate"`) or short (`"system/getDate"`). `body_json`: NULL for
+/// no body, or a JSON document sent as `application/json`. GET and HEAD are retried on
+/// transient failures, other methods never. An answer with `result: false` is
+/// `MIKOPBX_ERR_API`, an HTTP error status `MIKOPBX_ERR_HTTP`.
+///
+/// On success `*out_json` is the server's whole answer as compact JSON text (a plain-text
+/// answer becomes a JSON string), owned by the caller: release it with
+/// `mikopbx_string_free`. On failure `*out_json` is NULL. The arguments stay the caller's.
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `out_json` is
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_request_json(
+    client: *mut mikopbx_client,
+    method: *const c_char,
+    path: *const c_char,
+    body_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> mikopbx_status {
+    guard(|| {
+        // SAFETY (all): the caller's contract.
+        let out = unsafe { out_param(out_json, "out_json") }?;
+        let client = unsafe { client_arg(client) }?;
+        let method = unsafe { required_str(method, "method") }?;
+        let path = unsafe { required_str(path, "path") }?;
+        let body = match unsafe { optional_str(body_json, "body_json") }? {
+            None => None,
+            Some(text) => Some(RequestBody::Json(
+                serde_json::from_str(text).map_err(|e| invalid(format!("body_json is not valid JSON ({e})")))?,
+            )),
+        };
+        let answer = client.request(method, path, Vec::new(), body)?;
+        *out = owned(&answer.to_string());
+        Ok(())
+    })
+}
+
+/// Releases a string returned by this library (`mikopbx_request_json`). NULL is ignored.
+///
+/// Not for `mikopbx_last_error`, `mikopbx_status_name` or `mikopbx_version`, whose strings
+/// the library keeps.
+///
+/// # Safety
+/// `s` is NULL or a string from this library not released before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_string_free(s: *mut c_char) {
+    // SAFETY: the caller's contract.
+    guard_void(|| unsafe { free_string(s) });
+}
+
+/// The calling thread's last error message: empty after a successful call, never NULL.
+///
+/// Owned by the library: valid until this thread's next call into the library; do not free
+/// it. Each thread has its own. Never contains a password, API key or session cookie; it
+/// names the URL involved and includes the server's own messages when it sent any.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_last_error() -> *const c_char {
+    guard_value(c"".as_ptr(), error::last_error_ptr)
+}
+
+/// The HTTP status that came with the calling thread's last error (`MIKOPBX_ERR_HTTP`, and
+/// `MIKOPBX_ERR_API` from a server that sends errors with a 4xx status), or 0.
+///
+/// Thread-local like `mikopbx_last_error`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_last_error_http_status() -> i32 {
+    guard_value(0, || error::last_error_http_status().into())
+}
+
+/// The name of a status code (`"MIKOPBX_ERR_AUTH"`); `"MIKOPBX_UNKNOWN_STATUS"` for a value
+/// that is not a status. Never NULL.
+///
+/// A static string owned by the library: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_status_name(status: mikopbx_status) -> *const c_char {
+    guard_value(c"MIKOPBX_UNKNOWN_STATUS".as_ptr(), || error::status_name(status).as_ptr())
+}
+
+/// The library's version, e.g. `"0.1.0"`. A static string owned by the library: do not free
+/// it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_version() -> *const c_char {
+    guard_value(c"".as_ptr(), || concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast())
+}
+
+/// Drops a value this library boxed for C; NULL is ignored.
+///
+/// # Safety
+/// `value` is NULL or came from `Box::into_raw` here and was not released before.
+unsafe fn drop_boxed<T>(value: *mut T) {
+    if !value.is_null() {
+        // SAFETY: the caller's contract.
+        drop(unsafe { Box::from_raw(value) });
+    }
+}

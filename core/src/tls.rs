@@ -1,6 +1,6 @@
 //! TLS trust settings applied to the HTTP client, including certificate pinning.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// Applies the configured trust to a reqwest builder.
 pub(crate) fn apply(builder: reqwest::ClientBuilder, trust: &TlsTrust) -> Result<reqwest::ClientBuilder> {
     Ok(match trust {
-        TlsTrust::Verify => builder,
+        TlsTrust::Verify => builder.tls_backend_preconfigured(verified_config()?),
         TlsTrust::ExtraCa(pem) => {
             let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
                 .map_err(|e| Error::invalid(format!("ca certificate is not valid PEM ({e})")))?;
@@ -28,6 +28,28 @@ pub(crate) fn apply(builder: reqwest::ClientBuilder, trust: &TlsTrust) -> Result
 /// SHA-256 of a certificate's DER encoding, the value users pin.
 pub fn certificate_sha256(der: &[u8]) -> [u8; 32] {
     Sha256::digest(der).into()
+}
+
+/// The system's trust store, loaded once per process: reading and parsing it costs far more
+/// than everything else a new client does.
+fn verified_config() -> Result<rustls::ClientConfig> {
+    static VERIFIED: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
+    VERIFIED
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(|e| e.to_string())?;
+            Ok(rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth())
+        })
+        .clone()
+        .map_err(|message| Error::Tls {
+            url: String::new(),
+            message: format!("cannot load the system's trusted certificates: {message}"),
+        })
 }
 
 fn pinned_config(pin: [u8; 32]) -> Result<rustls::ClientConfig> {

@@ -1,0 +1,117 @@
+//! `mikopbx_config`: the C form of the core configuration builder.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use mikopbx_core::{ApiVersion, Config, Error, TlsTrust, parse_sha256_pin};
+
+use crate::args::{optional_str, required_str};
+use crate::error::invalid;
+
+/// `retries` value that turns retries off (0 means "the default", 2).
+pub const MIKOPBX_RETRIES_NONE: i32 = -1;
+
+/// Client configuration. Zero-initialise it (or call `mikopbx_config_init`), then set the
+/// fields you need: NULL strings and 0 numbers mean "the default".
+///
+/// The library copies everything it needs in `mikopbx_client_new`; the strings remain the
+/// caller's and may be freed right after that call.
+#[repr(C)]
+pub struct mikopbx_config {
+    /// Required. Base URL of the PBX: `http://` or `https://`, any port, an optional path
+    /// prefix; no credentials, query or fragment.
+    pub url: *const c_char,
+    /// Web-interface login; give it together with `password`.
+    pub login: *const c_char,
+    /// Web-interface password. Never appears in errors or logs.
+    pub password: *const c_char,
+    /// A v3 API key (MikoPBX 2025.1+), instead of login and password. Never appears in
+    /// errors or logs. Against a legacy server calls fail with `MIKOPBX_ERR_UNSUPPORTED`.
+    pub api_key: *const c_char,
+    /// `"auto"` (NULL: probe the server once and cache the answer), `"legacy"` or `"v3"`.
+    pub api_version: *const c_char,
+    /// Non-zero: accept any server certificate (traffic can be intercepted). Excludes
+    /// `ca_cert_pem` and `pin_sha256`.
+    pub insecure: i32,
+    /// Extra trusted CA certificate(s), PEM text, added to the system roots.
+    pub ca_cert_pem: *const c_char,
+    /// Accept exactly the server certificate with this SHA-256 fingerprint: 64 hex digits,
+    /// colons allowed. The safe answer to MikoPBX's self-signed default certificate.
+    pub pin_sha256: *const c_char,
+    /// Whole-request timeout in milliseconds; 0: 30 000.
+    pub timeout_ms: u32,
+    /// Connect timeout in milliseconds; 0: 10 000.
+    pub connect_timeout_ms: u32,
+    /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504:
+    /// 0: the default (2), `MIKOPBX_RETRIES_NONE` (-1): none, N > 0: N.
+    pub retries: i32,
+    /// HTTP User-Agent; NULL: `mikopbx-sdk/<version>`.
+    pub user_agent: *const c_char,
+}
+
+impl mikopbx_config {
+    pub(crate) const DEFAULT: mikopbx_config = mikopbx_config {
+        url: std::ptr::null(),
+        login: std::ptr::null(),
+        password: std::ptr::null(),
+        api_key: std::ptr::null(),
+        api_version: std::ptr::null(),
+        insecure: 0,
+        ca_cert_pem: std::ptr::null(),
+        pin_sha256: std::ptr::null(),
+        timeout_ms: 0,
+        connect_timeout_ms: 0,
+        retries: 0,
+        user_agent: std::ptr::null(),
+    };
+
+    /// Converts to the core configuration; core validates the values.
+    ///
+    /// # Safety
+    /// Every string field is NULL or a NUL-terminated string.
+    pub(crate) unsafe fn to_core(&self) -> Result<Config, Error> {
+        // SAFETY (all reads below): the caller's contract on the string fields.
+        let url = unsafe { required_str(self.url, "config.url") }?;
+        let login = unsafe { optional_str(self.login, "config.login") }?;
+        let password = unsafe { optional_str(self.password, "config.password") }?;
+        let api_key = unsafe { optional_str(self.api_key, "config.api_key") }?;
+        let api_version = unsafe { optional_str(self.api_version, "config.api_version") }?;
+        let ca_cert_pem = unsafe { optional_str(self.ca_cert_pem, "config.ca_cert_pem") }?;
+        let pin_sha256 = unsafe { optional_str(self.pin_sha256, "config.pin_sha256") }?;
+        let user_agent = unsafe { optional_str(self.user_agent, "config.user_agent") }?;
+
+        let mut builder = Config::builder(url);
+        match (login, password, api_key) {
+            (None, None, None) => {}
+            (None, None, Some(key)) => builder = builder.api_key(key),
+            (login, password, None) => builder = builder.login(login.unwrap_or(""), password.unwrap_or("")),
+            _ => return Err(invalid("give either login and password or api_key, not both")),
+        }
+        if let Some(version) = api_version {
+            builder = builder.api_version(version.parse::<ApiVersion>()?);
+        }
+        builder = builder.tls(match (self.insecure != 0, ca_cert_pem, pin_sha256) {
+            (false, None, None) => TlsTrust::Verify,
+            (true, None, None) => TlsTrust::Insecure,
+            (false, Some(pem), None) => TlsTrust::ExtraCa(pem.to_owned()),
+            (false, None, Some(pin)) => TlsTrust::PinSha256(parse_sha256_pin(pin)?),
+            _ => return Err(invalid("insecure, ca_cert_pem and pin_sha256 exclude each other")),
+        });
+        if self.timeout_ms > 0 {
+            builder = builder.request_timeout(Duration::from_millis(self.timeout_ms.into()));
+        }
+        if self.connect_timeout_ms > 0 {
+            builder = builder.connect_timeout(Duration::from_millis(self.connect_timeout_ms.into()));
+        }
+        match self.retries {
+            0 => {}
+            MIKOPBX_RETRIES_NONE => builder = builder.retries(0),
+            n if n > 0 => builder = builder.retries(n.unsigned_abs()),
+            _ => return Err(invalid("retries must be 0 (default), -1 (none) or a positive count")),
+        }
+        if let Some(agent) = user_agent {
+            builder = builder.user_agent(agent);
+        }
+        builder.build()
+    }
+}

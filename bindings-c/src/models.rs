@@ -1,0 +1,312 @@
+//! C forms of the core models. Every struct is allocated by this library and released with
+//! its `_free` function, which frees every string and array inside it.
+
+use std::ffi::c_char;
+
+use mikopbx_core::{Contact, PeerDetail, PeerStatus, ProviderRegistration};
+use serde_json::Value;
+
+use crate::error::c_string;
+
+/// An owned C copy of `text` (released by `free_string`).
+pub(crate) fn owned(text: &str) -> *mut c_char {
+    c_string(text).into_raw()
+}
+
+/// Compact JSON text of a server value.
+fn json_text(value: &Value) -> *mut c_char {
+    owned(&value.to_string())
+}
+
+/// Releases a string made by `owned`; NULL is ignored.
+///
+/// # Safety
+/// `text` is NULL or came from `owned` and was not released before.
+pub(crate) unsafe fn free_string(text: *mut c_char) {
+    if !text.is_null() {
+        // SAFETY: made by `CString::into_raw` in `owned`.
+        drop(unsafe { std::ffi::CString::from_raw(text) });
+    }
+}
+
+/// Hands a vector to C as pointer + length; an empty vector is NULL.
+fn into_raw_array<T>(items: Vec<T>) -> (*mut T, usize) {
+    if items.is_empty() {
+        return (std::ptr::null_mut(), 0);
+    }
+    let len = items.len();
+    (Box::into_raw(items.into_boxed_slice()).cast::<T>(), len)
+}
+
+/// Takes back an array made by `into_raw_array` and drops it with its elements.
+///
+/// # Safety
+/// `(items, len)` came from `into_raw_array` and was not released before.
+unsafe fn drop_raw_array<T>(items: *mut T, len: usize) {
+    if !items.is_null() {
+        // SAFETY: the pointer and length of a boxed slice, by the caller's contract.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(items, len)) });
+    }
+}
+
+/// One entry of the peer list.
+#[repr(C)]
+pub struct mikopbx_peer_status {
+    /// Peer (extension) id, e.g. `"201"`.
+    pub id: *mut c_char,
+    /// The server's state string: `"OK"` (registered), `"UNKNOWN"`, or any newer value the
+    /// server sends, unchanged.
+    pub state: *mut c_char,
+    /// The server's entry as compact JSON text.
+    pub raw_json: *mut c_char,
+}
+
+impl From<PeerStatus> for mikopbx_peer_status {
+    fn from(peer: PeerStatus) -> Self {
+        mikopbx_peer_status { id: owned(&peer.id), state: owned(peer.state.as_str()), raw_json: json_text(&peer.raw) }
+    }
+}
+
+impl Drop for mikopbx_peer_status {
+    fn drop(&mut self) {
+        // SAFETY: every field was made by `owned` and is released only here.
+        unsafe {
+            free_string(self.id);
+            free_string(self.state);
+            free_string(self.raw_json);
+        }
+    }
+}
+
+/// The peer list of `mikopbx_peer_statuses`.
+#[repr(C)]
+pub struct mikopbx_peer_list {
+    /// Number of entries in `items`.
+    pub len: usize,
+    /// `len` entries in the server's order; NULL when `len` is 0.
+    pub items: *mut mikopbx_peer_status,
+}
+
+impl mikopbx_peer_list {
+    pub(crate) fn new(peers: Vec<PeerStatus>) -> Self {
+        let (items, len) = into_raw_array(peers.into_iter().map(mikopbx_peer_status::from).collect());
+        mikopbx_peer_list { len, items }
+    }
+}
+
+impl Drop for mikopbx_peer_list {
+    fn drop(&mut self) {
+        // SAFETY: `items`/`len` were made by `into_raw_array` and are released only here.
+        unsafe { drop_raw_array(self.items, self.len) }
+    }
+}
+
+/// One registered contact (device) of a peer: Asterisk's contact fields, numbers parsed.
+/// Text fields are never NULL (empty when the server sent none) except `status`.
+#[repr(C)]
+pub struct mikopbx_contact {
+    pub aor: *mut c_char,
+    /// Contact URI, e.g. `"sip:201@172.16.156.1:60939;ob"`.
+    pub uri: *mut c_char,
+    pub user_agent: *mut c_char,
+    /// Whether `reg_expire` holds a value.
+    pub has_reg_expire: bool,
+    /// Registration expiry, unix seconds.
+    pub reg_expire: i64,
+    pub via_address: *mut c_char,
+    pub call_id: *mut c_char,
+    /// Qualify status as the server sent it (`"Reachable"`, `"Unreachable"`,
+    /// `"NonQualified"`, `"Unknown"` or a newer value); NULL when the server sent none.
+    pub status: *mut c_char,
+    /// Whether `roundtrip_usec` holds a value.
+    pub has_roundtrip_usec: bool,
+    /// Qualify round trip in microseconds.
+    pub roundtrip_usec: u64,
+    pub endpoint_name: *mut c_char,
+    /// Asterisk's contact id (`ID`), e.g. `"201;@3002860e..."`.
+    pub contact_id: *mut c_char,
+    /// Whether `authenticate_qualify` holds a value.
+    pub has_authenticate_qualify: bool,
+    pub authenticate_qualify: bool,
+    pub outbound_proxy: *mut c_char,
+    pub path: *mut c_char,
+    /// Whether `qualify_frequency` holds a value.
+    pub has_qualify_frequency: bool,
+    /// Seconds between qualify checks.
+    pub qualify_frequency: u64,
+    /// Whether `qualify_timeout` holds a value.
+    pub has_qualify_timeout: bool,
+    /// Qualify timeout in seconds.
+    pub qualify_timeout: f64,
+    /// This contact's fields exactly as the server sent them, as a compact JSON object.
+    pub fields_json: *mut c_char,
+}
+
+impl From<Contact> for mikopbx_contact {
+    fn from(contact: Contact) -> Self {
+        mikopbx_contact {
+            aor: owned(&contact.aor),
+            uri: owned(&contact.uri),
+            user_agent: owned(&contact.user_agent),
+            has_reg_expire: contact.reg_expire.is_some(),
+            reg_expire: contact.reg_expire.unwrap_or_default(),
+            via_address: owned(&contact.via_address),
+            call_id: owned(&contact.call_id),
+            status: contact.status.as_ref().map_or(std::ptr::null_mut(), |status| owned(status.as_str())),
+            has_roundtrip_usec: contact.roundtrip_usec.is_some(),
+            roundtrip_usec: contact.roundtrip_usec.unwrap_or_default(),
+            endpoint_name: owned(&contact.endpoint_name),
+            contact_id: owned(&contact.contact_id),
+            has_authenticate_qualify: contact.authenticate_qualify.is_some(),
+            authenticate_qualify: contact.authenticate_qualify.unwrap_or_default(),
+            outbound_proxy: owned(&contact.outbound_proxy),
+            path: owned(&contact.path),
+            has_qualify_frequency: contact.qualify_frequency.is_some(),
+            qualify_frequency: contact.qualify_frequency.unwrap_or_default(),
+            has_qualify_timeout: contact.qualify_timeout.is_some(),
+            qualify_timeout: contact.qualify_timeout.unwrap_or_default(),
+            fields_json: owned(&Value::Object(contact.fields).to_string()),
+        }
+    }
+}
+
+impl Drop for mikopbx_contact {
+    fn drop(&mut self) {
+        // SAFETY: every string field was made by `owned` (or is NULL) and is released only here.
+        unsafe {
+            for text in [
+                self.aor,
+                self.uri,
+                self.user_agent,
+                self.via_address,
+                self.call_id,
+                self.status,
+                self.endpoint_name,
+                self.contact_id,
+                self.outbound_proxy,
+                self.path,
+                self.fields_json,
+            ] {
+                free_string(text);
+            }
+        }
+    }
+}
+
+/// The detail of one peer (`mikopbx_peer`).
+///
+/// An unknown peer and a known but unregistered one look the same on the server: state
+/// `"UNKNOWN"` and `contact` NULL. A registered but unreachable phone has state `"OK"` and a
+/// contact whose `status` is `"Unreachable"`.
+#[repr(C)]
+pub struct mikopbx_peer_detail {
+    /// The id that was asked for.
+    pub id: *mut c_char,
+    /// The server's state string (`"OK"`, `"UNKNOWN"` or a newer value, unchanged).
+    pub state: *mut c_char,
+    /// The primary contact; NULL when the peer is not registered.
+    pub contact: *mut mikopbx_contact,
+    /// Number of entries in `other_contacts`.
+    pub other_contacts_len: usize,
+    /// Further contacts (several devices, or the WebRTC twin); NULL when there are none.
+    pub other_contacts: *mut mikopbx_contact,
+    /// The server's `data` as compact JSON text.
+    pub raw_json: *mut c_char,
+}
+
+impl From<PeerDetail> for mikopbx_peer_detail {
+    fn from(detail: PeerDetail) -> Self {
+        let (other_contacts, other_contacts_len) =
+            into_raw_array(detail.other_contacts.into_iter().map(mikopbx_contact::from).collect());
+        mikopbx_peer_detail {
+            id: owned(&detail.id),
+            state: owned(detail.state.as_str()),
+            contact: detail
+                .contact
+                .map_or(std::ptr::null_mut(), |contact| Box::into_raw(Box::new(contact.into()))),
+            other_contacts_len,
+            other_contacts,
+            raw_json: json_text(&detail.raw),
+        }
+    }
+}
+
+impl Drop for mikopbx_peer_detail {
+    fn drop(&mut self) {
+        // SAFETY: every field was made in `from` and is released only here.
+        unsafe {
+            free_string(self.id);
+            free_string(self.state);
+            free_string(self.raw_json);
+            if !self.contact.is_null() {
+                drop(Box::from_raw(self.contact));
+            }
+            drop_raw_array(self.other_contacts, self.other_contacts_len);
+        }
+    }
+}
+
+/// Registration of one SIP provider (trunk).
+#[repr(C)]
+pub struct mikopbx_provider_registration {
+    /// Provider id, e.g. `"SIP-1601534775"`.
+    pub id: *mut c_char,
+    /// The server's state string: `"REGISTERED"`, `"UNREGISTERED"`, `"REJECTED"`, `"OFF"`
+    /// (disabled), `"OK"`, `"UNKNOWN"` or a newer value, unchanged.
+    pub state: *mut c_char,
+    /// Registration user name (empty when the server sent none).
+    pub username: *mut c_char,
+    /// Registrar host (empty when the server sent none).
+    pub host: *mut c_char,
+    /// The server's entry as compact JSON text.
+    pub raw_json: *mut c_char,
+}
+
+impl From<ProviderRegistration> for mikopbx_provider_registration {
+    fn from(provider: ProviderRegistration) -> Self {
+        mikopbx_provider_registration {
+            id: owned(&provider.id),
+            state: owned(provider.state.as_str()),
+            username: owned(&provider.username),
+            host: owned(&provider.host),
+            raw_json: json_text(&provider.raw),
+        }
+    }
+}
+
+impl Drop for mikopbx_provider_registration {
+    fn drop(&mut self) {
+        // SAFETY: every field was made by `owned` and is released only here.
+        unsafe {
+            free_string(self.id);
+            free_string(self.state);
+            free_string(self.username);
+            free_string(self.host);
+            free_string(self.raw_json);
+        }
+    }
+}
+
+/// The provider list of `mikopbx_provider_registrations`.
+#[repr(C)]
+pub struct mikopbx_provider_list {
+    /// Number of entries in `items`.
+    pub len: usize,
+    /// `len` entries in the server's order; NULL when `len` is 0.
+    pub items: *mut mikopbx_provider_registration,
+}
+
+impl mikopbx_provider_list {
+    pub(crate) fn new(providers: Vec<ProviderRegistration>) -> Self {
+        let (items, len) =
+            into_raw_array(providers.into_iter().map(mikopbx_provider_registration::from).collect());
+        mikopbx_provider_list { len, items }
+    }
+}
+
+impl Drop for mikopbx_provider_list {
+    fn drop(&mut self) {
+        // SAFETY: `items`/`len` were made by `into_raw_array` and are released only here.
+        unsafe { drop_raw_array(self.items, self.len) }
+    }
+}
