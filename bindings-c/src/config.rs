@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use mikopbx_core::{ApiVersion, Config, Error, TlsTrust, parse_sha256_pin};
+use mikopbx_core::{ApiVersion, Config, Credentials, Error, TlsTrust};
 
 use crate::args::{optional_str, required_str};
 use crate::error::invalid;
@@ -80,23 +80,12 @@ impl mikopbx_config {
         let pin_sha256 = unsafe { optional_str(self.pin_sha256, "config.pin_sha256") }?;
         let user_agent = unsafe { optional_str(self.user_agent, "config.user_agent") }?;
 
-        let mut builder = Config::builder(url);
-        match (login, password, api_key) {
-            (None, None, None) => {}
-            (None, None, Some(key)) => builder = builder.api_key(key),
-            (login, password, None) => builder = builder.login(login.unwrap_or(""), password.unwrap_or("")),
-            _ => return Err(invalid("give either login and password or api_key, not both")),
-        }
+        let mut builder = Config::builder(url)
+            .credentials(Credentials::from_parts(login, password, api_key)?)
+            .tls(TlsTrust::from_options(self.insecure != 0, ca_cert_pem.map(str::to_owned), pin_sha256)?);
         if let Some(version) = api_version {
             builder = builder.api_version(version.parse::<ApiVersion>()?);
         }
-        builder = builder.tls(match (self.insecure != 0, ca_cert_pem, pin_sha256) {
-            (false, None, None) => TlsTrust::Verify,
-            (true, None, None) => TlsTrust::Insecure,
-            (false, Some(pem), None) => TlsTrust::ExtraCa(pem.to_owned()),
-            (false, None, Some(pin)) => TlsTrust::PinSha256(parse_sha256_pin(pin)?),
-            _ => return Err(invalid("insecure, ca_cert_pem and pin_sha256 exclude each other")),
-        });
         if self.timeout_ms > 0 {
             builder = builder.request_timeout(Duration::from_millis(self.timeout_ms.into()));
         }

@@ -159,9 +159,7 @@ pub(crate) fn last_error_ptr() -> *const c_char {
 }
 
 pub(crate) fn last_error_http_status() -> u16 {
-    LAST_ERROR
-        .try_with(|cell| cell.try_borrow().map(|last| last.http_status).unwrap_or(0))
-        .unwrap_or(0)
+    LAST_ERROR.try_with(|cell| cell.try_borrow().map(|last| last.http_status).unwrap_or(0)).unwrap_or(0)
 }
 
 /// A C copy of `text`. NUL characters cannot appear in a C string and are dropped.

@@ -39,7 +39,9 @@ pub struct mikopbx_client {
 ///
 /// # Safety
 /// `client` is NULL or a live pointer from `mikopbx_client_new`.
-unsafe fn client_arg<'a>(client: *const mikopbx_client) -> Result<&'a mikopbx_core::blocking::Client, mikopbx_core::Error> {
+unsafe fn client_arg<'a>(
+    client: *const mikopbx_client,
+) -> Result<&'a mikopbx_core::blocking::Client, mikopbx_core::Error> {
     // SAFETY: forwarded to the caller's contract.
     Ok(&unsafe { required_ref(client, "client") }?.inner)
 }
@@ -75,7 +77,10 @@ pub unsafe extern "C" fn mikopbx_config_init(cfg: *mut mikopbx_config) {
 /// `cfg` is NULL or points to a `mikopbx_config` whose strings are NULL or NUL-terminated;
 /// `out` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mikopbx_client_new(cfg: *const mikopbx_config, out: *mut *mut mikopbx_client) -> mikopbx_status {
+pub unsafe extern "C" fn mikopbx_client_new(
+    cfg: *const mikopbx_config,
+    out: *mut *mut mikopbx_client,
+) -> mikopbx_status {
     guard(|| {
         // SAFETY (both): the caller's contract.
         let out = unsafe { out_param(out, "out") }?;
@@ -137,7 +142,10 @@ pub unsafe extern "C" fn mikopbx_logout(client: *mut mikopbx_client) -> mikopbx_
 /// # Safety
 /// `client` is NULL or a live client; `out` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mikopbx_peer_statuses(client: *mut mikopbx_client, out: *mut *mut mikopbx_peer_list) -> mikopbx_status {
+pub unsafe extern "C" fn mikopbx_peer_statuses(
+    client: *mut mikopbx_client,
+    out: *mut *mut mikopbx_peer_list,
+) -> mikopbx_status {
     guard(|| {
         // SAFETY (both): the caller's contract.
         let out = unsafe { out_param(out, "out") }?;

@@ -221,9 +221,7 @@ impl From<PeerDetail> for mikopbx_peer_detail {
         mikopbx_peer_detail {
             id: owned(&detail.id),
             state: owned(detail.state.as_str()),
-            contact: detail
-                .contact
-                .map_or(std::ptr::null_mut(), |contact| Box::into_raw(Box::new(contact.into()))),
+            contact: detail.contact.map_or(std::ptr::null_mut(), |contact| Box::into_raw(Box::new(contact.into()))),
             other_contacts_len,
             other_contacts,
             raw_json: json_text(&detail.raw),
@@ -298,8 +296,7 @@ pub struct mikopbx_provider_list {
 
 impl mikopbx_provider_list {
     pub(crate) fn new(providers: Vec<ProviderRegistration>) -> Self {
-        let (items, len) =
-            into_raw_array(providers.into_iter().map(mikopbx_provider_registration::from).collect());
+        let (items, len) = into_raw_array(providers.into_iter().map(mikopbx_provider_registration::from).collect());
         mikopbx_provider_list { len, items }
     }
 }

@@ -10,7 +10,8 @@ const REGENERATE: &str = "make c-header   (or: MIKOPBX_WRITE_HEADER=1 cargo test
 fn checked_in_header_matches_the_code() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let header_path = crate_dir.join("../include/mikopbx.h");
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is readable");
+    let config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is readable");
     let bindings = cbindgen::Builder::new()
         .with_crate(crate_dir)
         .with_config(config)

@@ -106,17 +106,9 @@ impl fmt::Debug for ClientConfig {
 
 impl ClientConfig {
     fn to_core(&self) -> Result<mikopbx::Config> {
-        let mut builder = mikopbx::Config::builder(self.url.as_str()).retries(self.retries);
-        match (&self.login, &self.password, &self.api_key) {
-            (None, None, None) => {}
-            (Some(login), Some(password), None) => builder = builder.login(login, password),
-            (None, None, Some(key)) => builder = builder.api_key(key),
-            _ => {
-                return Err(MikoPbxError::InvalidInput {
-                    reason: "give login and password together, or an api key alone".to_owned(),
-                });
-            }
-        }
+        let credentials =
+            mikopbx::Credentials::from_parts(self.login.as_deref(), self.password.as_deref(), self.api_key.as_deref())?;
+        let mut builder = mikopbx::Config::builder(self.url.as_str()).retries(self.retries).credentials(credentials);
         builder = builder.api_version(match self.api_version.unwrap_or(ApiVersion::Auto) {
             ApiVersion::Auto => mikopbx::ApiVersion::Auto,
             ApiVersion::Legacy => mikopbx::ApiVersion::Legacy,

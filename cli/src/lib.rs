@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mikopbx::{ApiVersion, Config, ErrorKind, RequestBody, TlsTrust, blocking::Client};
+use mikopbx::{ApiVersion, Config, Credentials, ErrorKind, RequestBody, TlsTrust, blocking::Client};
 use mikopbx_sim::{Simulator, SimulatorOptions};
 use serde_json::json;
 
@@ -174,29 +174,22 @@ fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
         return Err(usage("--timeout must be a positive number of seconds"));
     }
     let timeout = Duration::from_secs_f64(cli.timeout);
-    let mut builder = Config::builder(url)
+    let builder = Config::builder(url)
         .api_version(cli.api_version.parse()?)
         .request_timeout(timeout)
         .connect_timeout(timeout.min(mikopbx::DEFAULT_CONNECT_TIMEOUT));
-    builder = match (&cli.login, &cli.password, &cli.api_key) {
-        (Some(login), Some(password), _) => builder.login(login, password),
-        (Some(_), None, _) => return Err(usage("--login needs a password: pass --password or set MIKOPBX_PASSWORD")),
-        (None, Some(_), _) => return Err(usage("--password needs --login (or MIKOPBX_LOGIN)")),
-        (None, None, Some(key)) => builder.api_key(key),
-        (None, None, None) => builder,
+    // A login with a password wins over an API key from the environment.
+    let api_key = if cli.login.is_some() || cli.password.is_some() { None } else { cli.api_key.as_deref() };
+    let credentials = Credentials::from_parts(cli.login.as_deref(), cli.password.as_deref(), api_key)?;
+    let ca_pem = match &cli.ca_cert {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("cannot read --ca-cert {}: {e}", path.display())))?,
+        ),
+        None => None,
     };
-    let tls = if cli.insecure {
-        TlsTrust::Insecure
-    } else if let Some(path) = &cli.ca_cert {
-        let pem = std::fs::read_to_string(path)
-            .map_err(|e| usage(format!("cannot read --ca-cert {}: {e}", path.display())))?;
-        TlsTrust::ExtraCa(pem)
-    } else if let Some(pin) = &cli.pin_sha256 {
-        TlsTrust::PinSha256(mikopbx::parse_sha256_pin(pin)?)
-    } else {
-        TlsTrust::Verify
-    };
-    Ok(builder.tls(tls).build()?)
+    let tls = TlsTrust::from_options(cli.insecure, ca_pem, cli.pin_sha256.as_deref())?;
+    Ok(builder.credentials(credentials).tls(tls).build()?)
 }
 
 /// The project's main job on an embedded default: a simulated PBX queried over HTTP with a

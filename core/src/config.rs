@@ -44,6 +44,23 @@ pub enum Credentials {
     ApiKey(SecretString),
 }
 
+impl Credentials {
+    /// Credentials from the optional parts a binding or the command line receives: nothing,
+    /// a login with a password, or an API key alone.
+    pub fn from_parts(login: Option<&str>, password: Option<&str>, api_key: Option<&str>) -> Result<Credentials> {
+        match (login, password, api_key) {
+            (None, None, None) => Ok(Credentials::None),
+            (Some(login), Some(password), None) => {
+                Ok(Credentials::Password { login: login.to_owned(), password: SecretString::from(password) })
+            }
+            (None, None, Some(key)) => Ok(Credentials::ApiKey(SecretString::from(key))),
+            (Some(_), None, None) => Err(Error::invalid("a login needs a password")),
+            (None, Some(_), None) => Err(Error::invalid("a password needs a login")),
+            _ => Err(Error::invalid("give a login and password, or an API key, not both")),
+        }
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -78,6 +95,20 @@ impl fmt::Debug for TlsTrust {
             TlsTrust::ExtraCa(_) => f.write_str("ExtraCa(<pem>)"),
             TlsTrust::PinSha256(pin) => write!(f, "PinSha256({})", hex::encode(pin)),
             TlsTrust::Insecure => f.write_str("Insecure"),
+        }
+    }
+}
+
+impl TlsTrust {
+    /// Trust from the usual options, at most one of which may be given: accept any
+    /// certificate, trust an extra CA (PEM text), or pin the certificate (hex SHA-256).
+    pub fn from_options(insecure: bool, ca_pem: Option<String>, pin_sha256: Option<&str>) -> Result<TlsTrust> {
+        match (insecure, ca_pem, pin_sha256) {
+            (false, None, None) => Ok(TlsTrust::Verify),
+            (true, None, None) => Ok(TlsTrust::Insecure),
+            (false, Some(pem), None) => Ok(TlsTrust::ExtraCa(pem)),
+            (false, None, Some(pin)) => Ok(TlsTrust::PinSha256(parse_sha256_pin(pin)?)),
+            _ => Err(Error::invalid("insecure, a CA certificate and a pinned fingerprint exclude each other")),
         }
     }
 }
@@ -285,6 +316,17 @@ mod tests {
         let colons = vec!["ab"; 32].join(":");
         assert_eq!(parse_sha256_pin(&colons).unwrap(), [0xAB; 32]);
         assert!(parse_sha256_pin("abcd").is_err());
+    }
+
+    #[test]
+    fn credentials_and_trust_from_options() {
+        assert!(matches!(Credentials::from_parts(Some("a"), Some("b"), None), Ok(Credentials::Password { .. })));
+        assert!(matches!(Credentials::from_parts(None, None, Some("k")), Ok(Credentials::ApiKey(_))));
+        assert!(Credentials::from_parts(Some("a"), None, None).is_err());
+        assert!(Credentials::from_parts(Some("a"), Some("b"), Some("k")).is_err());
+        assert!(matches!(TlsTrust::from_options(true, None, None), Ok(TlsTrust::Insecure)));
+        assert!(TlsTrust::from_options(true, Some("pem".into()), None).is_err());
+        assert!(TlsTrust::from_options(false, None, Some("zz")).is_err());
     }
 
     #[test]
