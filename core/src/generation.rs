@@ -34,11 +34,11 @@ impl std::fmt::Display for ApiGeneration {
 /// probe never counts as a failed login on either generation.
 pub(crate) const PROBE_PATH: &str = "pbxcore/api/v3/system:ping";
 
+/// Only a v3 server answers the probe with a v3 envelope. Any other answer below 500 (the
+/// real legacy server's 404, or a 401/403 from servers that check authentication first)
+/// means legacy; a 5xx says nothing about the generation.
 pub(crate) async fn detect(transport: &Transport) -> Result<ApiGeneration> {
     let response = transport.send(&Request::get(PROBE_PATH), &[]).await?;
-    if response.status == 404 {
-        return Ok(ApiGeneration::Legacy);
-    }
     let document: Option<Value> = serde_json::from_slice(&response.body).ok();
     let is_v3_envelope = document
         .as_ref()
@@ -46,6 +46,9 @@ pub(crate) async fn detect(transport: &Transport) -> Result<ApiGeneration> {
         .is_some_and(|map| map.contains_key("result") && !map.contains_key("jsonapi"));
     if response.status == 200 && is_v3_envelope {
         return Ok(ApiGeneration::V3);
+    }
+    if response.status < 500 {
+        return Ok(ApiGeneration::Legacy);
     }
     Err(Error::Decode {
         url: response.url,
