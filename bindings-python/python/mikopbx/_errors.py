@@ -1,0 +1,66 @@
+"""The exception hierarchy. The native module raises these, one class per core error kind."""
+
+import builtins
+from typing import List, Optional, Sequence
+
+
+class MikoPBXError(Exception):
+    """Base class of every error the client raises. The text names the URL involved and never
+    contains a password, API key or session cookie.
+
+    ``kind`` is the core's stable name (``"authentication"``, ``"api"``, ``"http"``, ...),
+    ``status`` the HTTP status when the error came with one, ``messages`` the server's own
+    messages (API and authentication errors)."""
+
+    kind: str
+    status: Optional[int]
+    messages: List[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "",
+        status: Optional[int] = None,
+        messages: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+        self.messages = list(messages)
+
+
+class AuthenticationError(MikoPBXError):
+    """Login failed, the session was refused, or the server needs credentials."""
+
+
+class ApiError(MikoPBXError):
+    """The server processed the call and answered ``result: false``; see ``messages``."""
+
+
+class HttpError(MikoPBXError):
+    """The server answered an HTTP error status (``status``) without a usable envelope."""
+
+
+class TransportError(MikoPBXError):
+    """The connection could not be made or broke."""
+
+
+class TimeoutError(MikoPBXError, builtins.TimeoutError):
+    """Connecting or waiting for the answer took too long (also a built-in ``TimeoutError``)."""
+
+
+class TlsError(MikoPBXError):
+    """The TLS handshake failed: untrusted certificate, pin mismatch, protocol error."""
+
+
+class DecodeError(MikoPBXError):
+    """The answer was not the expected JSON (HTML page, truncated body)."""
+
+
+class InvalidInputError(MikoPBXError, ValueError):
+    """An argument is unusable (bad URL, bad PEM, empty id); also a ``ValueError``."""
+
+
+class UnsupportedError(MikoPBXError):
+    """The server's API generation does not offer this call."""

@@ -1,0 +1,102 @@
+"""Models: immutable, comparable, `to_dict()` in the core's JSON shape, states as enums that
+keep the server's string."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import mikopbx
+from mikopbx import ContactStatus, PeerState, ProviderState
+from mikopbx.testing import Simulator
+
+
+def test_peer_statuses(client: mikopbx.Client) -> None:
+    peers = client.peer_statuses()
+    assert [p.id for p in peers] == ["201", "241", "240"]
+    first = peers[0]
+    assert first.state is PeerState.OK and first.state_raw == "OK"
+    assert peers[1].state is PeerState.UNKNOWN
+    assert first.to_dict() == {"id": "201", "state": "OK"}
+    assert first.raw == {"id": "201", "state": "OK"}
+    assert repr(first) == "PeerStatus(id='201', state='OK')"
+
+
+def test_peer_detail_and_contact(client: mikopbx.Client) -> None:
+    detail = client.peer("201")
+    assert detail == client.peer(201)
+    assert detail.is_registered and detail.state is PeerState.OK
+    contact = detail.contact
+    assert contact is not None
+    assert contact.status is ContactStatus.REACHABLE and contact.status_raw == "Reachable"
+    assert contact.is_reachable
+    assert (contact.roundtrip_usec, contact.reg_expire, contact.qualify_timeout) == (5871, 1643110170, 5.0)
+    assert contact.authenticate_qualify is False
+    assert contact.fields["RoundtripUsec"] == "5871"
+    assert detail.contacts == [contact] and detail.other_contacts == []
+    assert detail.raw["state"] == "OK"
+    as_dict = detail.to_dict()
+    assert as_dict["uri"] == contact.uri and as_dict["roundtrip_usec"] == 5871
+    assert {k: v for k, v in as_dict.items() if k not in ("id", "state", "other_contacts")} == contact.to_dict()
+    assert repr(contact) == "Contact(uri='sip:201@172.16.156.1:60939;ob', status='Reachable', roundtrip_usec=5871)"
+    assert repr(detail).startswith("PeerDetail(id='201', state='OK', contact=Contact(")
+
+
+def test_to_dict_is_the_shape_the_cli_prints(sim: Simulator, client: mikopbx.Client) -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "mikopbx", "--url", sim.url, "--format", "json", "peer", "201"],
+        env={"MIKOPBX_LOGIN": sim.login, "MIKOPBX_PASSWORD": sim.password},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(printed.stdout) == client.peer("201").to_dict()
+
+
+def test_unregistered_peer(client: mikopbx.Client) -> None:
+    detail = client.peer("999")
+    assert detail.state is PeerState.UNKNOWN and not detail.is_registered
+    assert detail.contact is None and detail.contacts == []
+    assert detail.to_dict() == {"id": "999", "state": "UNKNOWN", "other_contacts": []}
+
+
+def test_unknown_strings_are_kept(sim: Simulator, client: mikopbx.Client) -> None:
+    sim.set_peer("250", "LAGGED")
+    sim.set_peer("260", "OK", [{"URI": "sip:260@h", "Status": "Sleeping"}])
+    sim.set_provider("SIP-1601534775", state="Request Sent")
+    lagged = next(p for p in client.peer_statuses() if p.id == "250")
+    assert lagged.state is PeerState.OTHER and lagged.state_raw == "LAGGED"
+    assert lagged.to_dict() == {"id": "250", "state": "LAGGED"}
+    contact = client.peer("260").contact
+    assert contact is not None and contact.status is ContactStatus.OTHER and contact.status_raw == "Sleeping"
+    provider = client.provider_registrations()[0]
+    assert provider.state is ProviderState.OTHER and provider.state_raw == "Request Sent"
+
+
+def test_provider_registrations(sim: Simulator, client: mikopbx.Client) -> None:
+    sim.set_provider("SIP-1601534845", state="REJECTED")
+    off, rejected = client.provider_registrations()
+    assert off.state is ProviderState.OFF and rejected.state is ProviderState.REJECTED
+    assert (off.id, off.username, off.host) == ("SIP-1601534775", "316811", "sip.zadarma.com")
+    assert off.to_dict() == {"id": "SIP-1601534775", "state": "OFF", "username": "316811", "host": "sip.zadarma.com"}
+    assert repr(off) == "ProviderRegistration(id='SIP-1601534775', state='OFF', username='316811', host='sip.zadarma.com')"
+
+
+def test_models_are_immutable_and_compare_by_value(client: mikopbx.Client) -> None:
+    first, second = client.peer_statuses(), client.peer_statuses()
+    assert first == second and first[0] != first[1]
+    assert first[0] != "201"
+    with pytest.raises(AttributeError):
+        first[0].id = "999"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        hash(first[0])
+    with pytest.raises(TypeError):
+        mikopbx.PeerStatus()  # type: ignore[call-arg]
+
+
+def test_enum_values_are_the_server_strings() -> None:
+    assert PeerState("OK") is PeerState.OK
+    assert ContactStatus("NonQualified") is ContactStatus.NON_QUALIFIED
+    assert ProviderState("UNREGISTERED") is ProviderState.UNREGISTERED
+    assert PeerState.OTHER.value is None
