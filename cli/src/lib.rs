@@ -1,6 +1,11 @@
 //! The `mikopbx` command-line tool. [`run`] is the whole program, so the Python package's
 //! console script runs exactly the same code as the Rust binary.
 
+/// `println!` through `output::emit`, which ends quietly on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::emit(&format!("{}\n", format_args!($($arg)*))) };
+}
+
 mod output;
 
 use std::ffi::OsString;
@@ -217,17 +222,17 @@ fn demo(printer: &Printer) -> Result<(), Failure> {
             "providers": providers,
         })),
         Format::Table => {
-            println!(
+            outln!(
                 "MikoPBX simulator at {} ({} API), logged in as {:?}\n",
                 simulator.url(),
                 generation,
                 credentials.login
             );
-            println!("Peers:");
+            outln!("Peers:");
             printer.peers(&peers);
-            println!("\nPeer 201:");
+            outln!("\nPeer 201:");
             printer.peer(&peer);
-            println!("\nProviders:");
+            outln!("\nProviders:");
             printer.providers(&providers);
         }
     }

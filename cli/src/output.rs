@@ -1,10 +1,18 @@
 //! How results are printed: aligned tables for people, JSON for programs.
 
+use std::io::Write;
 use std::time::Duration;
 
 use mikopbx::{PeerDetail, PeerStatus, ProviderRegistration};
 use serde::Serialize;
 use serde_json::{Value, json};
+
+/// Writes to standard output. A closed pipe (`mikopbx peers | head -1`) ends the output
+/// quietly instead of panicking as `println!` would.
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -47,12 +55,12 @@ impl Printer {
                     .filter(|(_, value)| !matches!(value, Value::Null) && value.as_str() != Some(""))
                     .map(|(key, value)| vec![key.clone(), plain(value)])
                     .collect();
-                print!("{}", table(&[], &rows));
+                emit(&table(&[], &rows));
                 if !peer.is_registered() {
-                    println!("(no registered contact)");
+                    outln!("(no registered contact)");
                 }
                 for (index, contact) in peer.other_contacts.iter().enumerate() {
-                    println!(
+                    outln!(
                         "contact {}: {} {}",
                         index + 2,
                         contact.uri,
@@ -67,13 +75,13 @@ impl Printer {
         let ms = rtt.as_secs_f64() * 1000.0;
         match self.format {
             Format::Json => self.json_document(&json!({"ok": true, "url": url, "rtt_ms": ms})),
-            Format::Table => println!("PONG from {url} in {ms:.1} ms"),
+            Format::Table => outln!("PONG from {url} in {ms:.1} ms"),
         }
     }
 
     pub fn json_document<T: Serialize + ?Sized>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(e) => eprintln!("mikopbx: cannot print the result as JSON: {e}"),
         }
     }
@@ -81,7 +89,7 @@ impl Printer {
     fn list<T: Serialize>(&self, items: &[T], headers: &[&str], row: impl Fn(&T) -> Vec<String>) {
         match self.format {
             Format::Json => self.json_document(items),
-            Format::Table => print!("{}", table(headers, &items.iter().map(row).collect::<Vec<_>>())),
+            Format::Table => emit(&table(headers, &items.iter().map(row).collect::<Vec<_>>())),
         }
     }
 }
