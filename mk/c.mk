@@ -14,6 +14,9 @@ C_TESTS := scenarios errors args threads loop
 C_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 C_PROFILE ?= release
+# What `install` builds. The tests build the library together with the simulator; building it
+# alone would resolve other features of shared dependencies and recompile them.
+C_CARGO_PACKAGES ?= -p mikopbx-c
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -39,7 +42,7 @@ c-header:
 	MIKOPBX_WRITE_HEADER=1 $(CARGO) test -p mikopbx-c --test header
 
 install:
-	$(CARGO) build $(if $(filter release,$(C_PROFILE)),--release) -p mikopbx-c
+	$(CARGO) build $(if $(filter release,$(C_PROFILE)),--release) $(C_CARGO_PACKAGES)
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 include/mikopbx.h $(DESTDIR)$(INCLUDEDIR)/mikopbx.h
 	install -m 755 $(CARGO_TARGET_DIR)/$(C_PROFILE)/libmikopbx.so $(DESTDIR)$(LIBDIR)/libmikopbx.so
@@ -58,7 +61,8 @@ test-c: c-tools
 			$$generated -L$(C_DEBUG_DIR) -lmikopbx -Wl,-rpath,$(C_DEBUG_DIR) || exit 1; \
 	done
 	rm -rf $(C_BUILD)/prefix
-	$(MAKE) --no-print-directory install PREFIX=$(C_BUILD)/prefix C_PROFILE=debug
+	$(MAKE) --no-print-directory install PREFIX=$(C_BUILD)/prefix C_PROFILE=debug \
+		C_CARGO_PACKAGES="-p mikopbx-c -p mikopbx-sim"
 	export PKG_CONFIG_PATH=$(C_BUILD)/prefix/lib/pkgconfig; \
 	$(C_CC) -std=c11 -Wall -Wextra -Werror -o $(C_BUILD)/example_peers examples/c/peers.c \
 		$$(pkg-config --cflags --libs mikopbx) -Wl,-rpath,$$(pkg-config --variable=libdir mikopbx) && \

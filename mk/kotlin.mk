@@ -25,8 +25,7 @@ endef
 
 ## Debug builds of the cdylib, uniffi-bindgen (feature `bindgen`) and the simulator.
 kotlin-native:
-	$(CARGO) build --quiet -p mikopbx-uniffi --features bindgen
-	$(CARGO) build --quiet -p mikopbx-sim
+	$(CARGO) build --quiet -p mikopbx-uniffi -p mikopbx-sim --features mikopbx-uniffi/bindgen
 
 kotlin-bindings: kotlin-native
 	$(call uniffi_generate,$(KOTLIN_FRESH))
