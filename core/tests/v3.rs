@@ -188,3 +188,17 @@ async fn a_forced_generation_that_does_not_match_fails_clearly() {
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.to_string().contains("admin-cabinet/session/start"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_loopback_is_trusted_on_v3_only() {
+    let bind: std::net::SocketAddr = "[::1]:0".parse().unwrap();
+    let modern = sim_with(SimulatorOptions { trust_loopback: true, bind, ..v3() }).await;
+    assert!(modern.url().starts_with("http://[::1]:"), "{}", modern.url());
+    let anonymous = common::client(Config::builder(modern.url()));
+    assert_eq!(anonymous.peer_statuses().await.unwrap().len(), 3);
+
+    // The legacy server trusts exactly 127.0.0.1, not ::1.
+    let legacy = sim_with(SimulatorOptions { trust_loopback: true, bind, ..Default::default() }).await;
+    let err = common::client(Config::builder(legacy.url())).peer_statuses().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+}
