@@ -224,8 +224,8 @@ impl Client {
         Fut: Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,
     {
-        let task = AbortOnDrop(runtime()?.spawn(work(Arc::clone(&self.inner))));
-        match (&mut { task }.0).await {
+        let mut task = AbortOnDrop(runtime()?.spawn(work(Arc::clone(&self.inner))));
+        match (&mut task.0).await {
             Ok(result) => result,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => Err(Error::Transport {
@@ -307,7 +307,7 @@ fn status_error(response: &Response) -> Error {
 }
 
 /// Reads a list; PHP sends `[]` for an empty list and may send an object for a sparse one.
-fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Option<T>) -> Result<Vec<T>> {
+fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, Value>) -> Result<Vec<T>> {
     let entries = match data {
         Value::Array(items) => items,
         Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
@@ -323,11 +323,10 @@ fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Option<T>) -> Result<V
     entries
         .into_iter()
         .map(|entry| {
-            let shown = excerpt(entry.to_string().as_bytes());
-            parse(entry).ok_or_else(|| Error::Decode {
+            parse(entry).map_err(|entry| Error::Decode {
                 url: url.to_owned(),
                 message: "a list entry has no \"id\"".to_owned(),
-                excerpt: shown,
+                excerpt: excerpt(entry.to_string().as_bytes()),
             })
         })
         .collect()
@@ -353,6 +352,17 @@ fn normalize_path(path: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_accept_php_shapes_and_name_a_bad_entry() {
+        use serde_json::json;
+        assert!(list_of("u", json!([]), PeerStatus::from_entry).unwrap().is_empty());
+        let sparse = list_of("u", json!({"0": {"id": "201", "state": "OK"}}), PeerStatus::from_entry).unwrap();
+        assert_eq!(sparse[0].id, "201");
+        let err = list_of("u", json!([{"id": "201"}, {"name": "x"}]), PeerStatus::from_entry).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        assert!(err.to_string().contains("\"name\""), "{err}");
+    }
 
     #[test]
     fn paths_are_normalized() {

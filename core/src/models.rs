@@ -267,13 +267,12 @@ pub struct ProviderRegistration {
 }
 
 impl PeerStatus {
-    pub(crate) fn from_entry(entry: Value) -> Option<PeerStatus> {
-        let map = entry.as_object()?;
-        Some(PeerStatus {
-            id: string_field(map, "id")?,
-            state: PeerState::from_raw(&string_field(map, "state").unwrap_or_default()),
-            raw: entry,
-        })
+    /// An entry with an `id`; anything else is handed back.
+    pub(crate) fn from_entry(entry: Value) -> Result<PeerStatus, Value> {
+        let Some(map) = entry.as_object() else { return Err(entry) };
+        let Some(id) = string_field(map, "id") else { return Err(entry) };
+        let state = PeerState::from_raw(&string_field(map, "state").unwrap_or_default());
+        Ok(PeerStatus { id, state, raw: entry })
     }
 }
 
@@ -306,10 +305,12 @@ impl ProviderRegistration {
         }
     }
 
-    pub(crate) fn from_entry(entry: Value) -> Option<ProviderRegistration> {
-        let map = entry.as_object()?;
-        Some(ProviderRegistration {
-            id: string_field(map, "id")?,
+    /// An entry with an `id`; anything else is handed back.
+    pub(crate) fn from_entry(entry: Value) -> Result<ProviderRegistration, Value> {
+        let Some(map) = entry.as_object() else { return Err(entry) };
+        let Some(id) = string_field(map, "id") else { return Err(entry) };
+        Ok(ProviderRegistration {
+            id,
             state: ProviderState::from_raw(&string_field(map, "state").unwrap_or_default()),
             username: string_field(map, "username").unwrap_or_default(),
             host: string_field(map, "host").unwrap_or_default(),
