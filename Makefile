@@ -24,7 +24,7 @@ test-rust:
 	$(CARGO) test --quiet
 
 lint:
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 -include mk/*.mk
 
