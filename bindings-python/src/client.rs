@@ -52,9 +52,7 @@ fn tls_trust(verify: Option<&Bound<'_, PyAny>>, pin_sha256: Option<&str>) -> PyR
             let path: PathBuf = v
                 .extract()
                 .map_err(|_| invalid_input("verify must be True, False or the path of a CA certificate (PEM)"))?;
-            let pem = std::fs::read_to_string(&path)
-                .map_err(|e| invalid_input(format!("cannot read the CA certificate {}: {e}", path.display())))?;
-            (false, Some(pem))
+            (false, Some(TlsTrust::read_pem_file(&path).map_err(to_py_err)?))
         }
     };
     TlsTrust::from_options(insecure, ca_pem, pin_sha256).map_err(to_py_err)

@@ -186,13 +186,7 @@ fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
     // A login with a password wins over an API key from the environment.
     let api_key = if cli.login.is_some() || cli.password.is_some() { None } else { cli.api_key.as_deref() };
     let credentials = Credentials::from_parts(cli.login.as_deref(), cli.password.as_deref(), api_key)?;
-    let ca_pem = match &cli.ca_cert {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| usage(format!("cannot read --ca-cert {}: {e}", path.display())))?,
-        ),
-        None => None,
-    };
+    let ca_pem = cli.ca_cert.as_deref().map(TlsTrust::read_pem_file).transpose()?;
     let tls = TlsTrust::from_options(cli.insecure, ca_pem, cli.pin_sha256.as_deref())?;
     Ok(builder.credentials(credentials).tls(tls).build()?)
 }

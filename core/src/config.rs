@@ -100,6 +100,12 @@ impl fmt::Debug for TlsTrust {
 }
 
 impl TlsTrust {
+    /// Reads a CA certificate file (PEM) for [`TlsTrust::ExtraCa`].
+    pub fn read_pem_file(path: &std::path::Path) -> Result<String> {
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::invalid(format!("cannot read the CA certificate {}: {e}", path.display())))
+    }
+
     /// Trust from the usual options, at most one of which may be given: accept any
     /// certificate, trust an extra CA (PEM text), or pin the certificate (hex SHA-256).
     pub fn from_options(insecure: bool, ca_pem: Option<String>, pin_sha256: Option<&str>) -> Result<TlsTrust> {
