@@ -202,3 +202,14 @@ async fn ipv6_loopback_is_trusted_on_v3_only() {
     let err = common::client(Config::builder(legacy.url())).peer_statuses().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_tokens_are_accepted_for_the_leeway_after_expiry() {
+    for (leeway, alive) in [(Duration::ZERO, 0), (Duration::from_secs(60), 1)] {
+        let options = SimulatorOptions { access_token_ttl: Duration::from_secs(1), token_leeway: leeway, ..v3() };
+        let modern = sim_with(options).await;
+        client(config_for(&modern)).login().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(modern.stats().active_sessions, alive, "leeway {leeway:?}");
+    }
+}

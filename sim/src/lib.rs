@@ -76,6 +76,8 @@ pub struct SimulatorOptions {
     pub login_limit: u32,
     /// v3 access-token (JWT) lifetime (the real server: 900 s).
     pub access_token_ttl: Duration,
+    /// How long past its expiry a v3 access token is still accepted (the real server: 600 s).
+    pub token_leeway: Duration,
 }
 
 impl Default for SimulatorOptions {
@@ -88,6 +90,7 @@ impl Default for SimulatorOptions {
             session_idle: Duration::from_secs(3600),
             login_limit: 10,
             access_token_ttl: Duration::from_secs(900),
+            token_leeway: Duration::from_secs(600),
             api: ApiGeneration::Legacy,
         }
     }
@@ -106,7 +109,7 @@ pub struct Stats {
     pub unauthorized: u64,
     /// v3 access tokens issued through `auth:refresh`.
     pub refreshes: u64,
-    /// Authenticated sessions (legacy) or unexpired access tokens (v3) alive now.
+    /// Authenticated sessions (legacy) or accepted access tokens (v3) alive now.
     pub active_sessions: u64,
 }
 
@@ -244,7 +247,7 @@ impl Simulator {
             trust_loopback: options.trust_loopback,
             pbx: RwLock::new(options.state),
             sessions: Mutex::new(Sessions::new(options.session_idle, options.login_limit)),
-            tokens: Mutex::new(Tokens::new(options.access_token_ttl)),
+            tokens: Mutex::new(Tokens::new(options.access_token_ttl, options.token_leeway)),
             faults: Mutex::new(Vec::new()),
             login_attempts: AtomicU64::new(0),
             logins: AtomicU64::new(0),

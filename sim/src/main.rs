@@ -42,6 +42,9 @@ struct Args {
     /// Lifetime of v3 access tokens, in seconds.
     #[arg(long, default_value_t = 900)]
     token_ttl: u64,
+    /// Seconds past expiry that a v3 access token is still accepted.
+    #[arg(long, default_value_t = 600)]
+    token_leeway: u64,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
     let options = SimulatorOptions {
         api: args.api,
         access_token_ttl: Duration::from_secs(args.token_ttl),
+        token_leeway: Duration::from_secs(args.token_leeway),
         bind: args.listen,
         https: args.https,
         trust_loopback: args.trust_loopback,

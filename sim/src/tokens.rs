@@ -18,13 +18,15 @@ pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub struct Tokens {
     secret: [u8; 32],
     pub access_ttl: Duration,
+    /// How long past `exp` an access token is still accepted (`JWTHelper`: 600 s).
+    leeway: Duration,
     access: HashMap<String, Instant>,
     refresh: HashMap<String, Instant>,
 }
 
 impl Tokens {
-    pub fn new(access_ttl: Duration) -> Tokens {
-        Tokens { secret: rand::random(), access_ttl, access: HashMap::new(), refresh: HashMap::new() }
+    pub fn new(access_ttl: Duration, leeway: Duration) -> Tokens {
+        Tokens { secret: rand::random(), access_ttl, leeway, access: HashMap::new(), refresh: HashMap::new() }
     }
 
     /// A signed JWT like `JWTHelper::generateAccessToken`.
@@ -51,7 +53,7 @@ impl Tokens {
     }
 
     pub fn access_valid(&self, token: &str) -> bool {
-        self.access.get(token).is_some_and(|expiry| Instant::now() < *expiry)
+        self.access.get(token).is_some_and(|expiry| Instant::now() < *expiry + self.leeway)
     }
 
     pub fn refresh_valid(&self, token: &str) -> bool {
@@ -73,6 +75,6 @@ impl Tokens {
 
     pub fn active_count(&self) -> usize {
         let now = Instant::now();
-        self.access.values().filter(|expiry| now < **expiry).count()
+        self.access.values().filter(|expiry| now < **expiry + self.leeway).count()
     }
 }
