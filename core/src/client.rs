@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Session;
 use crate::config::{ApiVersion, Config};
-use crate::envelope::{self, BodyExpectation, error_texts};
+use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result, excerpt};
 use crate::generation::{self, ApiGeneration};
 use crate::models::{PeerDetail, PeerStatus, ProviderRegistration};
@@ -290,11 +290,7 @@ impl Inner {
 }
 
 fn unauthorized(response: &Response, message: &str) -> Error {
-    let server_messages = serde_json::from_slice::<Value>(&response.body)
-        .ok()
-        .and_then(|v| v.as_object().map(error_texts))
-        .unwrap_or_default();
-    Error::Authentication { url: response.url.clone(), message: message.to_owned(), server_messages }
+    envelope::authentication_error(&response.url, &response.body, message)
 }
 
 /// An error for a status the caller cannot use; redirects name their target.

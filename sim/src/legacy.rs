@@ -1,7 +1,6 @@
 //! The legacy (≤ 2024.x) API: admin-cabinet login/logout and `/pbxcore/api/<group>/<action>`
 //! with the server's quirks (reference §2.1, §2.2, §3, §4 and checklist §10).
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -14,8 +13,8 @@ use axum::routing::{any, get, post};
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
-use crate::php;
 use crate::sessions::{Attempt, Sessions};
+use crate::{php, request};
 
 const SESSION_COOKIE: &str = "PHPSESSID";
 const LIB: &str = "MikoPBX\\PBXCoreREST\\Lib\\";
@@ -57,10 +56,7 @@ fn is_ajax(headers: &HeaderMap) -> bool {
 }
 
 fn session_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == SESSION_COOKIE).then_some(value)
-    })
+    request::cookie(headers, SESSION_COOKIE)
 }
 
 fn with_cookie(mut response: Response, id: &str) -> Response {
@@ -79,12 +75,7 @@ async fn session_start(
     body: Bytes,
 ) -> Response {
     shared.count_login_attempt();
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let form: HashMap<String, String> =
-        if is_form { form_urlencoded::parse(&body).into_owned().collect() } else { HashMap::new() };
+    let form = request::form(&headers, &body);
     let login = form.get("login").map_or("guest", String::as_str);
     let password = form.get("password").map_or("guest", String::as_str);
     let had_session = session_id(&headers).is_some();

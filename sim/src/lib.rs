@@ -13,6 +13,7 @@ mod control;
 mod faults;
 mod legacy;
 mod php;
+mod request;
 mod server;
 mod sessions;
 mod state;

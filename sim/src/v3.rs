@@ -1,7 +1,6 @@
 //! The v3 API (MikoPBX 2025.1+, target 2026.1.223): `/pbxcore/api/v3/<resource>[/<id>][:<method>]`,
 //! bearer JWT or API key, real HTTP statuses, no `jsonapi` (reference §2.3, §3.3, §7).
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -15,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::sessions::Attempt;
 use crate::state::Peer;
-use crate::{Shared, legacy, php};
+use crate::{Shared, legacy, php, request};
 
 const LIB: &str = "MikoPBX\\PBXCoreREST\\Lib\\";
 const REFRESH_COOKIE: &str = "refreshToken";
@@ -120,12 +119,7 @@ fn is_local(ip: IpAddr) -> bool {
 
 fn login(shared: &Shared, ip: IpAddr, headers: &HeaderMap, body: &[u8]) -> Response {
     shared.count_login_attempt();
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let form: HashMap<String, String> =
-        if is_form { form_urlencoded::parse(body).into_owned().collect() } else { HashMap::new() };
+    let form = request::form(headers, body);
     let left = match shared.sessions().count_attempt(ip) {
         Attempt::Throttled => {
             return error(StatusCode::TOO_MANY_REQUESTS, "Too many login attempts. Please try again in 300 seconds.");
@@ -149,7 +143,7 @@ fn login(shared: &Shared, ip: IpAddr, headers: &HeaderMap, body: &[u8]) -> Respo
 }
 
 fn refresh(shared: &Shared, headers: &HeaderMap) -> Response {
-    let Some(token) = cookie(headers, REFRESH_COOKIE) else {
+    let Some(token) = request::cookie(headers, REFRESH_COOKIE) else {
         return failure(StatusCode::UNAUTHORIZED, "Refresh token is missing");
     };
     let mut tokens = shared.tokens();
@@ -165,7 +159,7 @@ fn refresh(shared: &Shared, headers: &HeaderMap) -> Response {
 }
 
 fn logout(shared: &Shared, headers: &HeaderMap) -> Response {
-    if let Some(token) = cookie(headers, REFRESH_COOKIE) {
+    if let Some(token) = request::cookie(headers, REFRESH_COOKIE) {
         shared.tokens().revoke_refresh(token);
     }
     let mut response = ok("logout", "Auth\\LogoutAction::main", json!({"message": "Successfully logged out"}));
@@ -176,15 +170,6 @@ fn logout(shared: &Shared, headers: &HeaderMap) -> Response {
         ),
     );
     response
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v))
 }
 
 fn with_refresh_cookie(mut response: Response, token: &str) -> Response {

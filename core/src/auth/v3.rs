@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use super::Token;
-use crate::envelope::error_texts;
+use crate::envelope::{authentication_error, error_texts};
 use crate::error::{Error, Result, excerpt};
 use crate::transport::{AuthHeader, Request, RequestBody, Response, Transport};
 
@@ -100,9 +100,5 @@ fn cookie_header(value: &str) -> Result<HeaderValue> {
 }
 
 fn auth_error(response: &Response, message: &str) -> Error {
-    let server_messages = serde_json::from_slice::<Value>(&response.body)
-        .ok()
-        .and_then(|v| v.as_object().map(error_texts))
-        .unwrap_or_default();
-    Error::Authentication { url: response.url.clone(), message: message.to_owned(), server_messages }
+    authentication_error(&response.url, &response.body, message)
 }
