@@ -10,7 +10,6 @@ mod output;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mikopbx::{ApiVersion, Config, Credentials, ErrorKind, RequestBody, TlsTrust, blocking::Client};
@@ -53,8 +52,8 @@ struct Cli {
     /// Accept exactly the server certificate with this SHA-256 fingerprint (hex).
     #[arg(long, value_name = "HEX", global = true)]
     pin_sha256: Option<String>,
-    /// Seconds to wait for each answer.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0, global = true)]
+    /// Seconds one command may take in all (probe, login, retries and their pauses).
+    #[arg(long, value_name = "SECS", default_value_t = mikopbx::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), global = true)]
     timeout: f64,
     /// Output: aligned text for people, or JSON for programs.
     #[arg(long, value_enum, default_value_t = FormatArg::Table, global = true)]
@@ -117,7 +116,7 @@ where
     match execute(&cli, &printer) {
         Ok(()) => 0,
         Err(failure) => {
-            eprintln!("mikopbx: {}", failure.message);
+            eprintln!("mikopbx: {}", output::printable(&failure.message));
             failure.code
         }
     }
@@ -135,7 +134,7 @@ impl From<mikopbx::Error> for Failure {
             ErrorKind::Authentication => 3,
             ErrorKind::Transport | ErrorKind::Tls | ErrorKind::Timeout => 4,
             ErrorKind::Api | ErrorKind::Http => 5,
-            ErrorKind::Decode | ErrorKind::Unsupported => 1,
+            ErrorKind::Decode | ErrorKind::Unsupported | ErrorKind::Internal => 1,
         };
         let mut message = error.to_string();
         if error.kind() == ErrorKind::Authentication && !error.server_messages().is_empty() {
@@ -175,10 +174,7 @@ fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
 }
 
 fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
-    if !(cli.timeout.is_finite() && cli.timeout > 0.0) {
-        return Err(usage("--timeout must be a positive number of seconds"));
-    }
-    let timeout = Duration::from_secs_f64(cli.timeout);
+    let timeout = mikopbx::seconds("--timeout", cli.timeout)?;
     let builder = Config::builder(url)
         .api_version(cli.api_version.parse()?)
         .request_timeout(timeout)

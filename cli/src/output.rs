@@ -1,5 +1,6 @@
 //! How results are printed: aligned tables for people, JSON for programs.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::time::Duration;
 
@@ -63,8 +64,8 @@ impl Printer {
                     outln!(
                         "contact {}: {} {}",
                         index + 2,
-                        contact.uri,
-                        contact.status.as_ref().map_or("", |s| s.as_str())
+                        printable(&contact.uri),
+                        printable(contact.status.as_ref().map_or("", |s| s.as_str()))
                     );
                 }
             }
@@ -94,6 +95,19 @@ impl Printer {
     }
 }
 
+/// The text with control characters (escape sequences, CR/LF, NUL) and the invisible
+/// direction and width marks written as escapes, so a server string can neither forge table
+/// rows or error lines nor drive the terminal.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(|c| if hidden(c) { c.escape_default().to_string() } else { c.to_string() }).collect())
+}
+
 fn plain(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -105,8 +119,10 @@ fn plain(value: &Value) -> String {
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).chain([headers.len()]).max().unwrap_or(0);
     let mut widths = vec![0; columns];
-    let header_row: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    let all_rows = (!headers.is_empty()).then_some(&header_row).into_iter().chain(rows);
+    let header_row: Vec<Cow<'_, str>> = headers.iter().map(|h| Cow::Borrowed(*h)).collect();
+    let rows: Vec<Vec<Cow<'_, str>>> =
+        rows.iter().map(|row| row.iter().map(|cell| printable(cell)).collect()).collect();
+    let all_rows = (!headers.is_empty()).then_some(&header_row).into_iter().chain(&rows);
     for row in all_rows.clone() {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(cell.chars().count());
@@ -131,6 +147,13 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::table;
+
+    #[test]
+    fn server_strings_cannot_forge_rows_or_drive_the_terminal() {
+        let text = table(&["ID", "STATE"], &[vec!["201\nroot  OK".into(), "\u{1b}[2J\r\0\u{202e}".into()]]);
+        assert_eq!(text, "ID             STATE\n201\\nroot  OK  \\u{1b}[2J\\r\\u{0}\\u{202e}\n");
+        assert_eq!(text.lines().count(), 2);
+    }
 
     #[test]
     fn columns_are_aligned() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use reqwest::header::LOCATION;
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use crate::auth::Session;
@@ -14,8 +14,8 @@ use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result, excerpt};
 use crate::generation::{self, ApiGeneration};
 use crate::models::{PeerDetail, PeerStatus, ProviderRegistration};
-use crate::runtime::runtime;
-use crate::transport::{Request, RequestBody, Response, Transport};
+use crate::runtime::{self, runtime};
+use crate::transport::{DEADLINE, Request, RequestBody, Response, Transport};
 
 const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
 const LEGACY_PEER: &str = "pbxcore/api/sip/getSipPeer";
@@ -37,6 +37,8 @@ struct Inner {
     transport: Transport,
     session: Session,
     generation: tokio::sync::OnceCell<ApiGeneration>,
+    /// `runtime::forks()` at construction: the client's connections belong to that process.
+    forks: u64,
 }
 
 impl std::fmt::Debug for Client {
@@ -61,7 +63,8 @@ impl Client {
             ApiVersion::Auto => None,
         };
         let session = Session::new(config.credentials.clone());
-        Ok(Client { inner: Arc::new(Inner { config, transport, session, generation }) })
+        let forks = runtime::forks();
+        Ok(Client { inner: Arc::new(Inner { config, transport, session, generation, forks }) })
     }
 
     pub fn config(&self) -> &Config {
@@ -123,15 +126,19 @@ impl Client {
                     let body = RequestBody::Json(json!({ "peer": id }));
                     let request = Request { method: Method::POST, body: Some(&body), ..Request::get(LEGACY_PEER) };
                     let mut document = inner.execute(&request, BodyExpectation::Envelope).await?;
-                    Ok(PeerDetail::from_legacy(&id, envelope::take_data(&mut document)))
+                    PeerDetail::from_legacy(&id, envelope::take_data(&mut document))
+                        .map_err(|data| peer_data_error(&inner, LEGACY_PEER, &data))
                 }
                 ApiGeneration::V3 => {
-                    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+                    // The server's route pattern for ids is `[0-9A-Za-z_-]+`; anything else
+                    // would be a 404 for a reason the caller cannot see.
+                    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
                         return Err(Error::invalid(format!("{id:?} is not a valid extension number")));
                     }
                     let path = format!("pbxcore/api/v3/sip/{id}:getStatus");
                     match inner.execute(&Request::get(&path), BodyExpectation::Envelope).await {
-                        Ok(mut document) => Ok(PeerDetail::from_v3(&id, envelope::take_data(&mut document))),
+                        Ok(mut document) => PeerDetail::from_v3(&id, envelope::take_data(&mut document))
+                            .map_err(|data| peer_data_error(&inner, &path, &data)),
                         // v3 answers 422 for an extension it does not know; legacy answers a
                         // normal "UNKNOWN" result, and so does this client on both.
                         Err(Error::Api { status: 422, messages, .. })
@@ -176,7 +183,7 @@ impl Client {
                 return Ok(elapsed);
             }
             if response.status != 200 {
-                return Err(status_error(&response));
+                return Err(response.status_error());
             }
             Err(Error::Decode {
                 url: response.url,
@@ -188,10 +195,13 @@ impl Client {
     }
 
     /// Any endpoint, with the same authentication, retries and error handling as the typed
-    /// calls. `path` is below the base URL (`/pbxcore/api/system/getDate`) or short
-    /// (`system/getDate`, taken as `/pbxcore/api/system/getDate`). Returns the whole JSON
-    /// answer; a plain-text answer comes back as a JSON string. GET and HEAD are retried on
-    /// transient failures, other methods never.
+    /// calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+    /// `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+    /// `/pbxcore/api/sip/getRegistry` on a legacy server and `/pbxcore/api/v3/sip:getRegistry`
+    /// on a v3 server (the few calls v3 renamed, such as `system/getDate` →
+    /// `system:datetime`, are mapped); a short path with a `:` (`sip/201:getStatus`) is a
+    /// v3 path. Returns the whole JSON answer; a plain-text answer comes back as a JSON
+    /// string. GET and HEAD are retried on transient failures, other methods never.
     pub async fn request(
         &self,
         method: &str,
@@ -201,8 +211,9 @@ impl Client {
     ) -> Result<Value> {
         let method = Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes())
             .map_err(|_| Error::invalid(format!("{method:?} is not an HTTP method")))?;
-        let path = normalize_path(path)?;
+        let path = crate::path::RequestPath::parse(path)?;
         self.run(|inner| async move {
+            let path = path.resolve(inner.generation().await?);
             let request = Request {
                 idempotent: matches!(method, Method::GET | Method::HEAD),
                 method,
@@ -216,24 +227,48 @@ impl Client {
         .await
     }
 
-    /// Runs the work on the shared runtime (reqwest's connections live there), and cancels it
-    /// when the caller stops waiting.
+    /// Runs the work on the shared runtime (reqwest's connections live there) under the
+    /// call's deadline, cancels it when the caller stops waiting, and cleans the error it
+    /// returns of every secret the client knows. A panic becomes an `Internal` error.
     async fn run<T, F, Fut>(&self, work: F) -> Result<T>
     where
         F: FnOnce(Arc<Inner>) -> Fut,
         Fut: Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,
     {
-        let mut task = AbortOnDrop(runtime()?.spawn(work(Arc::clone(&self.inner))));
-        match (&mut task.0).await {
+        if self.inner.forks != runtime::forks() {
+            return Err(runtime::forked_client_error());
+        }
+        let timeout = self.inner.config.request_timeout;
+        // `timeout` is at most a day (checked by the configuration): no overflow.
+        let deadline = tokio::time::Instant::now() + timeout;
+        let base_url = self.inner.config.base_url.to_string();
+        let work = work(Arc::clone(&self.inner));
+        let call = DEADLINE.scope(deadline, async move {
+            tokio::time::timeout_at(deadline, work)
+                .await
+                .unwrap_or_else(|_| Err(Error::Timeout { url: base_url, after: timeout }))
+        });
+        let mut task = AbortOnDrop(runtime()?.spawn(call));
+        let outcome = match (&mut task.0).await {
             Ok(result) => result,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) if e.is_panic() => Err(Error::Internal { message: panic_text(e.into_panic().as_ref()) }),
             Err(_) => Err(Error::Transport {
                 url: self.inner.config.base_url.to_string(),
                 message: "the request was cancelled because the runtime shut down".to_owned(),
             }),
-        }
+        };
+        outcome.map_err(|error| self.inner.clean(error))
     }
+}
+
+/// The message of a caught panic.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// Aborts the spawned request when the awaiting future is dropped (task cancellation).
@@ -246,6 +281,19 @@ impl<T> Drop for AbortOnDrop<T> {
 }
 
 impl Inner {
+    /// The error with every secret this client knows (credentials, session cookie, tokens)
+    /// and every secret-shaped token redacted.
+    fn clean(&self, error: Error) -> Error {
+        let mut secrets = self.session.secrets();
+        match &self.config.credentials {
+            crate::Credentials::Password { password, .. } => secrets.push(password.expose_secret().to_owned()),
+            crate::Credentials::ApiKey(key) => secrets.push(key.expose_secret().trim().to_owned()),
+            crate::Credentials::None => {}
+        }
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        error.cleaned(&secrets)
+    }
+
     async fn generation(&self) -> Result<ApiGeneration> {
         self.generation.get_or_try_init(|| generation::detect(&self.transport)).await.copied()
     }
@@ -279,27 +327,43 @@ impl Inner {
                 return Err(unauthorized(&response, "the server refused a freshly created session"));
             }
         }
-        if (300..400).contains(&response.status) {
-            return Err(status_error(&response));
+        if response.is_redirect() {
+            return Err(response.status_error());
         }
         if response.status == 403 {
             return Err(unauthorized(&response, "the server denies this user access to the endpoint"));
         }
-        envelope::decode(&response.url, response.status, response.is_plain_text(), &response.body, expect)
+        decode_off_the_runtime(response, expect).await
     }
+}
+
+/// Bodies at least this large are parsed on a blocking thread, so one huge answer cannot
+/// stall every other call of the process on the runtime's few workers.
+const BLOCKING_DECODE_BYTES: usize = 256 * 1024;
+
+async fn decode_off_the_runtime(response: Response, expect: BodyExpectation) -> Result<Value> {
+    let decode = move |response: Response| {
+        envelope::decode(&response.url, response.status, response.is_plain_text(), &response.body, expect)
+    };
+    if response.body.len() < BLOCKING_DECODE_BYTES {
+        return decode(response);
+    }
+    tokio::task::spawn_blocking(move || decode(response))
+        .await
+        .unwrap_or_else(|e| Err(Error::Internal { message: format!("decoding the answer failed: {e}") }))
 }
 
 fn unauthorized(response: &Response, message: &str) -> Error {
     envelope::authentication_error(&response.url, &response.body, message)
 }
 
-/// An error for a status the caller cannot use; redirects name their target.
-fn status_error(response: &Response) -> Error {
-    let message = match response.headers.get(LOCATION).and_then(|v| v.to_str().ok()) {
-        Some(target) => format!("redirected to {target}; configure that URL (e.g. https://) instead"),
-        None => excerpt(&response.body),
-    };
-    Error::Http { url: response.url.clone(), status: response.status, message }
+/// A peer answer whose `data` is not an object.
+fn peer_data_error(inner: &Inner, path: &str, data: &Value) -> Error {
+    Error::Decode {
+        url: inner.transport.url(path).map(|u| u.to_string()).unwrap_or_default(),
+        message: "the peer answer's \"data\" is not an object".to_owned(),
+        excerpt: excerpt(data.to_string().as_bytes()),
+    }
 }
 
 /// Reads a list; PHP sends `[]` for an empty list and may send an object for a sparse one.
@@ -307,7 +371,13 @@ fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, Value>) -> R
     let entries = match data {
         Value::Array(items) => items,
         Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-        Value::Null => Vec::new(),
+        Value::Null => {
+            return Err(Error::Decode {
+                url: url.to_owned(),
+                message: "the answer has no \"data\" list".to_owned(),
+                excerpt: String::new(),
+            });
+        }
         other => {
             return Err(Error::Decode {
                 url: url.to_owned(),
@@ -328,23 +398,6 @@ fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, Value>) -> R
         .collect()
 }
 
-/// Accepts `/pbxcore/...` (or any path below the base URL) and the short `group/action`.
-fn normalize_path(path: &str) -> Result<String> {
-    let path = path.trim();
-    if path.is_empty() {
-        return Err(Error::invalid("request path must not be empty"));
-    }
-    if path.contains("://") || path.starts_with("//") {
-        return Err(Error::invalid("request path must be a path on the configured server, not a URL"));
-    }
-    let path = path.trim_start_matches('/');
-    if path.starts_with("pbxcore/") || path.starts_with("admin-cabinet/") {
-        Ok(path.to_owned())
-    } else {
-        Ok(format!("pbxcore/api/{path}"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,13 +411,5 @@ mod tests {
         let err = list_of("u", json!([{"id": "201"}, {"name": "x"}]), PeerStatus::from_entry).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
         assert!(err.to_string().contains("\"name\""), "{err}");
-    }
-
-    #[test]
-    fn paths_are_normalized() {
-        assert_eq!(normalize_path("sip/getRegistry").unwrap(), "pbxcore/api/sip/getRegistry");
-        assert_eq!(normalize_path("/pbxcore/api/sip/getRegistry").unwrap(), "pbxcore/api/sip/getRegistry");
-        assert!(normalize_path("http://evil/x").is_err());
-        assert!(normalize_path("//evil/x").is_err());
     }
 }

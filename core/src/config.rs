@@ -100,10 +100,25 @@ impl fmt::Debug for TlsTrust {
 }
 
 impl TlsTrust {
-    /// Reads a CA certificate file (PEM) for [`TlsTrust::ExtraCa`].
+    /// Reads a CA certificate file (PEM) for [`TlsTrust::ExtraCa`]; refuses files larger than
+    /// a few MiB (and endless ones such as `/dev/zero`) without reading them whole.
     pub fn read_pem_file(path: &std::path::Path) -> Result<String> {
-        std::fs::read_to_string(path)
-            .map_err(|e| Error::invalid(format!("cannot read the CA certificate {}: {e}", path.display())))
+        use std::io::Read;
+        let unreadable = |e: std::io::Error| Error::invalid(format!("cannot read the CA certificate {}: {e}", path.display()));
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .map_err(unreadable)?
+            .take(MAX_PEM_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(unreadable)?;
+        if text.len() as u64 > MAX_PEM_FILE_BYTES {
+            return Err(Error::invalid(format!(
+                "the CA certificate {} is larger than {} MiB; it is not a PEM bundle",
+                path.display(),
+                MAX_PEM_FILE_BYTES / (1024 * 1024)
+            )));
+        }
+        Ok(text)
     }
 
     /// Trust from the usual options, at most one of which may be given: accept any
@@ -138,6 +153,7 @@ pub struct Config {
     pub(crate) request_timeout: Duration,
     pub(crate) retries: u32,
     pub(crate) user_agent: String,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Config {
@@ -156,17 +172,43 @@ impl Config {
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
     }
+    /// The deadline of one whole call: generation probe, login, every attempt and the
+    /// pauses between retries.
     pub fn request_timeout(&self) -> Duration {
         self.request_timeout
     }
     pub fn retries(&self) -> u32 {
         self.retries
     }
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
 }
 
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longer than the 30 s a 2026.1 server waits for its API workers before it answers 400
+/// (docs/server-notes.md), so a slow worker's answer still arrives.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(45);
 pub const DEFAULT_RETRIES: u32 = 2;
+/// More retries than this would only hammer a server that is down.
+pub const MAX_RETRIES: u32 = 10;
+/// Timeouts longer than a day are refused (they are mistakes, and would overflow clocks).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+/// MikoPBX answers are kilobytes (10,000 peers are about 300 KB); a body larger than this is
+/// refused while it is read.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+const MIN_RESPONSE_BYTES: usize = 1024;
+/// A CA certificate file larger than this is not a certificate bundle.
+const MAX_PEM_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A timeout given as seconds by a binding or the command line: finite, positive, at most
+/// [`MAX_TIMEOUT`].
+pub fn seconds(name: &str, value: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= MAX_TIMEOUT)
+        .ok_or_else(|| Error::invalid(format!("{name} must be a positive number of seconds, at most one day")))
+}
 
 /// Builder for [`Config`]; `build()` validates everything at once.
 #[derive(Debug, Clone)]
@@ -179,6 +221,7 @@ pub struct ConfigBuilder {
     request_timeout: Duration,
     retries: u32,
     user_agent: Option<String>,
+    max_response_bytes: usize,
 }
 
 impl ConfigBuilder {
@@ -192,6 +235,7 @@ impl ConfigBuilder {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             retries: DEFAULT_RETRIES,
             user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -225,14 +269,23 @@ impl ConfigBuilder {
         self
     }
 
+    /// The deadline of one whole call, covering the generation probe, login, retries and
+    /// their pauses (default [`DEFAULT_REQUEST_TIMEOUT`]).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
     }
 
-    /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504.
+    /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
+    /// (at most [`MAX_RETRIES`]); they happen only while the call's deadline allows.
     pub fn retries(mut self, retries: u32) -> Self {
         self.retries = retries;
+        self
+    }
+
+    /// The largest answer body the client reads (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -253,8 +306,16 @@ impl ConfigBuilder {
         {
             return Err(Error::invalid("api_key must be non-empty"));
         }
-        if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
-            return Err(Error::invalid("timeouts must be greater than zero"));
+        for timeout in [self.connect_timeout, self.request_timeout] {
+            if timeout.is_zero() || timeout > MAX_TIMEOUT {
+                return Err(Error::invalid("timeouts must be greater than zero and at most one day"));
+            }
+        }
+        if self.retries > MAX_RETRIES {
+            return Err(Error::invalid(format!("retries must be at most {MAX_RETRIES}")));
+        }
+        if self.max_response_bytes < MIN_RESPONSE_BYTES {
+            return Err(Error::invalid(format!("max_response_bytes must be at least {MIN_RESPONSE_BYTES}")));
         }
         if let TlsTrust::ExtraCa(pem) = &self.tls {
             reqwest::Certificate::from_pem_bundle(pem.as_bytes())
@@ -270,6 +331,7 @@ impl ConfigBuilder {
             connect_timeout: self.connect_timeout,
             request_timeout: self.request_timeout,
             retries: self.retries,
+            max_response_bytes: self.max_response_bytes,
             user_agent: self.user_agent.unwrap_or_else(|| format!("mikopbx-sdk/{}", env!("CARGO_PKG_VERSION"))),
         })
     }

@@ -15,6 +15,8 @@ pub struct Messages {
     pub error: Vec<String>,
     pub warning: Vec<String>,
     pub info: Vec<String>,
+    /// 2026.1's `debug` texts (internals of the server); never part of an error message.
+    pub debug: Vec<String>,
     /// Messages appended without a key (`["text"]`), or under an unfamiliar key.
     pub other: Vec<String>,
 }
@@ -31,6 +33,7 @@ impl Messages {
                         "error" => &mut messages.error,
                         "warning" => &mut messages.warning,
                         "info" => &mut messages.info,
+                        "debug" => &mut messages.debug,
                         _ => &mut messages.other,
                     };
                     push_texts(bucket, v);
@@ -198,6 +201,10 @@ mod tests {
         assert_eq!((keyed.error, keyed.warning, keyed.info), (vec!["e1".into()], vec!["w".into()], vec!["i".into()]));
         let mixed = Messages::parse(&json!({"0":"plain","error":["e"]}));
         assert_eq!(mixed.failure_texts(), vec!["e", "plain"]);
+        let debug = Messages::parse(&json!({"error":["e"],"debug":["SELECT * FROM m_Users /var/www"]}));
+        assert_eq!(debug.failure_texts(), vec!["e"]);
+        let only_debug = Messages::parse(&json!({"debug":["trace"]}));
+        assert!(only_debug.failure_texts().is_empty());
     }
 
     #[test]

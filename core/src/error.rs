@@ -24,6 +24,8 @@ pub enum ErrorKind {
     InvalidInput,
     /// The server's API generation does not offer this call.
     Unsupported,
+    /// A bug in this SDK (a panic caught at the boundary); the message says where.
+    Internal,
 }
 
 impl ErrorKind {
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Internal => "internal",
         }
     }
 }
@@ -50,7 +53,7 @@ impl std::fmt::Display for ErrorKind {
 }
 
 /// An error from the client. Messages name the URL involved and never contain a secret.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("authentication failed at {url}: {message}")]
     Authentication {
@@ -80,6 +83,8 @@ pub enum Error {
     InvalidInput { message: String },
     #[error("{message}")]
     Unsupported { message: String },
+    #[error("internal error in the mikopbx SDK (please report it): {message}")]
+    Internal { message: String },
 }
 
 fn join_or(items: &[String], empty: &str) -> String {
@@ -99,6 +104,7 @@ impl Error {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
             Error::Unsupported { .. } => ErrorKind::Unsupported,
+            Error::Internal { .. } => ErrorKind::Internal,
         }
     }
 
@@ -121,6 +127,32 @@ impl Error {
 
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput { message: message.into() }
+    }
+
+    /// This error with every text cleaned for showing: the given secrets and secret-shaped
+    /// tokens redacted, control characters dropped, lengths bounded (`redact`). Every error
+    /// a public call returns has been through this.
+    pub(crate) fn cleaned(self, secrets: &[&str]) -> Error {
+        let clean = |text: String| crate::redact::clean(&text, secrets);
+        let clean_all = |texts: Vec<String>| crate::redact::clean_all(&texts, secrets);
+        match self {
+            Error::Authentication { url, message, server_messages } => Error::Authentication {
+                url: clean(url),
+                message: clean(message),
+                server_messages: clean_all(server_messages),
+            },
+            Error::Api { url, status, messages } => Error::Api { url: clean(url), status, messages: clean_all(messages) },
+            Error::Http { url, status, message } => Error::Http { url: clean(url), status, message: clean(message) },
+            Error::Transport { url, message } => Error::Transport { url: clean(url), message: clean(message) },
+            Error::Timeout { url, after } => Error::Timeout { url: clean(url), after },
+            Error::Tls { url, message } => Error::Tls { url: clean(url), message: clean(message) },
+            Error::Decode { url, message, excerpt } => {
+                Error::Decode { url: clean(url), message: clean(message), excerpt: clean(excerpt) }
+            }
+            Error::InvalidInput { message } => Error::InvalidInput { message: clean(message) },
+            Error::Unsupported { message } => Error::Unsupported { message: clean(message) },
+            Error::Internal { message } => Error::Internal { message: clean(message) },
+        }
     }
 }
 

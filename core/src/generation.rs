@@ -34,28 +34,35 @@ impl std::fmt::Display for ApiGeneration {
 /// probe never counts as a failed login on either generation.
 pub(crate) const PROBE_PATH: &str = "pbxcore/api/v3/system:ping";
 
-/// Only a v3 server answers the probe with a v3 envelope. Any other answer below 500 (the
-/// real legacy server's 404, or a 401/403 from servers that check authentication first)
-/// means legacy; a 5xx says nothing about the generation.
+/// Decides on positive evidence only: a v3 server answers the probe with its envelope
+/// (`result`, no `jsonapi`); a legacy server answers its own JSON error shape (`jsonapi`
+/// and `errors`, a 404 before any authentication, docs/server-notes.md). Anything else
+/// (a rate limiter's 429, a firewall's 403, a worker's 400 or 503, a proxy's page) says
+/// nothing about the generation: it is returned as the error, and the next call probes
+/// again.
 pub(crate) async fn detect(transport: &Transport) -> Result<ApiGeneration> {
     let response = transport.send(&Request::get(PROBE_PATH), &[]).await?;
+    if response.is_redirect() {
+        return Err(response.status_error());
+    }
     let document: Option<Value> = serde_json::from_slice(&response.body).ok();
-    let is_v3_envelope = document
-        .as_ref()
-        .and_then(Value::as_object)
-        .is_some_and(|map| map.contains_key("result") && !map.contains_key("jsonapi"));
-    if response.status == 200 && is_v3_envelope {
-        return Ok(ApiGeneration::V3);
+    let map = document.as_ref().and_then(Value::as_object);
+    if let Some(map) = map {
+        if response.status == 200 && map.contains_key("result") && !map.contains_key("jsonapi") {
+            return Ok(ApiGeneration::V3);
+        }
+        if matches!(response.status, 401 | 403 | 404) && map.contains_key("jsonapi") && map.contains_key("errors") {
+            return Ok(ApiGeneration::Legacy);
+        }
     }
-    if response.status < 500 {
-        return Ok(ApiGeneration::Legacy);
+    let what = format!(
+        "cannot tell the MikoPBX API generation yet: the probe answered HTTP {}; the next call asks again \
+         (or set api_version to legacy or v3)",
+        response.status
+    );
+    let excerpt = excerpt(&response.body);
+    if (200..300).contains(&response.status) {
+        return Err(Error::Decode { url: response.url, message: what, excerpt });
     }
-    Err(Error::Decode {
-        url: response.url,
-        message: format!(
-            "cannot tell the MikoPBX API generation (HTTP {}); set api_version to legacy or v3",
-            response.status
-        ),
-        excerpt: excerpt(&response.body),
-    })
+    Err(Error::Http { url: response.url, status: response.status, message: format!("{what}: {excerpt}") })
 }

@@ -23,19 +23,21 @@ mod envelope;
 mod error;
 mod generation;
 mod models;
+mod path;
+mod redact;
 mod runtime;
 mod tls;
 mod transport;
 
 pub use client::Client;
 pub use config::{
-    ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES,
-    TlsTrust, parse_sha256_pin,
+    ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, MAX_RETRIES, MAX_TIMEOUT, TlsTrust, parse_sha256_pin, seconds,
 };
 pub use envelope::Messages;
 pub use error::{Error, ErrorKind, Result};
 pub use generation::ApiGeneration;
 pub use models::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus, ProviderRegistration, ProviderState};
-pub use runtime::{block_on, runtime};
+pub use runtime::{block_on, block_on_interruptible, runtime};
 pub use tls::certificate_sha256;
 pub use transport::RequestBody;

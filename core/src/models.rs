@@ -2,6 +2,8 @@
 //! beside the parsed fields, and every state keeps the server's string, so a value this SDK
 //! does not know yet never breaks a program.
 
+use std::collections::HashMap;
+
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -184,7 +186,10 @@ impl PeerDetail {
     /// A device is a registered contact, so `state` is `Ok` exactly when there is one, as on
     /// the legacy API; v3 reports reachability per extension only, so every contact gets
     /// the extension's status. v3 sends no contact URI or expiry: those stay empty.
-    pub(crate) fn from_v3(id: &str, data: Value) -> PeerDetail {
+    pub(crate) fn from_v3(id: &str, data: Value) -> Result<PeerDetail, Value> {
+        if !data.is_object() {
+            return Err(data);
+        }
         let status = match data["status"].as_str() {
             Some("Available") => Some(ContactStatus::Reachable),
             Some("Unavailable") => Some(ContactStatus::Unreachable),
@@ -221,24 +226,28 @@ impl PeerDetail {
         let contact = contacts.next();
         let other_contacts = contacts.collect();
         let state = if contact.is_some() { PeerState::Ok } else { PeerState::Unknown };
-        PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data }
+        Ok(PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data })
     }
 
     /// Reads a legacy `getSipPeer` `data` object; keys of further contacts carry a suffix
     /// (`URI-1`, `URI-WS1`), and `state` is MikoPBX's own key.
-    pub(crate) fn from_legacy(id: &str, data: Value) -> PeerDetail {
-        let Value::Object(map) = &data else {
+    /// Anything but an object or PHP's empty array is handed back.
+    pub(crate) fn from_legacy(id: &str, data: Value) -> Result<PeerDetail, Value> {
+        let map = match &data {
+            Value::Object(map) => map,
             // `data: []` (PHP's empty array) means the same as an unknown peer.
-            return PeerDetail::unknown(id, data);
+            Value::Array(items) if items.is_empty() => return Ok(PeerDetail::unknown(id, data)),
+            _ => return Err(data),
         };
         let state = string_field(map, "state").map_or(PeerState::Unknown, |s| PeerState::from_raw(&s));
         let mut groups: Vec<(&str, Map<String, Value>)> = Vec::new();
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
         for (key, value) in map {
             if key == "state" {
                 continue;
             }
             let (base, suffix) = key.split_once('-').unwrap_or((key.as_str(), ""));
-            let position = groups.iter().position(|(s, _)| *s == suffix).unwrap_or_else(|| {
+            let position = *group_of.entry(suffix).or_insert_with(|| {
                 groups.push((suffix, Map::new()));
                 groups.len() - 1
             });
@@ -250,7 +259,7 @@ impl PeerDetail {
             groups.into_iter().map(|(_, fields)| Contact::from_fields(fields)).filter(|c| !c.uri.is_empty());
         let contact = contacts.next();
         let other_contacts = contacts.collect();
-        PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data }
+        Ok(PeerDetail { id: id.to_owned(), state, contact, other_contacts, raw: data })
     }
 }
 
@@ -281,19 +290,25 @@ impl PeerStatus {
 /// the extension is `Ok` if either endpoint is, and its `raw` becomes the array of both
 /// entries as sent. A `-WS` entry without its extension is kept as it is.
 pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
-    let ids: std::collections::HashSet<String> = peers.iter().map(|p| p.id.clone()).collect();
-    let (twins, mut folded): (Vec<PeerStatus>, Vec<PeerStatus>) =
-        peers.into_iter().partition(|p| p.id.strip_suffix("-WS").is_some_and(|base| ids.contains(base)));
-    for twin in twins {
-        let base_id = &twin.id[..twin.id.len() - "-WS".len()];
-        if let Some(base) = folded.iter_mut().find(|p| p.id == base_id) {
+    let positions: HashMap<&str, usize> = peers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let twin_base = |id: &str| id.strip_suffix("-WS").and_then(|base| positions.get(base).copied());
+    // A twin folds into its base only if the base is not itself folded away (`201-WS-WS`).
+    let base_of: Vec<Option<usize>> = peers
+        .iter()
+        .map(|p| twin_base(&p.id).filter(|&base| twin_base(&peers[base].id).is_none()))
+        .collect();
+    let mut slots: Vec<Option<PeerStatus>> = peers.into_iter().map(Some).collect();
+    for (twin_index, base_index) in base_of.iter().enumerate() {
+        let Some(base_index) = *base_index else { continue };
+        let Some(twin) = slots[twin_index].take() else { continue };
+        if let Some(base) = slots[base_index].as_mut() {
             if twin.state == PeerState::Ok {
                 base.state = PeerState::Ok;
             }
             base.raw = Value::Array(vec![base.raw.take(), twin.raw]);
         }
     }
-    folded
+    slots.into_iter().flatten().collect()
 }
 
 impl ProviderRegistration {
@@ -358,7 +373,8 @@ mod tests {
             json!({"URI":"sip:201@h","RegExpire":"1643110170","RoundtripUsec":"5871",
                    "QualifyFrequency":"60","QualifyTimeout":"5.000","AuthenticateQualify":"0",
                    "Status":"Reachable","state":"OK"}),
-        );
+        )
+        .unwrap();
         let c = d.contact.as_ref().unwrap();
         assert_eq!((c.reg_expire, c.roundtrip_usec, c.qualify_frequency), (Some(1643110170), Some(5871), Some(60)));
         assert_eq!((c.qualify_timeout, c.authenticate_qualify), (Some(5.0), Some(false)));
@@ -369,7 +385,8 @@ mod tests {
         let d = PeerDetail::from_legacy(
             "201",
             json!({"URI":"sip:201@ws","Status":"Reachable","URI-0":"sip:201@a","Status-0":"Unreachable","state":"OK"}),
-        );
+        )
+        .unwrap();
         assert_eq!(d.contact.as_ref().unwrap().uri, "sip:201@ws");
         assert_eq!(d.other_contacts.len(), 1);
         assert_eq!(d.other_contacts[0].status, Some(ContactStatus::Unreachable));
@@ -377,7 +394,30 @@ mod tests {
 
     #[test]
     fn empty_array_data_is_an_unknown_peer() {
-        let d = PeerDetail::from_legacy("999", json!([]));
+        let d = PeerDetail::from_legacy("999", json!([])).unwrap();
         assert_eq!((&d.state, d.is_registered()), (&PeerState::Unknown, false));
+    }
+
+    #[test]
+    fn scalar_peer_data_is_refused() {
+        for data in [json!("OK"), json!(1), json!(true), json!(null), json!([1])] {
+            assert!(PeerDetail::from_legacy("201", data.clone()).is_err(), "{data}");
+            assert!(PeerDetail::from_v3("201", data.clone()).is_err(), "{data}");
+        }
+    }
+
+    #[test]
+    fn twins_fold_into_their_extension_in_one_pass() {
+        let peer = |id: &str, state: &str| PeerStatus::from_entry(json!({"id": id, "state": state})).unwrap();
+        let folded = fold_webrtc_twins(vec![
+            peer("201", "UNKNOWN"),
+            peer("201-WS", "OK"),
+            peer("202-WS", "OK"),
+            peer("203", "OK"),
+            peer("203-WS", "UNKNOWN"),
+            peer("203-WS-WS", "OK"),
+        ]);
+        let ids: Vec<(&str, &str)> = folded.iter().map(|p| (p.id.as_str(), p.state.as_str())).collect();
+        assert_eq!(ids, [("201", "OK"), ("202-WS", "OK"), ("203", "OK"), ("203-WS-WS", "OK")]);
     }
 }

@@ -1,42 +1,87 @@
 //! The one tokio runtime of the SDK, shared by the blocking facade and every binding.
+//!
+//! A runtime's threads do not survive `fork()`. The child gets a runtime of its own when it
+//! first needs one, so clients created after forking work; clients created before the fork
+//! carry the fork count of their birth and fail with a clear error instead of hanging.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
 struct Shared {
     runtime: tokio::runtime::Runtime,
-    /// The process that built the runtime; its threads do not survive `fork()`.
-    pid: u32,
+    /// [`forks()`] when this runtime was built.
+    forks: u64,
 }
 
-static SHARED: OnceLock<std::result::Result<Shared, String>> = OnceLock::new();
+/// The current process's runtime; replaced (and the parent's copy leaked, since its threads
+/// are gone) in a forked child.
+static SHARED: AtomicPtr<Shared> = AtomicPtr::new(std::ptr::null_mut());
+/// Incremented in every child right after `fork()` (a `pthread_atfork` handler), so checking
+/// for a fork costs one atomic load instead of a `getpid` call.
+static FORKS: AtomicU64 = AtomicU64::new(0);
 
 const WORKER_THREADS: usize = 2;
 
-/// The shared multi-thread runtime, built on first use.
-///
-/// Fails (rather than hanging) when used in a child process after `fork()`, whose copy of
-/// the runtime has no threads.
-pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
-    let shared = SHARED.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(WORKER_THREADS)
-            .thread_name("mikopbx-worker")
-            .enable_all()
-            .build()
-            .map(|runtime| Shared { runtime, pid: std::process::id() })
-            .map_err(|e| e.to_string())
+/// How many times this process is removed from the first one by `fork()`.
+pub(crate) fn forks() -> u64 {
+    FORKS.load(Ordering::Acquire)
+}
+
+extern "C" fn after_fork_in_child() {
+    FORKS.fetch_add(1, Ordering::AcqRel);
+}
+
+fn register_fork_handler() {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    REGISTERED.call_once(|| {
+        // SAFETY: the handler only touches an atomic, which is async-signal-safe.
+        unsafe { libc::pthread_atfork(None, None, Some(after_fork_in_child)) };
     });
-    match shared {
-        Ok(shared) if shared.pid == std::process::id() => Ok(&shared.runtime),
-        Ok(_) => Err(Error::Unsupported {
-            message: "the mikopbx client was used in a child process after fork(); \
-                      create clients after forking or use a spawn-based process pool"
-                .to_owned(),
-        }),
-        Err(e) => Err(Error::Transport { url: String::new(), message: format!("cannot start the I/O runtime: {e}") }),
+}
+
+/// The shared multi-thread runtime of this process, built on first use (again in a forked
+/// child).
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    let forks = forks();
+    let current = SHARED.load(Ordering::Acquire);
+    // SAFETY: pointers in SHARED come from `Box::leak` below and are never freed.
+    if let Some(shared) = unsafe { current.as_ref() }
+        && shared.forks == forks
+    {
+        return Ok(&shared.runtime);
+    }
+    register_fork_handler();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKER_THREADS)
+        .thread_name("mikopbx-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Transport { url: String::new(), message: format!("cannot start the I/O runtime: {e}") })?;
+    let fresh = Box::into_raw(Box::new(Shared { runtime, forks }));
+    match SHARED.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+        // The replaced runtime (if any) belonged to the parent process: leaked on purpose,
+        // dropping it would wait for threads that do not exist here.
+        // SAFETY: `fresh` was just leaked and is never freed.
+        Ok(_) => Ok(&unsafe { &*fresh }.runtime),
+        Err(winner) => {
+            // Another thread installed a runtime first: use it, and stop ours without waiting
+            // (no task runs on it; a blocking drop would panic inside an async context).
+            // SAFETY: `fresh` came from Box::into_raw above and was not shared.
+            unsafe { Box::from_raw(fresh) }.runtime.shutdown_background();
+            // SAFETY: as above, pointers in SHARED are leaked boxes.
+            Ok(&unsafe { &*winner }.runtime)
+        }
+    }
+}
+
+/// The error for a client used in a child process after `fork()`.
+pub(crate) fn forked_client_error() -> Error {
+    Error::Unsupported {
+        message: "this mikopbx client was created before fork(); create a new client in the child process"
+            .to_owned(),
     }
 }
 
@@ -56,4 +101,42 @@ where
     Ok(std::thread::scope(|scope| {
         scope.spawn(|| runtime.block_on(future)).join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }))
+}
+
+/// Runs a future on the shared runtime and waits for it, asking `interrupted` every
+/// `check_every` whether the caller wants to stop (e.g. Python's Ctrl-C). An interruption
+/// aborts the work and returns the interruption's value.
+pub fn block_on_interruptible<T, I>(
+    future: impl Future<Output = Result<T>> + Send + 'static,
+    check_every: Duration,
+    mut interrupted: impl FnMut() -> Option<I>,
+) -> std::result::Result<Result<T>, I>
+where
+    T: Send + 'static,
+{
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (done, mut result) = tokio::sync::oneshot::channel();
+    let waiter = std::thread::current();
+    let task = runtime.spawn(async move {
+        // The receiver is gone only when the caller was interrupted and stopped waiting.
+        let _ = done.send(future.await);
+        waiter.unpark();
+    });
+    loop {
+        match result.try_recv() {
+            Ok(outcome) => return Ok(outcome),
+            Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                return Ok(Err(Error::Internal { message: "the call's task ended without an answer".to_owned() }));
+            }
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+        }
+        if let Some(interruption) = interrupted() {
+            task.abort();
+            return Err(interruption);
+        }
+        std::thread::park_timeout(check_every);
+    }
 }

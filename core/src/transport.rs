@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// A body to send with a request.
 #[derive(Clone)]
@@ -73,14 +73,54 @@ impl Response {
             .is_some_and(|v| v.starts_with("text/plain"))
     }
 
-    /// Values of the `Set-Cookie` headers named `name`.
+    /// The value of the last `Set-Cookie` header named `name`: PHP's
+    /// `session_regenerate_id` may send several, and the browser keeps the last.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.headers.get_all(reqwest::header::SET_COOKIE).iter().find_map(|header| {
-            let pair = header.to_str().ok()?.split(';').next()?;
-            let (key, value) = pair.split_once('=')?;
-            (key.trim() == name).then(|| value.trim())
-        })
+        self.headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|header| {
+                let pair = header.to_str().ok()?.split(';').next()?;
+                let (key, value) = pair.split_once('=')?;
+                (key.trim() == name).then(|| value.trim())
+            })
+            .last()
     }
+
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
+
+    /// An error for a status the caller cannot use; a redirect names its target.
+    pub fn status_error(&self) -> Error {
+        let message = match self.headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()) {
+            Some(target) if self.is_redirect() => {
+                format!("redirected to {target}; configure that URL (e.g. https://) instead")
+            }
+            _ => excerpt(&self.body),
+        };
+        Error::Http { url: self.url.clone(), status: self.status, message }
+    }
+
+    /// The `Retry-After` header in seconds, if the server sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs)
+    }
+}
+
+tokio::task_local! {
+    /// When the public call that this request serves must be over (set by the client for
+    /// the whole call: probe, login, attempts and pauses).
+    pub(crate) static DEADLINE: tokio::time::Instant;
+}
+
+/// Time left before the call's deadline; `None` outside a call.
+fn time_left() -> Option<Duration> {
+    DEADLINE.try_with(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now())).ok()
 }
 
 /// First pause between retries; doubled each attempt up to [`MAX_BACKOFF`].
@@ -96,6 +136,7 @@ pub(crate) struct Transport {
     retries: u32,
     connect_timeout: Duration,
     request_timeout: Duration,
+    max_response_bytes: usize,
 }
 
 impl Transport {
@@ -116,11 +157,19 @@ impl Transport {
             retries: config.retries,
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
+            max_response_bytes: config.max_response_bytes,
         })
     }
 
+    /// The URL of a path below the base URL; a path that would leave the base URL's path
+    /// prefix (the session must not travel to `/pbx2/` from `/pbx1/`) is refused.
     pub fn url(&self, path: &str) -> Result<Url> {
-        self.base.join(path.trim_start_matches('/')).map_err(|e| Error::invalid(format!("bad request path: {e}")))
+        let url =
+            self.base.join(path.trim_start_matches('/')).map_err(|e| Error::invalid(format!("bad request path: {e}")))?;
+        if url.origin() != self.base.origin() || !url.path().starts_with(self.base.path()) {
+            return Err(Error::invalid("request path leaves the configured base URL"));
+        }
+        Ok(url)
     }
 
     /// Sends the request, retrying idempotent ones on connection errors and 429/502/503/504.
@@ -139,6 +188,9 @@ impl Transport {
                 Err(Error::Transport { .. }) => Some(backoff(attempt)),
                 Err(_) => None,
             };
+            // A pause that would outlast the call's deadline is not taken: the last answer
+            // is a better error than a timeout.
+            let retry_in = retry_in.filter(|delay| time_left().is_none_or(|left| *delay < left));
             match retry_in {
                 Some(delay) => {
                     tracing::debug!(url = %shown_url, attempt, ?delay, "retrying");
@@ -169,13 +221,45 @@ impl Transport {
             Some(RequestBody::Form(pairs)) => builder.form(pairs),
             None => builder,
         };
+        if let Some(left) = time_left() {
+            if left.is_zero() {
+                return Err(Error::Timeout { url: shown_url.to_owned(), after: self.request_timeout });
+            }
+            builder = builder.timeout(left.min(self.request_timeout));
+        }
         tracing::debug!(method = %request.method, url = %shown_url, "request");
-        let response = builder.send().await.map_err(|e| self.map_error(e, shown_url))?;
+        let mut response = builder.send().await.map_err(|e| self.map_error(e, shown_url))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| self.map_error(e, shown_url))?;
+        let headers = std::mem::take(response.headers_mut());
+        let body = self.read_body(response, shown_url).await?;
         tracing::debug!(url = %shown_url, status, bytes = body.len(), "response");
         Ok(Response { url: shown_url.to_owned(), status, headers, body })
+    }
+
+    /// Reads the body, refusing it as soon as it grows past `max_response_bytes`.
+    async fn read_body(&self, mut response: reqwest::Response, url: &str) -> Result<bytes::Bytes> {
+        let limit = self.max_response_bytes;
+        let too_large = |start: &[u8]| Error::Decode {
+            url: url.to_owned(),
+            message: format!("the answer is larger than {limit} bytes (max_response_bytes); it was not read"),
+            excerpt: excerpt(start),
+        };
+        match response.content_length() {
+            // hyper never reads past a declared length, so this read is bounded.
+            Some(length) if length <= limit as u64 => {
+                return response.bytes().await.map_err(|e| self.map_error(e, url));
+            }
+            Some(_) => return Err(too_large(&[])),
+            None => {}
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.map_error(e, url))? {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large(&body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 
     fn map_error(&self, error: reqwest::Error, url: &str) -> Error {
@@ -203,13 +287,7 @@ fn retry_delay(response: &Response, attempt: u32) -> Option<Duration> {
     ) {
         return None;
     }
-    let retry_after = response
-        .headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    match retry_after {
+    match response.retry_after() {
         Some(delay) if delay > MAX_RETRY_AFTER => None,
         Some(delay) => Some(delay),
         None => Some(backoff(attempt)),

@@ -54,7 +54,12 @@ async fn throttled_login_answering_success_true_is_not_trusted() {
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert!(err.server_messages()[0].starts_with("Too many login attempts"), "{err:?}");
     assert_eq!(sim.stats().logins, 0);
+    // The client now holds off instead of feeding the throttle.
+    let attempts = sim.stats().login_attempts;
+    assert_eq!(client.peer_statuses().await.unwrap_err().kind(), ErrorKind::Authentication);
+    assert_eq!(sim.stats().login_attempts, attempts, "no login was sent while throttled");
     sim.reset_login_throttle();
+    client.login().await.expect("an explicit login tries again");
     client.peer_statuses().await.expect("works once the throttle is lifted");
 }
 

@@ -5,6 +5,7 @@ use reqwest::header::{COOKIE, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use super::{LoginFailure, Refusal, THROTTLE_PAUSE};
 use crate::envelope::Messages;
 use crate::error::{Error, Result, excerpt};
 use crate::transport::{AuthHeader, Request, RequestBody, Transport};
@@ -18,7 +19,11 @@ const SESSION_COOKIE: &str = "PHPSESSID";
 /// Without it the server renders an HTML page instead of answering JSON.
 const AJAX: [(HeaderName, &str); 1] = [(HeaderName::from_static("x-requested-with"), "XMLHttpRequest")];
 
-pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretString) -> Result<AuthHeader> {
+pub(crate) async fn login(
+    transport: &Transport,
+    login: &str,
+    password: &SecretString,
+) -> Result<AuthHeader, LoginFailure> {
     let form = RequestBody::Form(vec![
         ("login".to_owned(), login.to_owned()),
         ("password".to_owned(), password.expose_secret().to_owned()),
@@ -33,6 +38,9 @@ pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretS
         idempotent: false,
     };
     let response = transport.send(&request, &[]).await?;
+    if response.is_redirect() {
+        return Err(response.status_error().into());
+    }
     let answer: Value = serde_json::from_slice(&response.body).map_err(|e| Error::Decode {
         url: response.url.clone(),
         message: format!(
@@ -44,18 +52,24 @@ pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretS
     let messages = Messages::parse(answer.get("message").unwrap_or(&Value::Null));
     let success = answer.get("success").and_then(Value::as_bool).unwrap_or(false);
     if !success {
-        return Err(Error::Authentication {
-            url: response.url,
-            message: "the server refused the login or password".to_owned(),
-            server_messages: messages.failure_texts(),
+        return Err(LoginFailure {
+            error: Error::Authentication {
+                url: response.url,
+                message: "the server refused the login or password".to_owned(),
+                server_messages: messages.failure_texts(),
+            },
+            refusal: Refusal::Credentials,
         });
     }
     if !messages.error.is_empty() {
         // The login throttle answers success:true, an error message and no session.
-        return Err(Error::Authentication {
-            url: response.url,
-            message: "the server accepted the form but created no session (login throttled)".to_owned(),
-            server_messages: messages.error,
+        return Err(LoginFailure {
+            error: Error::Authentication {
+                url: response.url,
+                message: "the server accepted the form but created no session (login throttled)".to_owned(),
+                server_messages: messages.error,
+            },
+            refusal: Refusal::Throttled(THROTTLE_PAUSE),
         });
     }
     let Some(session_id) = response.cookie(SESSION_COOKIE) else {
@@ -63,7 +77,8 @@ pub(crate) async fn login(transport: &Transport, login: &str, password: &SecretS
             url: response.url,
             message: "the login answer carried no PHPSESSID session cookie".to_owned(),
             server_messages: Vec::new(),
-        });
+        }
+        .into());
     };
     let mut value = HeaderValue::from_str(&format!("{SESSION_COOKIE}={session_id}")).map_err(|_| Error::Decode {
         url: response.url.clone(),
@@ -92,6 +107,7 @@ async fn verify(transport: &Transport, header: &AuthHeader) -> Result<()> {
 pub(crate) async fn logout(transport: &Transport, header: &AuthHeader) -> Result<()> {
     let request = Request { headers: &AJAX, ..Request::get(LOGOUT_PATH) };
     let response = transport.send(&request, std::slice::from_ref(header)).await?;
+    // The server ends the session and redirects to the login page.
     if response.status >= 400 {
         return Err(Error::Http { url: response.url, status: response.status, message: "logout failed".to_owned() });
     }

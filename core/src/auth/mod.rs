@@ -32,6 +32,11 @@ pub(crate) struct Token {
     refresh_at: Option<Instant>,
 }
 
+/// The access-token lifetime a server may claim is clamped to this range: a huge
+/// `expiresIn` must not overflow the clock, a zero one must not make every call refresh.
+const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(1);
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(86_400);
+
 impl Token {
     fn legacy(header: AuthHeader) -> Token {
         Token { header, refresh: None, refresh_at: None }
@@ -39,21 +44,72 @@ impl Token {
 
     /// Refresh at three quarters of the token's life, at most a minute before expiry.
     fn refresh_time(lifetime: Duration) -> Instant {
+        let lifetime = lifetime.clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME);
         let margin = (lifetime / 4).min(Duration::from_secs(60));
-        Instant::now() + lifetime.saturating_sub(margin)
+        let now = Instant::now();
+        now.checked_add(lifetime.saturating_sub(margin)).unwrap_or(now)
+    }
+
+    /// The secret parts of this token's headers (cookie values, bearer token).
+    fn secrets(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(&self.header.1).chain(self.refresh.as_ref()).filter_map(|value| {
+            let text = value.to_str().ok()?;
+            let secret = text.split_once('=').map_or(text, |(_, v)| v);
+            Some(secret.strip_prefix("Bearer ").unwrap_or(secret).to_owned())
+        })
     }
 }
+
+/// Why a login failed, so that the session knows whether to try again.
+pub(crate) struct LoginFailure {
+    pub error: Error,
+    pub refusal: Refusal,
+}
+
+/// What a failed login says about the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// A transient failure (connection, timeout, odd answer): the next call may try again.
+    Transient,
+    /// The server refused these credentials: sending them again only feeds fail2ban.
+    Credentials,
+    /// The server throttles logins from this address: wait this long.
+    Throttled(Duration),
+}
+
+impl From<Error> for LoginFailure {
+    fn from(error: Error) -> Self {
+        LoginFailure { error, refusal: Refusal::Transient }
+    }
+}
+
+/// How long to hold off after a throttled login when the server does not say.
+pub(crate) const THROTTLE_PAUSE: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
 struct Current {
     token: Option<Token>,
     /// Counts sessions; a caller that saw 401 under epoch N only renews if N is current.
     epoch: u64,
+    /// Counts finished login attempts; a caller that waited for another's attempt shares its
+    /// failure instead of sending the credentials again.
+    login_attempts: u64,
+    /// The last login's error, while no later one succeeded.
+    last_failure: Option<Error>,
+    /// Set when the server refused the credentials (until `login()` is called explicitly)
+    /// or throttled logins (until the instant).
+    refused: Option<(Error, Option<Instant>)>,
 }
 
 impl Current {
     fn is_fresh(&self) -> bool {
         self.token.as_ref().is_some_and(|t| t.refresh_at.is_none_or(|at| Instant::now() < at))
+    }
+
+    /// The refusal in force, if any.
+    fn refusal(&self) -> Option<Error> {
+        let (error, until) = self.refused.as_ref()?;
+        until.is_none_or(|until| Instant::now() < until).then(|| error.clone())
     }
 }
 
@@ -82,6 +138,22 @@ impl Session {
         self.current.read().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Current> {
+        self.current.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The secrets of the current session, for redacting error texts.
+    pub fn secrets(&self) -> Vec<String> {
+        self.read().token.as_ref().map(|token| token.secrets().collect()).unwrap_or_default()
+    }
+
+    /// The error to return instead of logging in: a refusal in force, or the failure of an
+    /// attempt that finished while this caller waited for it (`seen` attempts before).
+    fn shared_failure(&self, seen: u64) -> Option<Error> {
+        let current = self.read();
+        current.refusal().or_else(|| (current.login_attempts != seen).then(|| current.last_failure.clone()).flatten())
+    }
+
     /// The current grant, if the session exists and needs no refresh yet.
     fn fresh_grant(&self) -> Option<Grant> {
         let current = self.read();
@@ -91,7 +163,7 @@ impl Session {
     }
 
     fn store(&self, token: Option<Token>) -> Grant {
-        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        let mut current = self.write();
         current.token = token;
         current.epoch += 1;
         Grant { header: current.token.as_ref().map(|t| t.header.clone()), epoch: current.epoch }
@@ -107,9 +179,16 @@ impl Session {
         if let Some(grant) = self.fresh_grant() {
             return Ok(grant);
         }
+        let seen = self.read().login_attempts;
+        if let Some(error) = self.shared_failure(seen) {
+            return Err(error);
+        }
         let _renewal = self.renewal.lock().await;
         if let Some(grant) = self.fresh_grant() {
             return Ok(grant);
+        }
+        if let Some(error) = self.shared_failure(seen) {
+            return Err(error);
         }
         self.renew_locked(transport, generation).await
     }
@@ -120,19 +199,25 @@ impl Session {
         if let Some(grant) = self.static_grant(generation)? {
             return Ok(grant);
         }
+        let seen = self.read().login_attempts;
         let _renewal = self.renewal.lock().await;
         if let Some(grant) = self.fresh_grant().filter(|g| g.epoch != failed.epoch) {
             return Ok(grant);
         }
+        if let Some(error) = self.shared_failure(seen) {
+            return Err(error);
+        }
         self.renew_locked(transport, generation).await
     }
 
-    /// Explicit login: always starts a fresh session.
+    /// Explicit login: always starts a fresh session, and tries credentials that the server
+    /// refused before once more (the caller asked for it).
     pub async fn login(&self, transport: &Transport, generation: ApiGeneration) -> Result<()> {
         if self.static_grant(generation)?.is_some() {
             return Ok(());
         }
         let _renewal = self.renewal.lock().await;
+        self.write().refused = None;
         self.login_locked(transport, generation).await.map(drop)
     }
 
@@ -140,14 +225,14 @@ impl Session {
     pub async fn logout(&self, transport: &Transport, generation: ApiGeneration) -> Result<()> {
         let _renewal = self.renewal.lock().await;
         let token = {
-            let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+            let mut current = self.write();
             current.epoch += 1;
             current.token.take()
         };
         let Some(token) = token else { return Ok(()) };
         match generation {
             ApiGeneration::Legacy => legacy::logout(transport, &token.header).await,
-            ApiGeneration::V3 => v3::logout(transport, &token.header, token.refresh.as_ref()).await,
+            ApiGeneration::V3 => v3::logout_renewing(transport, token).await,
         }
     }
 
@@ -187,10 +272,31 @@ impl Session {
         let Credentials::Password { login, password } = &self.credentials else {
             return Err(Error::invalid("login needs a login and password"));
         };
-        let token = match generation {
-            ApiGeneration::Legacy => Token::legacy(legacy::login(transport, login, password).await?),
-            ApiGeneration::V3 => v3::login(transport, login, password).await?,
+        let outcome = match generation {
+            ApiGeneration::Legacy => legacy::login(transport, login, password).await.map(Token::legacy),
+            ApiGeneration::V3 => v3::login(transport, login, password).await,
         };
-        Ok(self.store(Some(token)))
+        let mut current = self.write();
+        current.login_attempts += 1;
+        match outcome {
+            Ok(token) => {
+                current.last_failure = None;
+                current.refused = None;
+                drop(current);
+                Ok(self.store(Some(token)))
+            }
+            Err(LoginFailure { error, refusal }) => {
+                current.last_failure = Some(error.clone());
+                current.refused = match refusal {
+                    Refusal::Transient => None,
+                    Refusal::Credentials => Some((error.clone(), None)),
+                    Refusal::Throttled(pause) => {
+                        let now = Instant::now();
+                        Some((error.clone(), Some(now.checked_add(pause).unwrap_or(now))))
+                    }
+                };
+                Err(error)
+            }
+        }
     }
 }
