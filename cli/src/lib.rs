@@ -7,6 +7,7 @@ macro_rules! outln {
 }
 
 mod output;
+mod session_cache;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -55,6 +56,9 @@ struct Cli {
     /// Seconds one command may take in all (probe, login, retries and their pauses).
     #[arg(long, value_name = "SECS", default_value_t = mikopbx::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), global = true)]
     timeout: f64,
+    /// Log in for every run instead of keeping the session between runs (see `logout`).
+    #[arg(long, global = true)]
+    no_session_cache: bool,
     /// Output: aligned text for people, or JSON for programs.
     #[arg(long, value_enum, default_value_t = FormatArg::Table, global = true)]
     format: FormatArg,
@@ -91,6 +95,8 @@ enum Command {
         #[arg(long, value_name = "JSON")]
         data: Option<String>,
     },
+    /// End the session kept between runs (login and password) on the server and forget it.
+    Logout,
     /// Start the built-in simulator and show its peers, peer 201 and providers.
     Demo,
 }
@@ -154,6 +160,29 @@ fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
     }
     let url = cli.url.as_deref().ok_or_else(|| usage("no server URL: pass --url or set MIKOPBX_URL"))?;
     let client = Client::new(config(cli, url)?)?;
+    // With a login, the session is kept between runs (`session_cache`).
+    let cache = match (&cli.login, cli.no_session_cache) {
+        (Some(login), false) if client.config().credentials().is_password() => {
+            session_cache::SessionCache::new(client.config().base_url().as_str(), login)
+        }
+        _ => None,
+    };
+    if let Some(saved) = cache.as_ref().and_then(session_cache::SessionCache::load) {
+        client.resume(&saved);
+    }
+    let outcome = command(cli, printer, &client);
+    if let Some(cache) = &cache {
+        // A refused session is not kept, nor one that `logout` ended.
+        let keep = !matches!(cli.command, Command::Logout) && !outcome.as_ref().is_err_and(|f| f.code == 3);
+        match client.saved_session().filter(|_| keep) {
+            Some(saved) => cache.store(&saved),
+            None => cache.remove(),
+        }
+    }
+    outcome
+}
+
+fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure> {
     match &cli.command {
         Command::Peers => printer.peers(&client.peer_statuses()?),
         Command::Peer { id } => printer.peer(&client.peer(id)?),
@@ -168,6 +197,7 @@ fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
             };
             printer.json_document(&client.request(method, path, Vec::new(), body)?)
         }
+        Command::Logout => client.logout()?,
         Command::Demo => unreachable!("handled above"),
     }
     Ok(())

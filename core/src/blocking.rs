@@ -31,6 +31,12 @@ impl Client {
         &self.inner
     }
 
+    pub fn saved_session(&self) -> Option<crate::SavedSession> {
+        self.inner.saved_session()
+    }
+    pub fn resume(&self, saved: &crate::SavedSession) -> bool {
+        self.inner.resume(saved)
+    }
     pub fn api_generation(&self) -> Result<ApiGeneration> {
         block_on(self.inner.api_generation())?
     }

@@ -15,6 +15,7 @@ use crate::error::{Error, Result, excerpt};
 use crate::generation::{self, ApiGeneration};
 use crate::models::{PeerDetail, PeerStatus, ProviderRegistration};
 use crate::runtime::{self, runtime};
+use crate::saved_session::SavedSession;
 use crate::transport::{DEADLINE, Request, RequestBody, Response, Transport};
 
 const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
@@ -92,6 +93,29 @@ impl Client {
             inner.session.logout(&inner.transport, generation).await
         })
         .await
+    }
+
+    /// The current session, to continue it in another process with [`Client::resume`]
+    /// (`None` before login, and for API keys or no credentials). It is a secret.
+    pub fn saved_session(&self) -> Option<SavedSession> {
+        let generation = self.inner.generation.get().copied()?;
+        self.inner.session.export(generation)
+    }
+
+    /// Continues a session saved by another client of the same server and login, so that no
+    /// new login is needed. Returns false (and changes nothing) when it does not fit this
+    /// client: other generation, no login configured, or malformed.
+    pub fn resume(&self, saved: &SavedSession) -> bool {
+        let Some(generation) = saved.generation() else { return false };
+        if self.inner.generation.get().is_some_and(|known| *known != generation) {
+            return false;
+        }
+        if !self.inner.session.import(saved) {
+            return false;
+        }
+        // Cannot fail: the generation is unset or equal.
+        let _ = self.inner.generation.set(generation);
+        true
     }
 
     /// Registration state of every peer (extension).

@@ -45,6 +45,11 @@ pub enum Credentials {
 }
 
 impl Credentials {
+    /// A login with a password (the only credentials that make a session).
+    pub fn is_password(&self) -> bool {
+        matches!(self, Credentials::Password { .. })
+    }
+
     /// Credentials from the optional parts a binding or the command line receives: nothing,
     /// a login with a password, or an API key alone.
     pub fn from_parts(login: Option<&str>, password: Option<&str>, api_key: Option<&str>) -> Result<Credentials> {
@@ -104,7 +109,8 @@ impl TlsTrust {
     /// a few MiB (and endless ones such as `/dev/zero`) without reading them whole.
     pub fn read_pem_file(path: &std::path::Path) -> Result<String> {
         use std::io::Read;
-        let unreadable = |e: std::io::Error| Error::invalid(format!("cannot read the CA certificate {}: {e}", path.display()));
+        let unreadable =
+            |e: std::io::Error| Error::invalid(format!("cannot read the CA certificate {}: {e}", path.display()));
         let mut text = String::new();
         std::fs::File::open(path)
             .map_err(unreadable)?

@@ -141,7 +141,9 @@ impl Error {
                 message: clean(message),
                 server_messages: clean_all(server_messages),
             },
-            Error::Api { url, status, messages } => Error::Api { url: clean(url), status, messages: clean_all(messages) },
+            Error::Api { url, status, messages } => {
+                Error::Api { url: clean(url), status, messages: clean_all(messages) }
+            }
             Error::Http { url, status, message } => Error::Http { url: clean(url), status, message: clean(message) },
             Error::Transport { url, message } => Error::Transport { url: clean(url), message: clean(message) },
             Error::Timeout { url, after } => Error::Timeout { url: clean(url), after },

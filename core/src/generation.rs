@@ -55,14 +55,21 @@ pub(crate) async fn detect(transport: &Transport) -> Result<ApiGeneration> {
             return Ok(ApiGeneration::Legacy);
         }
     }
-    let what = format!(
-        "cannot tell the MikoPBX API generation yet: the probe answered HTTP {}; the next call asks again \
-         (or set api_version to legacy or v3)",
-        response.status
-    );
     let excerpt = excerpt(&response.body);
     if (200..300).contains(&response.status) {
-        return Err(Error::Decode { url: response.url, message: what, excerpt });
+        return Err(Error::Decode {
+            url: response.url,
+            message: format!(
+                "this is no MikoPBX API: the generation probe answered HTTP {} with something else \
+                 (set api_version to legacy or v3 if it is one)",
+                response.status
+            ),
+            excerpt,
+        });
     }
-    Err(Error::Http { url: response.url, status: response.status, message: format!("{what}: {excerpt}") })
+    Err(Error::Http {
+        url: response.url,
+        status: response.status,
+        message: format!("cannot tell the MikoPBX API generation yet (the next call asks again): {excerpt}"),
+    })
 }

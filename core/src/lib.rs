@@ -21,11 +21,14 @@ mod client;
 mod config;
 mod envelope;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod generation;
 mod models;
 mod path;
 mod redact;
 mod runtime;
+mod saved_session;
 mod tls;
 mod transport;
 
@@ -39,5 +42,6 @@ pub use error::{Error, ErrorKind, Result};
 pub use generation::ApiGeneration;
 pub use models::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus, ProviderRegistration, ProviderState};
 pub use runtime::{block_on, block_on_interruptible, runtime};
+pub use saved_session::SavedSession;
 pub use tls::certificate_sha256;
 pub use transport::RequestBody;

@@ -293,10 +293,8 @@ pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
     let positions: HashMap<&str, usize> = peers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
     let twin_base = |id: &str| id.strip_suffix("-WS").and_then(|base| positions.get(base).copied());
     // A twin folds into its base only if the base is not itself folded away (`201-WS-WS`).
-    let base_of: Vec<Option<usize>> = peers
-        .iter()
-        .map(|p| twin_base(&p.id).filter(|&base| twin_base(&peers[base].id).is_none()))
-        .collect();
+    let base_of: Vec<Option<usize>> =
+        peers.iter().map(|p| twin_base(&p.id).filter(|&base| twin_base(&peers[base].id).is_none())).collect();
     let mut slots: Vec<Option<PeerStatus>> = peers.into_iter().map(Some).collect();
     for (twin_index, base_index) in base_of.iter().enumerate() {
         let Some(base_index) = *base_index else { continue };
@@ -419,5 +417,44 @@ mod tests {
         ]);
         let ids: Vec<(&str, &str)> = folded.iter().map(|p| (p.id.as_str(), p.state.as_str())).collect();
         assert_eq!(ids, [("201", "OK"), ("202-WS", "OK"), ("203", "OK"), ("203-WS-WS", "OK")]);
+    }
+
+    /// The shortest of three runs, in seconds.
+    fn fastest(mut work: impl FnMut()) -> f64 {
+        (0..3)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                work();
+                started.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    }
+
+    /// Quadratic decoding would take 100× for 10× the entries; linear takes about 10×.
+    #[test]
+    fn decoding_ten_times_the_entries_takes_about_ten_times_as_long() {
+        let peers = |n: usize| -> Vec<PeerStatus> {
+            (0..n)
+                .flat_map(|i| [format!("{i}"), format!("{i}-WS")])
+                .map(|id| PeerStatus::from_entry(json!({"id": id, "state": "OK"})).unwrap())
+                .collect()
+        };
+        let (small, big) = (peers(2_000), peers(20_000));
+        let fold_small = fastest(|| drop(fold_webrtc_twins(small.clone())));
+        let fold_big = fastest(|| drop(fold_webrtc_twins(big.clone())));
+        assert!(fold_big / fold_small < 40.0, "folding: {fold_small:.5}s vs {fold_big:.5}s");
+
+        let contacts = |n: usize| -> Value {
+            let mut map = Map::new();
+            for i in 0..n {
+                map.insert(format!("URI-{i}"), json!(format!("sip:201@10.0.0.{i}")));
+                map.insert(format!("Status-{i}"), json!("Reachable"));
+            }
+            Value::Object(map)
+        };
+        let (small, big) = (contacts(1_000), contacts(10_000));
+        let peer_small = fastest(|| drop(PeerDetail::from_legacy("201", small.clone())));
+        let peer_big = fastest(|| drop(PeerDetail::from_legacy("201", big.clone())));
+        assert!(peer_big / peer_small < 40.0, "contacts: {peer_small:.5}s vs {peer_big:.5}s");
     }
 }

@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(resolve("system/getDate", ApiGeneration::Legacy), "pbxcore/api/system/getDate");
         assert_eq!(resolve("sip/201:getStatus", ApiGeneration::V3), "pbxcore/api/v3/sip/201:getStatus");
         assert_eq!(resolve("v3/cdr?limit=5", ApiGeneration::V3), "pbxcore/api/v3/cdr?limit=5");
-        assert_eq!(resolve("cdr/getActiveCalls?x=1", ApiGeneration::V3), "pbxcore/api/v3/pbx-status:getActiveCalls?x=1");
+        assert_eq!(
+            resolve("cdr/getActiveCalls?x=1", ApiGeneration::V3),
+            "pbxcore/api/v3/pbx-status:getActiveCalls?x=1"
+        );
     }
 
     #[test]

@@ -55,8 +55,7 @@ pub(crate) fn clean(text: &str, secrets: &[&str]) -> String {
         Some(keep) => format!("{}{REDACTED}", keep.as_str()),
         None => REDACTED.to_owned(),
     });
-    let mut out: String =
-        text.chars().take(MAX_TEXT_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut out: String = text.chars().take(MAX_TEXT_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if text.chars().nth(MAX_TEXT_CHARS).is_some() {
         out.push('…');
     }

@@ -80,8 +80,7 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
 /// The error for a client used in a child process after `fork()`.
 pub(crate) fn forked_client_error() -> Error {
     Error::Unsupported {
-        message: "this mikopbx client was created before fork(); create a new client in the child process"
-            .to_owned(),
+        message: "this mikopbx client was created before fork(); create a new client in the child process".to_owned(),
     }
 }
 

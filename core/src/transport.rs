@@ -76,15 +76,11 @@ impl Response {
     /// The value of the last `Set-Cookie` header named `name`: PHP's
     /// `session_regenerate_id` may send several, and the browser keeps the last.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|header| {
-                let pair = header.to_str().ok()?.split(';').next()?;
-                let (key, value) = pair.split_once('=')?;
-                (key.trim() == name).then(|| value.trim())
-            })
-            .last()
+        self.headers.get_all(reqwest::header::SET_COOKIE).iter().rev().find_map(|header| {
+            let pair = header.to_str().ok()?.split(';').next()?;
+            let (key, value) = pair.split_once('=')?;
+            (key.trim() == name).then(|| value.trim())
+        })
     }
 
     pub fn is_redirect(&self) -> bool {
@@ -164,8 +160,10 @@ impl Transport {
     /// The URL of a path below the base URL; a path that would leave the base URL's path
     /// prefix (the session must not travel to `/pbx2/` from `/pbx1/`) is refused.
     pub fn url(&self, path: &str) -> Result<Url> {
-        let url =
-            self.base.join(path.trim_start_matches('/')).map_err(|e| Error::invalid(format!("bad request path: {e}")))?;
+        let url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| Error::invalid(format!("bad request path: {e}")))?;
         if url.origin() != self.base.origin() || !url.path().starts_with(self.base.path()) {
             return Err(Error::invalid("request path leaves the configured base URL"));
         }

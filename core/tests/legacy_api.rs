@@ -242,12 +242,3 @@ async fn generation_is_detected_and_cached() {
     // probe + verify + 2 calls: the probe ran once and was no failed login.
     assert_eq!((stats.api_requests, stats.unauthorized), (4, 0), "{stats:?}");
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn servers_that_check_authentication_before_routing_are_legacy() {
-    let sim = sim().await;
-    sim.add_fault(Fault::new(FaultKind::Status { status: 401, retry_after: None }).on_path("/pbxcore/api/v3/"));
-    let client = client(config_for(&sim));
-    assert_eq!(client.api_generation().await.unwrap(), mikopbx::ApiGeneration::Legacy);
-    assert_eq!(client.peer_statuses().await.unwrap().len(), 3);
-}

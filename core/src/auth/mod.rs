@@ -13,6 +13,7 @@ use secrecy::ExposeSecret;
 use crate::config::Credentials;
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
+use crate::saved_session::SavedSession;
 use crate::transport::{AuthHeader, Transport};
 
 /// The authentication to attach to one request, and which session it belongs to.
@@ -145,6 +146,41 @@ impl Session {
     /// The secrets of the current session, for redacting error texts.
     pub fn secrets(&self) -> Vec<String> {
         self.read().token.as_ref().map(|token| token.secrets().collect()).unwrap_or_default()
+    }
+
+    /// The current session, written down for another process.
+    pub fn export(&self, generation: ApiGeneration) -> Option<SavedSession> {
+        let current = self.read();
+        let token = current.token.as_ref()?;
+        let text = |value: &HeaderValue| value.to_str().ok().map(str::to_owned);
+        Some(SavedSession {
+            generation: generation.as_str().to_owned(),
+            header_name: token.header.0.as_str().to_owned(),
+            header_value: text(&token.header.1)?,
+            refresh_cookie: token.refresh.as_ref().and_then(text),
+            refresh_at_unix: token
+                .refresh_at
+                .and_then(|at| SavedSession::unix_in(at.saturating_duration_since(Instant::now()))),
+        })
+    }
+
+    /// Continues a session written down by [`Session::export`]; a malformed one is ignored
+    /// (the client then logs in as usual).
+    pub fn import(&self, saved: &SavedSession) -> bool {
+        if !self.can_renew() {
+            return false;
+        }
+        let sensitive = |text: &str| {
+            let mut value = HeaderValue::from_str(text).ok()?;
+            value.set_sensitive(true);
+            Some(value)
+        };
+        let Ok(name) = reqwest::header::HeaderName::from_bytes(saved.header_name.as_bytes()) else { return false };
+        let Some(value) = sensitive(&saved.header_value) else { return false };
+        let refresh = saved.refresh_cookie.as_deref().and_then(sensitive);
+        let refresh_at = saved.refresh_in().and_then(|left| Instant::now().checked_add(left));
+        self.store(Some(Token { header: (name, value), refresh, refresh_at }));
+        true
     }
 
     /// The error to return instead of logging in: a refusal in force, or the failure of an
