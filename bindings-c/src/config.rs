@@ -38,7 +38,8 @@ pub struct mikopbx_config {
     /// Accept exactly the server certificate with this SHA-256 fingerprint: 64 hex digits,
     /// colons allowed. The safe answer to MikoPBX's self-signed default certificate.
     pub pin_sha256: *const c_char,
-    /// Whole-request timeout in milliseconds; 0: 30 000.
+    /// Deadline of a whole call (probe, login, retries and their pauses) in milliseconds;
+    /// 0: 45 000. At most one day.
     pub timeout_ms: u32,
     /// Connect timeout in milliseconds; 0: 10 000.
     pub connect_timeout_ms: u32,

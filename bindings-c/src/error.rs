@@ -36,7 +36,8 @@ pub const MIKOPBX_ERR_DECODE: mikopbx_status = 8;
 /// The server's API generation does not offer this call (for example an API key against a
 /// legacy server), or the library was used in a child process after `fork()`.
 pub const MIKOPBX_ERR_UNSUPPORTED: mikopbx_status = 9;
-/// An internal error (a bug in the library) was caught before it reached the caller.
+/// An internal error (a bug in the library, such as a panic) was caught before it reached
+/// the caller; the message says where.
 pub const MIKOPBX_ERR_PANIC: mikopbx_status = 10;
 
 const PANIC_MESSAGE: &str = "internal error: the mikopbx library panicked (a bug; details on stderr)";
@@ -63,6 +64,7 @@ pub(crate) fn status_of(kind: ErrorKind) -> mikopbx_status {
         ErrorKind::Tls => MIKOPBX_ERR_TLS,
         ErrorKind::Decode => MIKOPBX_ERR_DECODE,
         ErrorKind::Unsupported => MIKOPBX_ERR_UNSUPPORTED,
+        ErrorKind::Internal => MIKOPBX_ERR_PANIC,
     }
 }
 
@@ -162,9 +164,11 @@ pub(crate) fn last_error_http_status() -> u16 {
     LAST_ERROR.try_with(|cell| cell.try_borrow().map(|last| last.http_status).unwrap_or(0)).unwrap_or(0)
 }
 
-/// A C copy of `text`. NUL characters cannot appear in a C string and are dropped.
+/// A C copy of `text`.
 pub(crate) fn c_string(text: &str) -> CString {
-    CString::new(text.replace('\0', "")).unwrap_or_default()
+    // A NUL cannot sit inside a C string: it becomes U+FFFD, so the change is visible (the
+    // JSON fields keep the server's exact text, with the NUL escaped).
+    CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -188,7 +192,7 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_has_its_own_named_code() {
+    fn every_kind_has_a_named_code() {
         let kinds = [
             ErrorKind::InvalidInput,
             ErrorKind::Authentication,
@@ -199,9 +203,9 @@ mod tests {
             ErrorKind::Tls,
             ErrorKind::Decode,
             ErrorKind::Unsupported,
+            ErrorKind::Internal,
         ];
         let mut codes: Vec<_> = kinds.iter().map(|kind| status_of(*kind)).collect();
-        codes.push(MIKOPBX_ERR_PANIC);
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes, (1..=10).collect::<Vec<_>>());

@@ -58,12 +58,16 @@ pub struct ClientConfig {
     /// Default: 10 s.
     #[uniffi(default = None)]
     pub connect_timeout: Option<Duration>,
-    /// Default: 30 s.
+    /// The deadline of a whole call (probe, login, retries and their pauses). Default: 45 s.
     #[uniffi(default = None)]
     pub request_timeout: Option<Duration>,
-    /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504.
+    /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
+    /// (at most 10).
     #[uniffi(default = 2)]
     pub retries: u32,
+    /// The largest answer body read. Default: 8 MiB.
+    #[uniffi(default = None)]
+    pub max_response_bytes: Option<u64>,
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
 }
@@ -83,7 +87,7 @@ impl fmt::Display for ClientConfig {
         write!(
             f,
             "ClientConfig(url={}, login={}, password={}, apiKey={}, apiVersion={}, tls={}, \
-             connectTimeout={}, requestTimeout={}, retries={}, userAgent={})",
+             connectTimeout={}, requestTimeout={}, retries={}, maxResponseBytes={}, userAgent={})",
             self.url,
             shown(&self.login),
             redacted(&self.password),
@@ -93,6 +97,7 @@ impl fmt::Display for ClientConfig {
             shown(&self.connect_timeout),
             shown(&self.request_timeout),
             self.retries,
+            shown(&self.max_response_bytes),
             shown(&self.user_agent),
         )
     }
@@ -128,6 +133,9 @@ impl ClientConfig {
         if let Some(timeout) = self.request_timeout {
             builder = builder.request_timeout(timeout);
         }
+        if let Some(bytes) = self.max_response_bytes {
+            builder = builder.max_response_bytes(usize::try_from(bytes).unwrap_or(usize::MAX));
+        }
         if let Some(agent) = &self.user_agent {
             builder = builder.user_agent(agent);
         }
@@ -158,6 +166,8 @@ pub enum MikoPbxError {
     InvalidInput { reason: String },
     /// The server's API generation does not offer this call.
     Unsupported { reason: String },
+    /// A bug in the SDK (a panic caught at its boundary); please report the reason.
+    Internal { reason: String },
 }
 
 impl fmt::Display for MikoPbxError {
@@ -193,6 +203,7 @@ impl MikoPbxError {
             }
             MikoPbxError::InvalidInput { reason } => mikopbx::Error::InvalidInput { message: own(reason) },
             MikoPbxError::Unsupported { reason } => mikopbx::Error::Unsupported { message: own(reason) },
+            MikoPbxError::Internal { reason } => mikopbx::Error::Internal { message: own(reason) },
         }
     }
 }
@@ -200,7 +211,8 @@ impl MikoPbxError {
 #[uniffi::export]
 impl MikoPbxError {
     /// The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
-    /// `tls`, `decode`, `invalid_input` or `unsupported` (the same in every language).
+    /// `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
+    /// language).
     pub fn kind(&self) -> String {
         self.to_core().kind().as_str().to_owned()
     }
@@ -221,6 +233,7 @@ impl From<mikopbx::Error> for MikoPbxError {
             E::Decode { url, message, excerpt } => MikoPbxError::Decode { url, reason: message, excerpt },
             E::InvalidInput { message } => MikoPbxError::InvalidInput { reason: message },
             E::Unsupported { message } => MikoPbxError::Unsupported { reason: message },
+            E::Internal { message } => MikoPbxError::Internal { reason: message },
         }
     }
 }

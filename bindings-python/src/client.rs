@@ -22,23 +22,46 @@ fn config(
     api_version: &str,
     verify: Option<&Bound<'_, PyAny>>,
     pin_sha256: Option<&str>,
-    timeout: f64,
-    connect_timeout: f64,
-    retries: i64,
+    limits: Limits,
 ) -> PyResult<Config> {
     let credentials =
         Credentials::from_parts(login.as_deref(), password.as_deref(), api_key.as_deref()).map_err(to_py_err)?;
     let api_version: ApiVersion = api_version.parse().map_err(to_py_err)?;
-    let retries = u32::try_from(retries).map_err(|_| invalid_input("retries must be a non-negative number"))?;
+    let retries = u32::try_from(limits.retries).map_err(|_| invalid_input("retries must be a non-negative number"))?;
     Config::builder(url)
         .credentials(credentials)
         .api_version(api_version)
         .tls(tls_trust(verify, pin_sha256)?)
-        .request_timeout(seconds("timeout", timeout)?)
-        .connect_timeout(seconds("connect_timeout", connect_timeout)?)
+        .request_timeout(seconds("timeout", limits.timeout)?)
+        .connect_timeout(seconds("connect_timeout", limits.connect_timeout)?)
         .retries(retries)
+        .max_response_bytes(limits.max_response_bytes)
         .build()
         .map_err(to_py_err)
+}
+
+/// The constructor's numeric keyword arguments.
+struct Limits {
+    timeout: f64,
+    connect_timeout: f64,
+    retries: i64,
+    max_response_bytes: usize,
+}
+
+/// How often a waiting sync call looks for Ctrl-C (and other signal handlers).
+const SIGNAL_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Runs a call of the core client for the sync `Client`: detached from the interpreter while
+/// it waits, and interruptible by Ctrl-C, which aborts the request and raises
+/// `KeyboardInterrupt`.
+fn wait<T: Send + 'static>(
+    py: Python<'_>,
+    call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
+) -> PyResult<T> {
+    py.detach(|| {
+        mikopbx::block_on_interruptible(call, SIGNAL_CHECK_INTERVAL, || Python::attach(|py| py.check_signals().err()))
+    })?
+    .map_err(to_py_err)
 }
 
 /// `verify`: True (system roots), False (no verification) or a CA certificate file;
@@ -82,16 +105,17 @@ fn describe(class: &str, config: &Config) -> String {
 }
 
 /// Client of the MikoPBX REST API for plain (threaded) code. Safe to share between threads;
-/// every call releases the interpreter while it waits.
+/// every call releases the interpreter while it waits and can be interrupted by Ctrl-C.
 #[pyclass(frozen, module = "mikopbx")]
-pub struct Client(mikopbx::blocking::Client);
+pub struct Client(mikopbx::Client);
 
 #[pymethods]
 impl Client {
     #[new]
     #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version="auto".to_owned(),
-                        verify=None, pin_sha256=None, timeout=30.0, connect_timeout=10.0, retries=2),
-           text_signature = "(url, *, login=None, password=None, api_key=None, api_version='auto', verify=True, pin_sha256=None, timeout=30.0, connect_timeout=10.0, retries=2)")]
+                        verify=None, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2,
+                        max_response_bytes=8_388_608),
+           text_signature = "(url, *, login=None, password=None, api_key=None, api_version='auto', verify=True, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2, max_response_bytes=8388608)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         url: String,
@@ -104,6 +128,7 @@ impl Client {
         timeout: f64,
         connect_timeout: f64,
         retries: i64,
+        max_response_bytes: usize,
     ) -> PyResult<Self> {
         let config = config(
             &url,
@@ -113,11 +138,9 @@ impl Client {
             &api_version,
             verify,
             pin_sha256.as_deref(),
-            timeout,
-            connect_timeout,
-            retries,
+            Limits { timeout, connect_timeout, retries, max_response_bytes },
         )?;
-        mikopbx::blocking::Client::new(config).map(Client).map_err(to_py_err)
+        mikopbx::Client::new(config).map(Client).map_err(to_py_err)
     }
 
     /// The server's base URL, with a trailing slash.
@@ -128,15 +151,18 @@ impl Client {
 
     /// `"legacy"` or `"v3"`: forced by `api_version`, or probed once and cached.
     fn api_generation(&self, py: Python<'_>) -> PyResult<&'static str> {
-        py.detach(|| self.0.api_generation()).map(|g| g.as_str()).map_err(to_py_err)
+        let client = self.0.clone();
+        wait(py, async move { client.api_generation().await.map(|g| g.as_str()) })
     }
 
     fn login(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.0.login()).map_err(to_py_err)
+        let client = self.0.clone();
+        wait(py, async move { client.login().await })
     }
 
     fn logout(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.0.logout()).map_err(to_py_err)
+        let client = self.0.clone();
+        wait(py, async move { client.logout().await })
     }
 
     /// Ends the session (like `logout()`); a later call would log in again.
@@ -145,23 +171,27 @@ impl Client {
     }
 
     fn peer_statuses(&self, py: Python<'_>) -> PyResult<Vec<PeerStatus>> {
-        let peers = py.detach(|| self.0.peer_statuses()).map_err(to_py_err)?;
+        let client = self.0.clone();
+        let peers = wait(py, async move { client.peer_statuses().await })?;
         Ok(peers.into_iter().map(PeerStatus).collect())
     }
 
     fn peer(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<PeerDetail> {
         let id = peer_id(id)?;
-        py.detach(|| self.0.peer(&id)).map(PeerDetail).map_err(to_py_err)
+        let client = self.0.clone();
+        wait(py, async move { client.peer(&id).await }).map(PeerDetail)
     }
 
     fn provider_registrations(&self, py: Python<'_>) -> PyResult<Vec<ProviderRegistration>> {
-        let providers = py.detach(|| self.0.provider_registrations()).map_err(to_py_err)?;
+        let client = self.0.clone();
+        let providers = wait(py, async move { client.provider_registrations().await })?;
         Ok(providers.into_iter().map(ProviderRegistration).collect())
     }
 
     /// Round-trip time of the unauthenticated ping, in seconds.
     fn ping(&self, py: Python<'_>) -> PyResult<f64> {
-        py.detach(|| self.0.ping()).map(|d| d.as_secs_f64()).map_err(to_py_err)
+        let client = self.0.clone();
+        wait(py, async move { client.ping().await }).map(|d| d.as_secs_f64())
     }
 
     #[pyo3(signature = (method, path, params=None, json=None))]
@@ -175,7 +205,8 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let query = query_from_py(params)?;
         let body = request_body(json)?;
-        let document = py.detach(|| self.0.request(&method, &path, query, body)).map_err(to_py_err)?;
+        let client = self.0.clone();
+        let document = wait(py, async move { client.request(&method, &path, query, body).await })?;
         to_py(py, &document)
     }
 
@@ -202,8 +233,9 @@ pub struct AsyncClient(mikopbx::Client);
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version="auto".to_owned(),
-                        verify=None, pin_sha256=None, timeout=30.0, connect_timeout=10.0, retries=2),
-           text_signature = "(url, *, login=None, password=None, api_key=None, api_version='auto', verify=True, pin_sha256=None, timeout=30.0, connect_timeout=10.0, retries=2)")]
+                        verify=None, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2,
+                        max_response_bytes=8_388_608),
+           text_signature = "(url, *, login=None, password=None, api_key=None, api_version='auto', verify=True, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2, max_response_bytes=8388608)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         url: String,
@@ -216,6 +248,7 @@ impl AsyncClient {
         timeout: f64,
         connect_timeout: f64,
         retries: i64,
+        max_response_bytes: usize,
     ) -> PyResult<Self> {
         let config = config(
             &url,
@@ -225,9 +258,7 @@ impl AsyncClient {
             &api_version,
             verify,
             pin_sha256.as_deref(),
-            timeout,
-            connect_timeout,
-            retries,
+            Limits { timeout, connect_timeout, retries, max_response_bytes },
         )?;
         mikopbx::Client::new(config).map(AsyncClient).map_err(to_py_err)
     }

@@ -151,10 +151,7 @@ fn query_value(value: &Bound<'_, PyAny>) -> PyResult<String> {
     Err(invalid_input("query parameter values must be str, int, float or bool"))
 }
 
-/// A positive, finite number of seconds.
+/// A positive, finite number of seconds, at most a day (core's rule).
 pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| invalid_input(format!("{name} must be a positive number of seconds")))
+    mikopbx::seconds(name, value).map_err(crate::errors::to_py_err)
 }

@@ -26,6 +26,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Decode => "DecodeError",
         ErrorKind::InvalidInput => "InvalidInputError",
         ErrorKind::Unsupported => "UnsupportedError",
+        ErrorKind::Internal => "InternalError",
     }
 }
 

@@ -23,6 +23,7 @@ const LEGACY_PEER: &str = "pbxcore/api/sip/getSipPeer";
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
 const V3_PEER_STATUSES: &str = "pbxcore/api/v3/sip:getPeersStatuses";
 const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
+const V3_EXTENSION_STATUSES: &str = "pbxcore/api/v3/sip:getStatuses";
 /// Served by nginx as a static file on both generations, without authentication.
 const PING: &str = "pbxcore/api/system/ping";
 
@@ -129,8 +130,11 @@ impl Client {
             let (url, data) = inner.get_data(path).await?;
             let peers = list_of(&url, data, PeerStatus::from_entry)?;
             Ok(match generation {
-                ApiGeneration::Legacy => peers,
-                ApiGeneration::V3 => crate::models::fold_webrtc_twins(peers),
+                ApiGeneration::Legacy => crate::models::drop_legacy_trunks(peers),
+                ApiGeneration::V3 => {
+                    let extensions = inner.v3_extension_numbers().await?;
+                    crate::models::fold_webrtc_twins(crate::models::keep_v3_extensions(peers, extensions.as_ref()))
+                }
             })
         })
         .await
@@ -320,6 +324,25 @@ impl Inner {
 
     async fn generation(&self) -> Result<ApiGeneration> {
         self.generation.get_or_try_init(|| generation::detect(&self.transport)).await.copied()
+    }
+
+    /// The extension numbers of a v3 server (`sip:getStatuses`, which lists enabled SIP
+    /// extensions only), to tell extensions from trunks in its peer list; `None` when the
+    /// server lacks the call (early 2025.x).
+    async fn v3_extension_numbers(&self) -> Result<Option<std::collections::HashSet<String>>> {
+        let query = [("simplified".to_owned(), "true".to_owned())];
+        let request = Request { query: &query, ..Request::get(V3_EXTENSION_STATUSES) };
+        match self.execute(&request, BodyExpectation::Envelope).await {
+            Ok(mut document) => Ok(Some(match envelope::take_data(&mut document) {
+                Value::Object(map) => map.into_iter().map(|(number, _)| number).collect(),
+                _ => std::collections::HashSet::new(),
+            })),
+            Err(Error::Http { status: 404, .. } | Error::Api { status: 404 | 405, .. }) => {
+                tracing::debug!("no sip:getStatuses on this server; trunks are told from extensions by their ids");
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     async fn get_data(&self, path: &str) -> Result<(String, Value)> {

@@ -285,6 +285,29 @@ impl PeerStatus {
     }
 }
 
+/// 2024.1 lists inbound-registration trunks as `<provider id>-AUTH` among the peers; peers
+/// are extensions only, on both generations (docs/server-notes.md, "Peers are extensions").
+pub(crate) fn drop_legacy_trunks(mut peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
+    peers.retain(|peer| !peer.id.ends_with("-AUTH"));
+    peers
+}
+
+/// 2026.1 lists every endpoint, trunks included (`SIP-TRUNK-…`, or an inbound trunk's
+/// username): keep the extensions (and their `-WS` twins) of `extensions`, or, on a server
+/// that cannot say which extensions exist, drop ids that are provider ids.
+pub(crate) fn keep_v3_extensions(
+    mut peers: Vec<PeerStatus>,
+    extensions: Option<&std::collections::HashSet<String>>,
+) -> Vec<PeerStatus> {
+    match extensions {
+        Some(extensions) => peers.retain(|peer| {
+            extensions.contains(&peer.id) || peer.id.strip_suffix("-WS").is_some_and(|base| extensions.contains(base))
+        }),
+        None => peers.retain(|peer| !(peer.id.starts_with("SIP-") || peer.id.starts_with("IAX-"))),
+    }
+    peers
+}
+
 /// v3 lists each extension's WebRTC endpoint (`201-WS`) separately; legacy merges it into
 /// the extension. Fold twins into their extension so both generations list the same ids:
 /// the extension is `Ok` if either endpoint is, and its `raw` becomes the array of both

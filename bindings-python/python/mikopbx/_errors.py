@@ -64,3 +64,7 @@ class InvalidInputError(MikoPBXError, ValueError):
 
 class UnsupportedError(MikoPBXError):
     """The server's API generation does not offer this call."""
+
+
+class InternalError(MikoPBXError):
+    """A bug in this SDK (a panic caught at its boundary); please report it with the message."""

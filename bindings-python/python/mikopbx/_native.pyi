@@ -150,9 +150,10 @@ class Client:
         api_version: str = "auto",
         verify: _Verify = True,
         pin_sha256: Optional[str] = None,
-        timeout: float = 30.0,
+        timeout: float = 45.0,
         connect_timeout: float = 10.0,
         retries: int = 2,
+        max_response_bytes: int = 8388608,
     ) -> "Client": ...
     @property
     def url(self) -> str: ...
@@ -187,9 +188,10 @@ class AsyncClient:
         api_version: str = "auto",
         verify: _Verify = True,
         pin_sha256: Optional[str] = None,
-        timeout: float = 30.0,
+        timeout: float = 45.0,
         connect_timeout: float = 10.0,
         retries: int = 2,
+        max_response_bytes: int = 8388608,
     ) -> "AsyncClient": ...
     @property
     def url(self) -> str: ...
