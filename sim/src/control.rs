@@ -91,8 +91,13 @@ async fn reset_throttle(State(shared): State<Arc<Shared>>) -> Response {
     done()
 }
 
-/// Body: a [`Fault`], e.g. `{"kind":"status","status":503,"retry_after":1,"count":1}`.
+/// Body: a [`Fault`], e.g. `{"kind":"status","status":503,"retry_after":1,"count":1}`; one
+/// the simulator could not send as asked (an invalid header, a redirect without a 3xx) is
+/// refused with 400.
 async fn add_fault(State(shared): State<Arc<Shared>>, Json(fault): Json<Fault>) -> Response {
+    if let Some(problem) = fault.kind.problem() {
+        return bad_request(&problem);
+    }
     shared.add_fault(fault);
     done()
 }

@@ -13,7 +13,7 @@ use axum::routing::{any, get, post};
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
-use crate::sessions::{Attempt, Sessions};
+use crate::sessions::Sessions;
 use crate::{php, request};
 
 const SESSION_COOKIE: &str = "PHPSESSID";
@@ -80,28 +80,30 @@ async fn session_start(
     let password = form.get("password").map_or("guest", String::as_str);
     let had_session = session_id(&headers).is_some();
 
-    let attempt = shared.sessions().count_attempt(peer.ip());
-    let (answer, cookie) = match attempt {
+    // `startAction` counts every attempt before looking at the credentials and refuses
+    // when nothing is left, so the limit-th attempt of a window is already refused.
+    let client = request::forwarded_client_address(&headers, peer.ip());
+    let left = shared.sessions().legacy_logins.remaining(&client, true);
+    let (answer, cookie) = if left == 0 {
         // The throttle's quirk: success:true, an error message, and no authenticated session.
-        Attempt::Throttled => (
+        (
             json!({"success": true, "reload": "/admin-cabinet/session/index",
                    "message": {"error": ["Too many login attempts. Your IP address is blocked for 300 seconds."]}}),
             (!had_session).then(Sessions::new_id),
-        ),
-        Attempt::Allowed { left } => {
-            let credentials = shared.pbx().credentials.clone();
-            if login == credentials.login && password == credentials.password {
-                let id = shared.sessions().create();
-                shared.count_login();
-                let reload = form.get("backUri").cloned().unwrap_or_else(|| "index/index".to_owned());
-                (json!({"success": true, "reload": reload, "message": []}), Some(id))
-            } else {
-                (
-                    json!({"success": false, "reload": false,
-                           "message": {"error": [format!("Authorization failed, you have {left} attempts left")]}}),
-                    (!had_session).then(Sessions::new_id),
-                )
-            }
+        )
+    } else {
+        let credentials = shared.pbx().credentials.clone();
+        if login == credentials.login && password == credentials.password {
+            let id = shared.sessions().create();
+            shared.count_login();
+            let reload = form.get("backUri").cloned().unwrap_or_else(|| "index/index".to_owned());
+            (json!({"success": true, "reload": reload, "message": []}), Some(id))
+        } else {
+            (
+                json!({"success": false, "reload": false,
+                       "message": {"error": [format!("Authorization failed, you have {left} attempts left")]}}),
+                (!had_session).then(Sessions::new_id),
+            )
         }
     };
     let response = if is_ajax(&headers) { php::cabinet_json(answer) } else { php::login_page() };

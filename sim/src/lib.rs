@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, HeaderValues};
 pub use state::{Credentials, DEFAULT_STATE_JSON, PbxState, Peer, Provider};
 
 use sessions::Sessions;
@@ -73,7 +73,10 @@ pub struct SimulatorOptions {
     pub state: PbxState,
     /// Sessions idle longer than this expire (the real server: about an hour).
     pub session_idle: Duration,
-    /// Login attempts per client address per 300-second window (the real server: 10).
+    /// The servers' login limit per 300-second window (the real server: 10), with their
+    /// counting: legacy counts every attempt per client address and refuses the
+    /// `login_limit`-th; v3 counts failed logins (of all clients together) and refuses every
+    /// login once `login_limit` have failed.
     pub login_limit: u32,
     /// v3 access-token (JWT) lifetime (the real server: 900 s).
     pub access_token_ttl: Duration,
@@ -117,9 +120,13 @@ pub struct Stats {
 /// State shared by the HTTP handlers and the embedding program.
 pub(crate) struct Shared {
     trust_loopback: bool,
+    /// Serving HTTPS (the v3 refresh cookie is `secure` then).
+    https: bool,
     pbx: RwLock<PbxState>,
     sessions: Mutex<Sessions>,
     tokens: Mutex<Tokens>,
+    /// v3 extension statuses as last checked (`GetAllStatusesAction`'s 30-second cache).
+    status_cache: Mutex<Option<v3::StatusSnapshot>>,
     faults: Mutex<Vec<Fault>>,
     login_attempts: AtomicU64,
     logins: AtomicU64,
@@ -132,8 +139,13 @@ impl Shared {
     fn pbx(&self) -> RwLockReadGuard<'_, PbxState> {
         self.pbx.read().unwrap_or_else(|p| p.into_inner())
     }
+    /// Changes the state; the next status check sees it at once (see docs/server-notes.md).
     fn edit_pbx(&self, edit: impl FnOnce(&mut PbxState)) {
         edit(&mut self.pbx.write().unwrap_or_else(|p| p.into_inner()));
+        self.status_cache().take();
+    }
+    fn status_cache(&self) -> MutexGuard<'_, Option<v3::StatusSnapshot>> {
+        self.status_cache.lock().unwrap_or_else(|p| p.into_inner())
     }
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
@@ -218,6 +230,13 @@ async fn apply_faults(
         Some(FaultKind::Truncated) => faults::truncate(next.run(request).await).await,
         Some(FaultKind::Html) => php::login_page(),
         Some(FaultKind::Drop) => faults::dropped_connection(),
+        Some(FaultKind::Endless) => faults::endless(),
+        Some(FaultKind::Huge { bytes }) => faults::huge(bytes),
+        Some(FaultKind::Answer { status, body, content_type, headers }) => {
+            faults::answer(status, body, content_type.as_deref(), &headers)
+        }
+        Some(FaultKind::Echo { status }) => faults::echo(status, request).await,
+        Some(FaultKind::Redirect { status, location }) => faults::redirect(status, &location),
     }
 }
 
@@ -246,9 +265,11 @@ impl Simulator {
             if options.https { Some(server::self_signed().map_err(std::io::Error::other)?) } else { None };
         let shared = Arc::new(Shared {
             trust_loopback: options.trust_loopback,
+            https: options.https,
             pbx: RwLock::new(options.state),
             sessions: Mutex::new(Sessions::new(options.session_idle, options.login_limit)),
             tokens: Mutex::new(Tokens::new(options.access_token_ttl, options.token_leeway)),
+            status_cache: Mutex::new(None),
             faults: Mutex::new(Vec::new()),
             login_attempts: AtomicU64::new(0),
             logins: AtomicU64::new(0),

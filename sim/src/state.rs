@@ -36,6 +36,10 @@ pub struct PbxState {
     /// v3 API keys accepted as `Authorization: Bearer <key>`.
     #[serde(default)]
     pub api_keys: Vec<String>,
+    /// The general setting `UseWebRTC` (off on a fresh PBX): when on, every extension also
+    /// has a `<id>-WS` endpoint, which v3 `sip:getPeersStatuses` lists as its own entry.
+    #[serde(default)]
+    pub webrtc: bool,
 }
 
 impl Default for PbxState {

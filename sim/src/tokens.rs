@@ -7,7 +7,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use rand::distr::{Alphanumeric, SampleString};
 use serde_json::json;
 use sha2::Sha256;
 
@@ -46,8 +45,9 @@ impl Tokens {
         token
     }
 
+    /// 64 hex characters, like `Random::hex(32)` in `LoginAction`.
     pub fn issue_refresh(&mut self) -> String {
-        let token = Alphanumeric.sample_string(&mut rand::rng(), 64);
+        let token = hex::encode(rand::random::<[u8; 32]>());
         self.refresh.insert(token.clone(), Instant::now() + REFRESH_TTL);
         token
     }

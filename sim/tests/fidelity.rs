@@ -157,39 +157,68 @@ async fn sessions_idle_out() {
     assert_eq!(status, 401);
 }
 
-#[tokio::test]
-async fn throttle_answers_success_true_without_a_session() {
-    let sim = Simulator::start(SimulatorOptions { login_limit: 2, ..Default::default() }).await.unwrap();
-    for left in [1, 0] {
-        let (_, _, body) = http(
-            &sim,
-            "POST",
-            "/admin-cabinet/session/start",
-            None,
-            true,
-            Some(("application/x-www-form-urlencoded", "login=admin&password=x".into())),
-        )
-        .await;
-        assert_eq!(
-            serde_json::from_str::<Value>(&body).unwrap()["message"]["error"][0],
-            format!("Authorization failed, you have {left} attempts left")
-        );
-    }
+async fn post_login(sim: &Simulator, form: &str) -> (Vec<(String, String)>, Value) {
     let (_, headers, body) = http(
-        &sim,
+        sim,
         "POST",
         "/admin-cabinet/session/start",
         None,
         true,
-        Some(("application/x-www-form-urlencoded", "login=admin&password=adminpassword".into())),
+        Some(("application/x-www-form-urlencoded", form.to_owned())),
     )
     .await;
-    let answer: Value = serde_json::from_str(&body).unwrap();
+    (headers, serde_json::from_str(&body).unwrap())
+}
+
+#[tokio::test]
+async fn throttle_answers_success_true_without_a_session() {
+    // startAction counts the attempt first and refuses when none is left: with a limit of 2
+    // the second attempt is already refused.
+    let sim = Simulator::start(SimulatorOptions { login_limit: 2, ..Default::default() }).await.unwrap();
+    let (_, answer) = post_login(&sim, "login=admin&password=x").await;
+    assert_eq!(answer["message"]["error"][0], "Authorization failed, you have 1 attempts left");
+    let (headers, answer) = post_login(&sim, "login=admin&password=adminpassword").await;
     assert_eq!(answer["success"], true);
-    assert!(answer["message"]["error"][0].as_str().unwrap().starts_with("Too many login attempts"));
+    assert_eq!(answer["reload"], "/admin-cabinet/session/index");
+    assert_eq!(answer["message"]["error"][0], "Too many login attempts. Your IP address is blocked for 300 seconds.");
     let cookie = header(&headers, "set-cookie").unwrap().split(';').next().unwrap().to_owned();
     let (status, _, _) = http(&sim, "GET", "/pbxcore/api/system/getDate", Some(&cookie), false, None).await;
     assert_eq!(status, 401, "the cookie of a throttled login is no session");
+}
+
+#[tokio::test]
+async fn legacy_throttle_counts_successful_logins_and_refuses_the_tenth() {
+    let sim = Simulator::start(SimulatorOptions::default()).await.unwrap();
+    for attempt in 1..=9 {
+        let (_, answer) = post_login(&sim, "login=admin&password=adminpassword").await;
+        assert_eq!(answer["message"], json!([]), "attempt {attempt} is processed");
+    }
+    let (_, answer) = post_login(&sim, "login=admin&password=adminpassword").await;
+    assert!(answer["message"]["error"][0].as_str().unwrap().starts_with("Too many login attempts"), "{answer}");
+    assert_eq!(sim.stats().logins, 9);
+}
+
+#[tokio::test]
+async fn legacy_throttle_is_keyed_by_the_forwarded_address() {
+    // getClientAddress(true) trusts X-Forwarded-For, so each named address has its own count.
+    let sim = Simulator::start(SimulatorOptions { login_limit: 2, ..Default::default() }).await.unwrap();
+    let (_, answer) = post_login(&sim, "login=admin&password=adminpassword").await;
+    assert_eq!(answer["message"], json!([]));
+    let (_, answer) = post_login(&sim, "login=admin&password=adminpassword").await;
+    assert_eq!(answer["reload"], "/admin-cabinet/session/index", "the limit-th attempt is refused");
+    let host = sim.url().trim_start_matches("http://").to_owned();
+    let body = "login=admin&password=adminpassword";
+    let request = format!(
+        "POST /admin-cabinet/session/start HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nX-Requested-With: XMLHttpRequest\r\n\
+         X-Forwarded-For: 198.51.100.7, 10.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut raw).await.unwrap();
+    let answer: Value = serde_json::from_str(raw.split_once("\r\n\r\n").unwrap().1).unwrap();
+    assert_eq!(answer["message"], json!([]), "another address, another count: {answer}");
 }
 
 #[tokio::test]
