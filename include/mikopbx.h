@@ -82,7 +82,8 @@ typedef struct mikopbx_config {
    */
   const char *pin_sha256;
   /**
-   * Whole-request timeout in milliseconds; 0: 30 000.
+   * Deadline of a whole call (probe, login, retries and their pauses) in milliseconds;
+   * 0: 45 000. At most one day.
    */
   uint32_t timeout_ms;
   /**
@@ -339,7 +340,8 @@ typedef struct mikopbx_provider_list {
 #define MIKOPBX_ERR_UNSUPPORTED 9
 
 /**
- * An internal error (a bug in the library) was caught before it reached the caller.
+ * An internal error (a bug in the library, such as a panic) was caught before it reached
+ * the caller; the message says where.
  */
 #define MIKOPBX_ERR_PANIC 10
 

@@ -980,13 +980,18 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
      */
     public var connectTimeout: TimeInterval?
     /**
-     * Default: 30 s.
+     * The deadline of a whole call (probe, login, retries and their pauses). Default: 45 s.
      */
     public var requestTimeout: TimeInterval?
     /**
-     * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504.
+     * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
+     * (at most 10).
      */
     public var retries: UInt32
+    /**
+     * The largest answer body read. Default: 8 MiB.
+     */
+    public var maxResponseBytes: UInt64?
     public var userAgent: String?
 
     // Default memberwise initializers are never public by default, so we
@@ -1011,11 +1016,15 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
          * Default: 10 s.
          */connectTimeout: TimeInterval? = nil, 
         /**
-         * Default: 30 s.
+         * The deadline of a whole call (probe, login, retries and their pauses). Default: 45 s.
          */requestTimeout: TimeInterval? = nil, 
         /**
-         * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504.
-         */retries: UInt32 = UInt32(2), userAgent: String? = nil) {
+         * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
+         * (at most 10).
+         */retries: UInt32 = UInt32(2), 
+        /**
+         * The largest answer body read. Default: 8 MiB.
+         */maxResponseBytes: UInt64? = nil, userAgent: String? = nil) {
         self.url = url
         self.login = login
         self.password = password
@@ -1025,6 +1034,7 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.retries = retries
+        self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
     }
 
@@ -1075,6 +1085,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 retries: FfiConverterUInt32.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -1089,6 +1100,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
         FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
         FfiConverterUInt32.write(value.retries, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
     }
 }
@@ -1716,11 +1728,17 @@ enum MikoPbxError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Unsupported(reason: String
     )
+    /**
+     * A bug in the SDK (a panic caught at its boundary); please report the reason.
+     */
+    case Internal(reason: String
+    )
 
     
     /**
      * The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
-     * `tls`, `decode`, `invalid_input` or `unsupported` (the same in every language).
+     * `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
+     * language).
      */
 public func kind() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -1807,6 +1825,9 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         case 9: return .Unsupported(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 10: return .Internal(
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1872,6 +1893,11 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         
         case let .Unsupported(reason):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             
         }

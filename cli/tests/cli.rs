@@ -13,13 +13,23 @@ fn start(rt: &tokio::runtime::Runtime) -> Simulator {
     rt.block_on(Simulator::start(SimulatorOptions::default())).unwrap()
 }
 
+/// Where the tests' `mikopbx` keeps sessions between runs (never the user's own cache).
+fn cache_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
 /// Runs `mikopbx` with the simulator's URL and credentials in the environment.
 fn mikopbx(sim: &Simulator, password: &str, args: &[&str]) -> Output {
+    mikopbx_caching_in(&cache_dir("session-cache"), sim, password, args)
+}
+
+fn mikopbx_caching_in(cache: &std::path::Path, sim: &Simulator, password: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mikopbx"))
         .args(args)
         .env("MIKOPBX_URL", sim.url())
         .env("MIKOPBX_LOGIN", "admin")
         .env("MIKOPBX_PASSWORD", password)
+        .env("XDG_CACHE_HOME", cache)
         .env_remove("MIKOPBX_API_KEY")
         .output()
         .expect("runs")
@@ -184,4 +194,60 @@ fn a_closed_stdout_ends_quietly() {
     assert!(first.starts_with("MikoPBX simulator at"));
     assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn repeated_runs_reuse_one_session_and_logout_ends_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let rt = runtime();
+    for api in [mikopbx_sim::ApiGeneration::Legacy, mikopbx_sim::ApiGeneration::V3] {
+        let sim = rt.block_on(Simulator::start(SimulatorOptions { api, ..Default::default() })).unwrap();
+        let cache = cache_dir(&format!("reuse-{}", sim.url().rsplit(':').next().unwrap()));
+        let _ = std::fs::remove_dir_all(&cache);
+        // 2024.1 refuses the tenth login in five minutes; fifteen runs need one.
+        for _ in 0..15 {
+            let out = mikopbx_caching_in(&cache, &sim, "adminpassword", &["peers"]);
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert_eq!(sim.stats().login_attempts, 1, "{api:?}: one login for fifteen runs");
+        let files: Vec<_> = std::fs::read_dir(cache.join("mikopbx/sessions")).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only the user can read it");
+        assert!(!String::from_utf8_lossy(&std::fs::read(&files[0]).unwrap()).contains("adminpassword"));
+
+        let out = mikopbx_caching_in(&cache, &sim, "adminpassword", &["logout"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!files[0].exists(), "logout forgets the session");
+        assert_eq!(sim.stats().active_sessions, 0, "{api:?}: logout ended it on the server");
+
+        for _ in 0..2 {
+            mikopbx_caching_in(&cache, &sim, "adminpassword", &["--no-session-cache", "peers"]);
+        }
+        assert_eq!(sim.stats().login_attempts, 3, "without the cache every run logs in");
+    }
+}
+
+#[test]
+fn absurd_timeouts_are_usage_errors() {
+    let rt = runtime();
+    let sim = start(&rt);
+    for timeout in ["1e20", "inf", "NaN", "0", "-1"] {
+        let out = mikopbx(&sim, "adminpassword", &["--timeout", timeout, "peers"]);
+        assert_eq!(out.status.code(), Some(2), "{timeout}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn server_strings_cannot_forge_table_rows() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let mut fields = serde_json::Map::new();
+    fields.insert("host".into(), json!("evil\r\nSIP-FAKE  REGISTERED\u{1b}[2J\u{0}"));
+    sim.set_provider("SIP-1601534775", fields);
+    let out = mikopbx(&sim, "adminpassword", &["providers"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text.lines().count(), 3, "a header and two providers: {text}");
+    assert!(text.contains("evil\\r\\nSIP-FAKE") && !text.contains('\u{1b}'), "{text}");
 }

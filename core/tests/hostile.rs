@@ -123,3 +123,148 @@ async fn an_old_tls_server_is_a_tls_error() {
         assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     }
 }
+
+fn answer(status: u16, body: &str) -> FaultKind {
+    FaultKind::Answer { status, body: body.to_owned(), content_type: None, headers: Default::default() }
+}
+
+async fn v3_sim() -> mikopbx_sim::Simulator {
+    common::sim_with(mikopbx_sim::SimulatorOptions { api: mikopbx_sim::ApiGeneration::V3, ..Default::default() }).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_and_huge_bodies_are_refused_at_the_cap() {
+    let sim = sim().await;
+    let client = client(config_for(&sim).max_response_bytes(256 * 1024));
+    client.login().await.unwrap();
+    for fault in [FaultKind::Endless, FaultKind::Huge { bytes: 4 * 1024 * 1024 }] {
+        sim.add_fault(Fault::new(fault).on_path("/pbxcore/api/sip/getPeersStatuses"));
+        let err = client.peer_statuses().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert!(err.to_string().contains("larger than 262144 bytes"), "{err}");
+    }
+    sim.add_fault(Fault::new(FaultKind::Huge { bytes: 200 * 1024 }).on_path("/pbxcore/api/sip/getPeersStatuses"));
+    assert!(client.peer_statuses().await.unwrap().len() > 1000, "a big answer under the cap is read");
+}
+
+/// Every secret the client knows: the password, the session cookie or tokens.
+fn secrets_of(client: &mikopbx::Client, password: &str) -> Vec<String> {
+    let saved = serde_json::to_value(client.saved_session().expect("logged in")).unwrap();
+    let mut secrets = vec![password.to_owned()];
+    for key in ["header_value", "refresh_cookie"] {
+        if let Some(value) = saved[key].as_str() {
+            let secret = value.split_once('=').map_or(value, |(_, v)| v);
+            secrets.push(secret.trim_start_matches("Bearer ").to_owned());
+        }
+    }
+    secrets
+}
+
+fn assert_no_secret(error: &mikopbx::Error, secrets: &[String]) {
+    let shown = format!("{error} {error:?}");
+    for secret in secrets {
+        assert!(!shown.contains(secret.as_str()), "{secret:?} leaked into {shown}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echoed_requests_leak_no_secret_on_either_generation() {
+    for sim in [sim().await, v3_sim().await] {
+        let password = sim.credentials().password;
+        let client = client(config_for(&sim));
+        client.login().await.unwrap();
+        let secrets = secrets_of(&client, &password);
+        assert!(secrets.len() >= 2, "{secrets:?}");
+        for status in [200, 404, 500] {
+            sim.add_fault(Fault::new(FaultKind::Echo { status }));
+            let err = client.peer_statuses().await.unwrap_err();
+            assert_no_secret(&err, &secrets);
+            assert!(!err.to_string().chars().any(char::is_control), "{err}");
+        }
+        // The login form itself (the password) echoed back.
+        let fresh = common::client(config_for(&sim));
+        sim.add_fault(Fault::new(FaultKind::Echo { status: 200 }).times(3));
+        let err = fresh.login().await.unwrap_err();
+        assert_no_secret(&err, &[password.clone()]);
+        sim.clear_faults();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echoed_api_key_is_redacted() {
+    let sim = v3_sim().await;
+    let key = sim.state().api_keys[0].clone();
+    let client = client(Config::builder(sim.url()).api_key(&key));
+    sim.add_fault(Fault::new(FaultKind::Echo { status: 502 }).on_path("/pbxcore/api/v3/sip"));
+    let err = client.peer_statuses().await.unwrap_err();
+    assert_no_secret(&err, &[key]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truncated_login_answer_shows_no_token() {
+    let sim = v3_sim().await;
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsImV4cCI6OTk5OTk5OTk5OX0.c2lnbmF0dXJlLXZhbHVl";
+    let body = format!(r#"{{"result":true,"data":{{"accessToken":"{token}","tokenType":"Bearer","expiresIn":90"#);
+    sim.add_fault(Fault::new(answer(200, &body)).on_path("/pbxcore/api/v3/auth:login"));
+    let err = client(config_for(&sim)).login().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    for part in token.split('.') {
+        assert!(!format!("{err} {err:?}").contains(part), "{err:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absurd_token_lifetimes_do_not_panic() {
+    let sim = v3_sim().await;
+    for expires in ["18446744073709551615", "1e300", "-5", "0", "\"forever\""] {
+        let body = format!(
+            r#"{{"result":true,"data":{{"accessToken":"abc.def.ghi","tokenType":"Bearer","expiresIn":{expires}}}}}"#
+        );
+        sim.add_fault(Fault::new(answer(200, &body)).on_path("/pbxcore/api/v3/auth:login"));
+        let client = client(config_for(&sim));
+        client.login().await.unwrap_or_else(|e| panic!("expiresIn {expires}: {e}"));
+        // The forged token is refused; the client logs in for real and carries on.
+        let outcome = client.peer_statuses().await;
+        assert!(outcome.as_ref().is_ok_and(|peers| peers.len() == 3), "expiresIn {expires}: {outcome:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn odd_data_is_a_decode_error() {
+    let sim = sim().await;
+    let client = client(config_for(&sim));
+    client.login().await.unwrap();
+    for body in [r#"{"result":true}"#, r#"{"result":true,"data":null}"#, r#"{"result":true,"data":"OK"}"#] {
+        sim.add_fault(Fault::new(answer(200, body)).on_path("/pbxcore/api/sip/getPeersStatuses"));
+        assert_eq!(client.peer_statuses().await.unwrap_err().kind(), ErrorKind::Decode, "{body}");
+    }
+    for body in [r#"{"result":true,"data":"OK"}"#, r#"{"result":true,"data":5}"#, r#"{"result":true,"data":true}"#] {
+        sim.add_fault(Fault::new(answer(200, body)).on_path("/pbxcore/api/sip/getSipPeer"));
+        assert_eq!(client.peer("201").await.unwrap_err().kind(), ErrorKind::Decode, "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_server_messages_makes_a_short_error() {
+    let sim = sim().await;
+    let client = client(config_for(&sim));
+    client.login().await.unwrap();
+    let messages: Vec<String> = (0..200_000).map(|i| format!("message {i}")).collect();
+    let body = serde_json::json!({"result": false, "data": [], "messages": {"error": messages}}).to_string();
+    sim.add_fault(Fault::new(answer(200, &body)).on_path("/pbxcore/api/sip/getPeersStatuses"));
+    let err = client.peer_statuses().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert!(err.to_string().len() < 20_000, "{} bytes", err.to_string().len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirects_on_login_and_probe_name_their_target() {
+    let sim = sim().await;
+    let target = "https://pbx.example.com/admin-cabinet/session/start";
+    for path in ["/admin-cabinet/session/start", "/pbxcore/api/v3/system:ping"] {
+        sim.add_fault(Fault::new(FaultKind::Redirect { status: 301, location: target.to_owned() }).on_path(path));
+        let err = client(config_for(&sim)).login().await.unwrap_err();
+        assert_eq!((err.kind(), err.status()), (ErrorKind::Http, Some(301)), "{path}: {err}");
+        assert!(err.to_string().contains(&format!("redirected to {target}")), "{err}");
+    }
+}

@@ -1854,14 +1854,20 @@ data class ClientConfig (
     var `connectTimeout`: java.time.Duration? = null 
     , 
     /**
-     * Default: 30 s.
+     * The deadline of a whole call (probe, login, retries and their pauses). Default: 45 s.
      */
     var `requestTimeout`: java.time.Duration? = null 
     , 
     /**
-     * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504.
+     * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
+     * (at most 10).
      */
     var `retries`: kotlin.UInt = 2u 
+    , 
+    /**
+     * The largest answer body read. Default: 8 MiB.
+     */
+    var `maxResponseBytes`: kotlin.ULong? = null 
     , 
     var `userAgent`: kotlin.String? = null 
     
@@ -1898,6 +1904,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterUInt.read(buf),
+            FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -1912,6 +1919,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.allocationSize(value.`connectTimeout`) +
             FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
             FfiConverterUInt.allocationSize(value.`retries`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`)
     )
 
@@ -1925,6 +1933,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.write(value.`connectTimeout`, buf)
             FfiConverterOptionalDuration.write(value.`requestTimeout`, buf)
             FfiConverterUInt.write(value.`retries`, buf)
+            FfiConverterOptionalULong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
     }
 }
@@ -2534,11 +2543,23 @@ sealed class MikoPbxException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * A bug in the SDK (a panic caught at its boundary); please report the reason.
+     */
+    class Internal(
+        
+        val `reason`: kotlin.String
+        ) : MikoPbxException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
 
     
         /**
          * The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
-         * `tls`, `decode`, `invalid_input` or `unsupported` (the same in every language).
+         * `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
+         * language).
          */ fun `kind`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -2614,6 +2635,9 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             9 -> MikoPbxException.Unsupported(
                 FfiConverterString.read(buf),
                 )
+            10 -> MikoPbxException.Internal(
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -2676,6 +2700,11 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is MikoPbxException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
         }
     }
 
@@ -2734,6 +2763,11 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             }
             is MikoPbxException.Unsupported -> {
                 buf.putInt(9)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is MikoPbxException.Internal -> {
+                buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
