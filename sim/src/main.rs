@@ -11,7 +11,10 @@ use mikopbx_sim::{ApiGeneration, PbxState, Simulator, SimulatorOptions};
 /// v3 API of 2025.1+.
 ///
 /// Prints its URL as the first line of standard output, then (with --https) the SHA-256
-/// fingerprint of its self-signed certificate. Control endpoints live under /__sim/.
+/// fingerprint of its self-signed certificate. Control endpoints live under /__sim/; faults
+/// are posted to /__sim/faults as JSON with a "kind": status, delay, truncated, html, drop,
+/// endless, huge {bytes}, answer {status, body, content_type, headers}, echo {status},
+/// redirect {status, location} (see the README).
 #[derive(Parser, Debug)]
 #[command(name = "mikopbx-sim", version)]
 struct Args {
@@ -36,7 +39,8 @@ struct Args {
     /// Seconds of inactivity after which a session expires.
     #[arg(long, default_value_t = 3600)]
     session_idle: u64,
-    /// Login attempts allowed per client address per 300 seconds.
+    /// The server's login limit per 300 seconds: legacy refuses the N-th attempt of a client
+    /// address, v3 refuses every login after N failures.
     #[arg(long, default_value_t = 10)]
     login_limit: u32,
     /// Lifetime of v3 access tokens, in seconds.
