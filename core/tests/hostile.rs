@@ -195,7 +195,7 @@ async fn an_echoed_api_key_is_redacted() {
     let sim = v3_sim().await;
     let key = sim.state().api_keys[0].clone();
     let client = client(Config::builder(sim.url()).api_key(&key));
-    sim.add_fault(Fault::new(FaultKind::Echo { status: 502 }).on_path("/pbxcore/api/v3/sip"));
+    sim.add_fault(Fault::new(FaultKind::Echo { status: 502 }).on_path("/pbxcore/api/v3/sip").forever());
     let err = client.peer_statuses().await.unwrap_err();
     assert_no_secret(&err, &[key]);
 }

@@ -33,7 +33,9 @@ async fn auto_detection_finds_each_generation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_calls_give_the_same_models_as_legacy() {
-    let modern = v3_sim().await;
+    // WebRTC on: each extension also has its `-WS` endpoint; trunks are listed too.
+    let state = mikopbx_sim::PbxState { webrtc: true, ..Default::default() };
+    let modern = sim_with(SimulatorOptions { state, ..v3() }).await;
     let legacy = common::sim().await;
     let (v3_client, legacy_client) = (client(config_for(&modern)), client(config_for(&legacy)));
 
@@ -143,10 +145,10 @@ async fn wrong_password_and_throttle_are_authentication_errors() {
     let client = client(config_for(&modern).login("admin", "wrong"));
     let err = client.peer_statuses().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
-    assert_eq!(err.server_messages(), ["Authorization failed, you have 1 attempts left"]);
+    assert_eq!(err.server_messages(), ["Authorization error, you have 1 attempts left"]);
     client.login().await.unwrap_err();
     let err = client.login().await.unwrap_err();
-    assert!(err.server_messages()[0].starts_with("Too many login attempts"), "{err:?}");
+    assert!(err.server_messages()[0].starts_with("Too many authorization attempts"), "{err:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
