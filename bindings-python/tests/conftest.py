@@ -8,6 +8,12 @@ import mikopbx
 from mikopbx.testing import Simulator
 
 
+@pytest.fixture(autouse=True)
+def private_session_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `mikopbx` tool keeps sessions in $XDG_CACHE_HOME: never the user's own cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
     with Simulator() as simulator:

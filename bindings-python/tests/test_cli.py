@@ -37,6 +37,12 @@ def test_console_script_is_installed() -> None:
 def test_exit_codes(launcher: str, sim: Simulator) -> None:
     creds = {"MIKOPBX_URL": sim.url, "MIKOPBX_LOGIN": sim.login, "MIKOPBX_PASSWORD": sim.password}
 
+    # Before any session is kept: a kept session would be used for this URL and login.
+    denied = run(launcher, ["peers"], {**creds, "MIKOPBX_PASSWORD": SECRET})
+    assert denied.returncode == 3
+    assert SECRET not in denied.stdout + denied.stderr
+    assert denied.stderr.startswith("mikopbx: ")
+
     ok = run(launcher, ["peers"], creds)
     assert ok.returncode == 0, ok.stderr
     assert "201" in ok.stdout and "OK" in ok.stdout
@@ -44,11 +50,6 @@ def test_exit_codes(launcher: str, sim: Simulator) -> None:
     usage = run(launcher, ["--no-such-flag"], creds)
     assert usage.returncode == 2
     assert run(launcher, ["peers"], {}).returncode == 2
-
-    denied = run(launcher, ["peers"], {**creds, "MIKOPBX_PASSWORD": SECRET})
-    assert denied.returncode == 3
-    assert SECRET not in denied.stdout + denied.stderr
-    assert denied.stderr.startswith("mikopbx: ")
 
     unreachable = run(launcher, ["ping"], {"MIKOPBX_URL": closed_port_url()})
     assert unreachable.returncode == 4

@@ -153,20 +153,27 @@ def test_version() -> None:
     assert mikopbx.__version__.count(".") == 2
 
 
-def test_use_after_fork_fails_clearly_instead_of_hanging(sim: Simulator) -> None:
+def test_after_fork_a_new_client_works_and_an_inherited_one_fails_clearly(sim: Simulator) -> None:
     import os
 
-    mikopbx.Client(sim.url, **auth(sim)).ping()  # the runtime exists in this process now
+    inherited = mikopbx.Client(sim.url, **auth(sim))
+    inherited.ping()  # the runtime exists in this process now
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report what happened through the pipe, never return to pytest
-        outcome = "no error"
+        outcome = ""
         try:
-            mikopbx.Client(sim.url, **auth(sim)).ping()
+            inherited.ping()
+            outcome += "inherited: no error; "
         except mikopbx.UnsupportedError as e:
-            outcome = "unsupported: " + str(e)
+            outcome += f"inherited: unsupported ({e}); "
         except BaseException as e:  # noqa: BLE001 - any other outcome fails the parent's check
-            outcome = f"{type(e).__name__}: {e}"
+            outcome += f"inherited: {type(e).__name__}: {e}; "
+        try:
+            peers = mikopbx.Client(sim.url, **auth(sim)).peer_statuses()
+            outcome += f"new: {len(peers)} peers"
+        except BaseException as e:  # noqa: BLE001
+            outcome += f"new: {type(e).__name__}: {e}"
         os.write(write_end, outcome.encode())
         os._exit(0)
     os.close(write_end)
@@ -174,4 +181,5 @@ def test_use_after_fork_fails_clearly_instead_of_hanging(sim: Simulator) -> None
     with os.fdopen(read_end) as pipe:
         outcome = pipe.read()
     assert status == 0
-    assert outcome.startswith("unsupported: ") and "fork" in outcome, outcome
+    assert outcome.startswith("inherited: unsupported (") and "fork" in outcome, outcome
+    assert outcome.endswith("new: 3 peers"), outcome

@@ -286,7 +286,7 @@ impl PeerStatus {
 }
 
 /// 2024.1 lists inbound-registration trunks as `<provider id>-AUTH` among the peers; peers
-/// are extensions only, on both generations (docs/server-notes.md, "Peers are extensions").
+/// are extensions only, on both generations (docs/server-notes.md).
 pub(crate) fn drop_legacy_trunks(mut peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
     peers.retain(|peer| !peer.id.ends_with("-AUTH"));
     peers

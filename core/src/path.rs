@@ -6,7 +6,7 @@ use percent_encoding::percent_decode_str;
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
 
-/// Legacy actions that v3 names differently (docs/server-notes.md, "request() short paths").
+/// Legacy actions that v3 names differently (docs/server-notes.md).
 const V3_RENAMES: &[(&str, &str)] = &[
     ("system/getDate", "system:datetime"),
     ("cdr/getActiveCalls", "pbx-status:getActiveCalls"),

@@ -181,6 +181,17 @@ async fn echoed_requests_leak_no_secret_on_either_generation() {
             assert_no_secret(&err, &secrets);
             assert!(!err.to_string().chars().any(char::is_control), "{err}");
         }
+        // Answers that put every secret first: in a message, an HTTP error and an excerpt.
+        let all = secrets.join(" | ");
+        let message = serde_json::json!({"result": false, "messages": {"error": [format!("echo\r\n{all}")]}});
+        for fault in [answer(200, &message.to_string()), answer(500, &all), answer(200, &format!("<p>{all}</p>"))] {
+            sim.add_fault(Fault::new(fault).on_path("/pbxcore/api/"));
+            let err = client.peer_statuses().await.unwrap_err();
+            assert_no_secret(&err, &secrets);
+            assert!(format!("{err:?}").contains("<redacted>"), "{err:?}");
+            let shown = format!("{err} {}", err.server_messages().join(" "));
+            assert!(!shown.chars().any(char::is_control), "{shown}");
+        }
         // The login form itself (the password) echoed back.
         let fresh = common::client(config_for(&sim));
         sim.add_fault(Fault::new(FaultKind::Echo { status: 200 }).times(3));
