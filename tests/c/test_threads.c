@@ -34,7 +34,7 @@ static void *work(void *arg) {
         w->failures += mikopbx_peer(client, id, &detail) != MIKOPBX_OK || strcmp(detail->id, id) != 0 ||
                        (detail->contact != NULL) != (w->index % 2 == 0);
         w->failures += mikopbx_provider_registrations(client, &providers) != MIKOPBX_OK || providers->len != 2;
-        w->failures += mikopbx_request_json(client, "GET", "system/ping", NULL, &text) != MIKOPBX_OK ||
+        w->failures += mikopbx_request_json(client, "GET", "/pbxcore/api/system/ping", NULL, &text) != MIKOPBX_OK ||
                        strstr(text, "PONG") == NULL;
         w->failures += mikopbx_ping(client) != MIKOPBX_OK;
         if (w->failures > 0) {
