@@ -459,4 +459,21 @@ mod tests {
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
         assert!(err.to_string().contains("\"name\""), "{err}");
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_panic_in_a_call_is_an_internal_error() {
+        let client = Client::new(Config::builder("http://127.0.0.1:1").build().unwrap()).unwrap();
+        let should_panic = !client.config().base_url().as_str().is_empty();
+        let err = client
+            .run(|_| async move {
+                if should_panic {
+                    panic!("boom in a call");
+                }
+                Ok(())
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Internal);
+        assert!(err.to_string().contains("boom in a call"), "{err}");
+    }
 }

@@ -215,3 +215,82 @@ async fn access_tokens_are_accepted_for_the_leeway_after_expiry() {
         assert_eq!(modern.stats().active_sessions, alive, "leeway {leeway:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_with_an_expired_access_token_refreshes_and_revokes() {
+    let options = SimulatorOptions { access_token_ttl: Duration::from_secs(1), token_leeway: Duration::ZERO, ..v3() };
+    let modern = sim_with(options).await;
+    let client = client(config_for(&modern));
+    client.login().await.unwrap();
+    let saved = serde_json::to_value(client.saved_session().unwrap()).unwrap();
+    let cookie = saved["refresh_cookie"].as_str().unwrap().to_owned();
+    assert!(refresh_with(&modern, &cookie).await.is_ok(), "the refresh token works before logout");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    client.logout().await.expect("refreshed, then logged out");
+    assert_eq!(modern.stats().refreshes, 2, "ours and the client's");
+    let refused = refresh_with(&modern, &cookie).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Authentication, "the refresh token is revoked: {refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_says_when_the_server_session_may_remain() {
+    let options = SimulatorOptions { access_token_ttl: Duration::from_secs(1), token_leeway: Duration::ZERO, ..v3() };
+    let modern = sim_with(options).await;
+    let client = client(config_for(&modern));
+    client.login().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    modern.expire_refresh_tokens();
+    let err = client.logout().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert!(err.to_string().contains("may remain"), "{err}");
+}
+
+/// `auth:refresh` with the token of this `refreshToken=…` cookie, sent as a parameter.
+async fn refresh_with(modern: &Simulator, cookie: &str) -> mikopbx::Result<serde_json::Value> {
+    let client = common::client(Config::builder(modern.url()).api_version(ApiVersion::V3));
+    let token = cookie.split_once('=').map_or(cookie, |(_, token)| token).to_owned();
+    client.request("POST", "/pbxcore/api/v3/auth:refresh", vec![("refreshToken".to_owned(), token)], None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_refresh_falls_back_to_a_login() {
+    let modern = v3_sim().await;
+    let client = client(config_for(&modern));
+    client.login().await.unwrap();
+    modern.expire_sessions();
+    let throttled = r#"{"result":false,"data":[],"messages":{"error":["Too many authorization attempts. Your IP address is blocked for 300 seconds."]},"httpCode":429}"#;
+    modern.add_fault(
+        sim::Fault::new(sim::FaultKind::Answer {
+            status: 429,
+            body: throttled.to_owned(),
+            content_type: None,
+            headers: Default::default(),
+        })
+        .on_path("/pbxcore/api/v3/auth:refresh"),
+    );
+    assert_eq!(client.peer_statuses().await.unwrap().len(), 3);
+    assert_eq!(modern.stats().logins, 2, "a fresh login instead of an authentication error");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_outside_the_servers_pattern_are_invalid_input() {
+    let modern = v3_sim().await;
+    let client = client(config_for(&modern));
+    for id in ["201.5", "20 1", "201/x", "2%01"] {
+        assert_eq!(client.peer(id).await.unwrap_err().kind(), ErrorKind::InvalidInput, "{id}");
+    }
+    assert_eq!(modern.stats().api_requests, 1, "nothing was sent but the probe");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_short_request_form_works_on_both_generations() {
+    let modern = v3_sim().await;
+    let legacy = common::sim().await;
+    for server in [&modern, &legacy] {
+        let client = client(config_for(server));
+        let date = client.request("GET", "system/getDate", Vec::new(), None).await.unwrap();
+        assert!(date["data"]["timestamp"].is_u64(), "{date}");
+        let registry = client.request("GET", "sip/getRegistry", Vec::new(), None).await.unwrap();
+        assert_eq!(registry["data"].as_array().map(Vec::len), Some(2), "{registry}");
+    }
+}

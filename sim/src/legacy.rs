@@ -194,10 +194,7 @@ fn dispatch(shared: &Shared, group: &str, action: &str, params: &Map<String, Val
             None => fail(action, "SIPStackProcessor::getSecret", "Empty number value in POST/GET data"),
         },
         ("iax", "getRegistry") => ok("Iax\\GetRegistryAction::main", json!([])),
-        ("system", "getDate") => {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-            ok("SystemManagementProcessor::callBack", json!({"timestamp": now}))
-        }
+        ("system", "getDate") => ok("SystemManagementProcessor::callBack", json!({"timestamp": php::unix_now()})),
         ("advice", "getList") => ok("Advice\\GetAdviceAction::main", json!({"advice": []})),
         ("firewall", "getBannedIp") => ok("Firewall\\GetBannedIpAction::main", json!([])),
         // The real server double-encodes this one (reference §5.1).

@@ -46,6 +46,11 @@ fn sha1_hex(text: &str) -> String {
 }
 
 /// PHP `date('c')` in the server's local time zone.
+/// The current unix time in seconds (`time()`).
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 pub fn timestamp() -> String {
     chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }

@@ -51,6 +51,7 @@ fn parse(rest: &str) -> Option<Route<'_>> {
 /// Custom methods the simulator knows: resource, method, verb, resource-level (needs an id).
 const METHODS: &[(&str, &str, Method, bool)] = &[
     ("system", "ping", Method::GET, false),
+    ("system", "datetime", Method::GET, false),
     ("auth", "login", Method::POST, false),
     ("auth", "refresh", Method::POST, false),
     ("auth", "logout", Method::POST, false),
@@ -104,6 +105,8 @@ async fn api(
     let data = request::data(&method, &headers, uri.query(), &body);
     match (route.resource, action) {
         ("system", "ping") => ok("ping", "SystemManagementProcessor::handlePing", json!([])),
+        // `Lib/System/DateTimeAction.php` (2026.1.223): GET answers the server's unix time.
+        ("system", "datetime") => ok("datetime", "System\\DateTimeAction::main", json!({"timestamp": php::unix_now()})),
         ("auth", "login") => login(&shared, &data),
         ("auth", "refresh") => refresh(&shared, peer.ip(), &headers, &data),
         ("auth", "logout") => logout(&shared, &headers, &data),
