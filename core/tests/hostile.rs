@@ -196,7 +196,7 @@ async fn echoed_requests_leak_no_secret_on_either_generation() {
         let fresh = common::client(config_for(&sim));
         sim.add_fault(Fault::new(FaultKind::Echo { status: 200 }).times(3));
         let err = fresh.login().await.unwrap_err();
-        assert_no_secret(&err, &[password.clone()]);
+        assert_no_secret(&err, std::slice::from_ref(&password));
         sim.clear_faults();
     }
 }
