@@ -38,13 +38,23 @@
 typedef struct mikopbx_client mikopbx_client;
 
 /**
- * Client configuration. Zero-initialise it (or call `mikopbx_config_init`), then set the
- * fields you need: NULL strings and 0 numbers mean "the default".
+ * Client configuration. Fill it with `mikopbx_config_init` (which sets `struct_size` and
+ * every default), then set the fields you need: NULL strings and 0 numbers mean "the
+ * default".
+ *
+ * The struct grows at its end in later versions; `struct_size` tells the library which
+ * version the caller was compiled with, so a program built against an older header keeps
+ * working with a newer library (the fields it does not have take their defaults).
  *
  * The library copies everything it needs in `mikopbx_client_new`; the strings remain the
  * caller's and may be freed right after that call.
  */
 typedef struct mikopbx_config {
+  /**
+   * `sizeof(mikopbx_config)` as the caller sees it; set by `mikopbx_config_init`. 0 is
+   * refused (`MIKOPBX_ERR_INVALID_ARGUMENT`): the struct was not initialised.
+   */
+  size_t struct_size;
   /**
    * Required. Base URL of the PBX: `http://` or `https://`, any port, an optional path
    * prefix; no credentials, query or fragment.
@@ -99,6 +109,11 @@ typedef struct mikopbx_config {
    * HTTP User-Agent; NULL: `mikopbx-sdk/<version>`.
    */
   const char *user_agent;
+  /**
+   * The largest answer body read, in bytes; 0: 8 MiB (8 388 608). At least 1024.
+   * (Since 0.2: a smaller `struct_size` leaves it at the default.)
+   */
+  uint64_t max_response_bytes;
 } mikopbx_config;
 
 /**
@@ -350,9 +365,10 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Fills `cfg` with the defaults (all NULL / 0). Does nothing when `cfg` is NULL.
+ * Fills `cfg` with the defaults: `struct_size` = `sizeof(mikopbx_config)`, everything else
+ * NULL / 0. Does nothing when `cfg` is NULL.
  *
- * Thread-safe. A zero-initialised `mikopbx_config` (`= {0}`) is equivalent.
+ * Thread-safe.
  *
  * # Safety
  * `cfg` is NULL or points to writable storage for a `mikopbx_config`.
@@ -368,12 +384,13 @@ void mikopbx_config_init(struct mikopbx_config *cfg);
  * caller's; nothing is kept after the call returns.
  *
  * Thread-safe. Returns `MIKOPBX_ERR_INVALID_ARGUMENT` for NULL `cfg`, `out` or `cfg->url`,
- * strings that are not UTF-8, and unusable values (URL, PEM, pin, api_version, retries,
- * conflicting credentials or TLS options).
+ * a config not filled by `mikopbx_config_init` (`struct_size` 0), strings that are not
+ * UTF-8, and unusable values (URL, PEM, pin, api_version, retries, conflicting credentials
+ * or TLS options).
  *
  * # Safety
- * `cfg` is NULL or points to a `mikopbx_config` whose strings are NULL or NUL-terminated;
- * `out` is NULL or writable.
+ * `cfg` is NULL or points to a `mikopbx_config` of `cfg->struct_size` bytes whose strings
+ * are NULL or NUL-terminated; `out` is NULL or writable.
  */
 mikopbx_status mikopbx_client_new(const struct mikopbx_config *cfg, struct mikopbx_client **out);
 
@@ -513,7 +530,38 @@ mikopbx_status mikopbx_request_json(struct mikopbx_client *client,
                                     char **out_json);
 
 /**
- * Releases a string returned by this library (`mikopbx_request_json`). NULL is ignored.
+ * Runs any operation of the SDK by name: the typed calls above and every operation added
+ * since, as `mikopbx_operations()` lists them (`"peer_statuses"`, `"peer"`, ...).
+ *
+ * `args_json`: the operation's arguments as a JSON object (`{"id": "201"}`), or NULL for
+ * none. An unknown operation, a missing or unknown argument is `MIKOPBX_ERR_INVALID_ARGUMENT`.
+ *
+ * On success `*out_json` is the result as compact JSON text (the shape of the CLI's
+ * `--format json`; `null` for operations without a result), owned by the caller: release it
+ * with `mikopbx_string_free`. On failure `*out_json` is NULL.
+ *
+ * Thread-safe: the client may be shared between threads.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `out_json` is
+ * NULL or writable.
+ */
+mikopbx_status mikopbx_call(struct mikopbx_client *client,
+                            const char *operation,
+                            const char *args_json,
+                            char **out_json);
+
+/**
+ * The operations `mikopbx_call` runs, as a JSON array of objects with `name`, `doc`,
+ * `arguments` (`name`, `doc`, `json_type`, `required`), `result`, `idempotent` and `example`
+ * (arguments that make a valid call). Never NULL.
+ *
+ * A static string owned by the library: do not free it. Thread-safe.
+ */
+const char *mikopbx_operations(void);
+
+/**
+ * Releases a string returned by this library (`mikopbx_request_json`, `mikopbx_call`). NULL is ignored.
  *
  * Not for `mikopbx_last_error`, `mikopbx_status_name` or `mikopbx_version`, whose strings
  * the library keeps.

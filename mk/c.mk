@@ -10,7 +10,7 @@ C_CC ?= gcc
 C_CFLAGS := -std=c11 -Wall -Wextra -Werror -pthread -g
 C_BUILD := $(CARGO_TARGET_DIR)/c-tests
 C_DEBUG_DIR := $(CARGO_TARGET_DIR)/debug
-C_TESTS := scenarios errors args threads loop hostile
+C_TESTS := scenarios errors args threads loop hostile call
 C_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 C_PROFILE ?= release
@@ -21,6 +21,8 @@ PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 C_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -n 1)
+# The SONAME's number (bindings-c/build.rs): the major version.
+C_SOVERSION := $(firstword $(subst ., ,$(C_VERSION)))
 
 TEST_TARGETS += test-c
 
@@ -45,7 +47,9 @@ install:
 	$(CARGO) build $(if $(filter release,$(C_PROFILE)),--release) $(C_CARGO_PACKAGES)
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 include/mikopbx.h $(DESTDIR)$(INCLUDEDIR)/mikopbx.h
-	install -m 755 $(CARGO_TARGET_DIR)/$(C_PROFILE)/libmikopbx.so $(DESTDIR)$(LIBDIR)/libmikopbx.so
+	install -m 755 $(CARGO_TARGET_DIR)/$(C_PROFILE)/libmikopbx.so $(DESTDIR)$(LIBDIR)/libmikopbx.so.$(C_VERSION)
+	ln -sf libmikopbx.so.$(C_VERSION) $(DESTDIR)$(LIBDIR)/libmikopbx.so.$(C_SOVERSION)
+	ln -sf libmikopbx.so.$(C_SOVERSION) $(DESTDIR)$(LIBDIR)/libmikopbx.so
 	install -m 644 $(CARGO_TARGET_DIR)/$(C_PROFILE)/libmikopbx.a $(DESTDIR)$(LIBDIR)/libmikopbx.a
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		-e 's|@VERSION@|$(C_VERSION)|' bindings-c/mikopbx.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/mikopbx.pc
@@ -53,6 +57,9 @@ install:
 test-c: c-tools
 	$(CARGO) build -p mikopbx-c -p mikopbx-sim
 	$(CARGO) test -p mikopbx-c
+	readelf -d $(C_DEBUG_DIR)/libmikopbx.so | grep -q 'SONAME.*\[libmikopbx\.so\.$(C_SOVERSION)\]' || \
+		{ echo "libmikopbx.so has no SONAME libmikopbx.so.$(C_SOVERSION)" >&2; exit 1; }
+	ln -sf libmikopbx.so $(C_DEBUG_DIR)/libmikopbx.so.$(C_SOVERSION)
 	mkdir -p $(C_BUILD)
 	python3 tests/c/gen_scenarios.py tests/scenarios/scenarios.json $(C_BUILD)/scenarios_gen.c
 	for t in $(C_TESTS); do \

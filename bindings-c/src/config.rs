@@ -11,13 +11,21 @@ use crate::error::invalid;
 /// `retries` value that turns retries off (0 means "the default", 2).
 pub const MIKOPBX_RETRIES_NONE: i32 = -1;
 
-/// Client configuration. Zero-initialise it (or call `mikopbx_config_init`), then set the
-/// fields you need: NULL strings and 0 numbers mean "the default".
+/// Client configuration. Fill it with `mikopbx_config_init` (which sets `struct_size` and
+/// every default), then set the fields you need: NULL strings and 0 numbers mean "the
+/// default".
+///
+/// The struct grows at its end in later versions; `struct_size` tells the library which
+/// version the caller was compiled with, so a program built against an older header keeps
+/// working with a newer library (the fields it does not have take their defaults).
 ///
 /// The library copies everything it needs in `mikopbx_client_new`; the strings remain the
 /// caller's and may be freed right after that call.
 #[repr(C)]
 pub struct mikopbx_config {
+    /// `sizeof(mikopbx_config)` as the caller sees it; set by `mikopbx_config_init`. 0 is
+    /// refused (`MIKOPBX_ERR_INVALID_ARGUMENT`): the struct was not initialised.
+    pub struct_size: usize,
     /// Required. Base URL of the PBX: `http://` or `https://`, any port, an optional path
     /// prefix; no credentials, query or fragment.
     pub url: *const c_char,
@@ -48,10 +56,18 @@ pub struct mikopbx_config {
     pub retries: i32,
     /// HTTP User-Agent; NULL: `mikopbx-sdk/<version>`.
     pub user_agent: *const c_char,
+    /// The largest answer body read, in bytes; 0: 8 MiB (8 388 608). At least 1024.
+    /// (Since 0.2: a smaller `struct_size` leaves it at the default.)
+    pub max_response_bytes: u64,
 }
+
+/// The size of the first `mikopbx_config` that had `struct_size` (up to `user_agent`): the
+/// smallest a caller may pass.
+const FIRST_SIZE: usize = std::mem::offset_of!(mikopbx_config, user_agent) + size_of::<*const c_char>();
 
 impl mikopbx_config {
     pub(crate) const DEFAULT: mikopbx_config = mikopbx_config {
+        struct_size: size_of::<mikopbx_config>(),
         url: std::ptr::null(),
         login: std::ptr::null(),
         password: std::ptr::null(),
@@ -64,7 +80,36 @@ impl mikopbx_config {
         connect_timeout_ms: 0,
         retries: 0,
         user_agent: std::ptr::null(),
+        max_response_bytes: 0,
     };
+
+    /// Reads the caller's config of `struct_size` bytes: a smaller (older) struct gets the
+    /// defaults for the fields it lacks; a larger (newer) one has its unknown fields ignored.
+    ///
+    /// # Safety
+    /// `cfg` is non-NULL and points to a readable `mikopbx_config` of at least `struct_size`
+    /// bytes (its first field).
+    pub(crate) unsafe fn read(cfg: *const mikopbx_config) -> Result<mikopbx_config, Error> {
+        // SAFETY: every version starts with `struct_size`, by the caller's contract.
+        let size = unsafe { cfg.cast::<usize>().read_unaligned() };
+        if size == 0 {
+            return Err(invalid(
+                "config.struct_size is 0: fill the config with mikopbx_config_init() (or set struct_size = \
+                 sizeof(mikopbx_config))",
+            ));
+        }
+        if size < FIRST_SIZE {
+            return Err(invalid(format!(
+                "config.struct_size {size} is smaller than any mikopbx_config ({FIRST_SIZE})"
+            )));
+        }
+        let mut config = mikopbx_config::DEFAULT;
+        let known = size.min(size_of::<mikopbx_config>());
+        // SAFETY: `known` bytes are readable at `cfg` (caller's contract) and fit in `config`;
+        // every field is plain data for which any bit pattern the C side wrote is valid.
+        unsafe { std::ptr::copy_nonoverlapping(cfg.cast::<u8>(), (&raw mut config).cast::<u8>(), known) };
+        Ok(config)
+    }
 
     /// Converts to the core configuration; core validates the values.
     ///
@@ -101,6 +146,9 @@ impl mikopbx_config {
         }
         if let Some(agent) = user_agent {
             builder = builder.user_agent(agent);
+        }
+        if self.max_response_bytes > 0 {
+            builder = builder.max_response_bytes(usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX));
         }
         builder.build()
     }

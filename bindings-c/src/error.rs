@@ -216,6 +216,7 @@ mod tests {
     fn server_messages_are_appended_once() {
         let error = Error::Authentication {
             url: "http://pbx/".to_owned(),
+            status: Some(200),
             message: "refused".to_owned(),
             server_messages: vec!["Authorization failed".to_owned()],
         };

@@ -46,9 +46,10 @@ unsafe fn client_arg<'a>(
     Ok(&unsafe { required_ref(client, "client") }?.inner)
 }
 
-/// Fills `cfg` with the defaults (all NULL / 0). Does nothing when `cfg` is NULL.
+/// Fills `cfg` with the defaults: `struct_size` = `sizeof(mikopbx_config)`, everything else
+/// NULL / 0. Does nothing when `cfg` is NULL.
 ///
-/// Thread-safe. A zero-initialised `mikopbx_config` (`= {0}`) is equivalent.
+/// Thread-safe.
 ///
 /// # Safety
 /// `cfg` is NULL or points to writable storage for a `mikopbx_config`.
@@ -70,12 +71,13 @@ pub unsafe extern "C" fn mikopbx_config_init(cfg: *mut mikopbx_config) {
 /// caller's; nothing is kept after the call returns.
 ///
 /// Thread-safe. Returns `MIKOPBX_ERR_INVALID_ARGUMENT` for NULL `cfg`, `out` or `cfg->url`,
-/// strings that are not UTF-8, and unusable values (URL, PEM, pin, api_version, retries,
-/// conflicting credentials or TLS options).
+/// a config not filled by `mikopbx_config_init` (`struct_size` 0), strings that are not
+/// UTF-8, and unusable values (URL, PEM, pin, api_version, retries, conflicting credentials
+/// or TLS options).
 ///
 /// # Safety
-/// `cfg` is NULL or points to a `mikopbx_config` whose strings are NULL or NUL-terminated;
-/// `out` is NULL or writable.
+/// `cfg` is NULL or points to a `mikopbx_config` of `cfg->struct_size` bytes whose strings
+/// are NULL or NUL-terminated; `out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mikopbx_client_new(
     cfg: *const mikopbx_config,
@@ -84,7 +86,7 @@ pub unsafe extern "C" fn mikopbx_client_new(
     guard(|| {
         // SAFETY (both): the caller's contract.
         let out = unsafe { out_param(out, "out") }?;
-        let config = unsafe { required_ref(cfg, "cfg")?.to_core() }?;
+        let config = unsafe { mikopbx_config::read(required_ref(cfg, "cfg")?)?.to_core() }?;
         let inner = mikopbx_core::blocking::Client::new(config)?;
         *out = Box::into_raw(Box::new(mikopbx_client { inner }));
         Ok(())
@@ -291,7 +293,63 @@ pub unsafe extern "C" fn mikopbx_request_json(
     })
 }
 
-/// Releases a string returned by this library (`mikopbx_request_json`). NULL is ignored.
+/// Runs any operation of the SDK by name: the typed calls above and every operation added
+/// since, as `mikopbx_operations()` lists them (`"peer_statuses"`, `"peer"`, ...).
+///
+/// `args_json`: the operation's arguments as a JSON object (`{"id": "201"}`), or NULL for
+/// none. An unknown operation, a missing or unknown argument is `MIKOPBX_ERR_INVALID_ARGUMENT`.
+///
+/// On success `*out_json` is the result as compact JSON text (the shape of the CLI's
+/// `--format json`; `null` for operations without a result), owned by the caller: release it
+/// with `mikopbx_string_free`. On failure `*out_json` is NULL.
+///
+/// Thread-safe: the client may be shared between threads.
+///
+/// # Safety
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `out_json` is
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mikopbx_call(
+    client: *mut mikopbx_client,
+    operation: *const c_char,
+    args_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> mikopbx_status {
+    guard(|| {
+        // SAFETY (all): the caller's contract.
+        let out = unsafe { out_param(out_json, "out_json") }?;
+        let client = unsafe { client_arg(client) }?;
+        let operation = unsafe { required_str(operation, "operation") }?;
+        let arguments = match unsafe { optional_str(args_json, "args_json") }? {
+            None => serde_json::Value::Null,
+            Some(text) => {
+                serde_json::from_str(text).map_err(|e| invalid(format!("args_json is not valid JSON ({e})")))?
+            }
+        };
+        *out = owned(&client.call_json(operation, arguments)?.to_string());
+        Ok(())
+    })
+}
+
+/// The operations `mikopbx_call` runs, as a JSON array of objects with `name`, `doc`,
+/// `arguments` (`name`, `doc`, `json_type`, `required`), `result`, `idempotent` and `example`
+/// (arguments that make a valid call). Never NULL.
+///
+/// A static string owned by the library: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_operations() -> *const c_char {
+    static OPERATIONS: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+    guard_value(c"[]".as_ptr(), || {
+        OPERATIONS
+            .get_or_init(|| {
+                // JSON text has no NUL: serde escapes control characters.
+                std::ffi::CString::new(mikopbx_core::operations_json().to_string()).unwrap_or_default()
+            })
+            .as_ptr()
+    })
+}
+
+/// Releases a string returned by this library (`mikopbx_request_json`, `mikopbx_call`). NULL is ignored.
 ///
 /// Not for `mikopbx_last_error`, `mikopbx_status_name` or `mikopbx_version`, whose strings
 /// the library keeps.
@@ -314,8 +372,8 @@ pub extern "C" fn mikopbx_last_error() -> *const c_char {
     guard_value(c"".as_ptr(), error::last_error_ptr)
 }
 
-/// The HTTP status that came with the calling thread's last error (`MIKOPBX_ERR_HTTP`, and
-/// `MIKOPBX_ERR_API` from a server that sends errors with a 4xx status), or 0.
+/// The HTTP status that came with the calling thread's last error (`MIKOPBX_ERR_HTTP`,
+/// `MIKOPBX_ERR_AUTH` (401, 403, or the status of a refused login) and `MIKOPBX_ERR_API`), or 0.
 ///
 /// Thread-local like `mikopbx_last_error`.
 #[unsafe(no_mangle)]

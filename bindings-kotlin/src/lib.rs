@@ -149,7 +149,7 @@ impl ClientConfig {
 #[uniffi::export(Display)]
 pub enum MikoPbxError {
     /// Login failed, the session or key was refused, or credentials are missing.
-    Authentication { url: String, reason: String, server_messages: Vec<String> },
+    Authentication { url: String, status: Option<u16>, reason: String, server_messages: Vec<String> },
     /// The server processed the call and answered `result: false`.
     Api { url: String, status: u16, server_messages: Vec<String> },
     /// An HTTP error status without a usable answer.
@@ -182,8 +182,9 @@ impl MikoPbxError {
     fn to_core(&self) -> mikopbx::Error {
         let own = |s: &String| s.clone();
         match self {
-            MikoPbxError::Authentication { url, reason, server_messages } => mikopbx::Error::Authentication {
+            MikoPbxError::Authentication { url, status, reason, server_messages } => mikopbx::Error::Authentication {
                 url: own(url),
+                status: *status,
                 message: own(reason),
                 server_messages: server_messages.clone(),
             },
@@ -222,8 +223,8 @@ impl From<mikopbx::Error> for MikoPbxError {
     fn from(error: mikopbx::Error) -> Self {
         use mikopbx::Error as E;
         match error {
-            E::Authentication { url, message, server_messages } => {
-                MikoPbxError::Authentication { url, reason: message, server_messages }
+            E::Authentication { url, status, message, server_messages } => {
+                MikoPbxError::Authentication { url, status, reason: message, server_messages }
             }
             E::Api { url, status, messages } => MikoPbxError::Api { url, status, server_messages: messages },
             E::Http { url, status, message } => MikoPbxError::Http { url, status, reason: message },
@@ -455,17 +456,50 @@ impl MikoPbxClient {
         Ok(self.0.ping().await?)
     }
 
+    /// The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
+    /// probed once and cached.
+    pub async fn api_generation(&self) -> Result<String> {
+        Ok(self.0.api_generation().await?.as_str().to_owned())
+    }
+
     /// Any endpoint, with the same authentication, retries and error handling. `path` is
     /// `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-    /// JSON body. Returns the whole JSON answer as text.
-    pub async fn request(&self, method: String, path: String, body_json: Option<String>) -> Result<String> {
+    /// JSON body; `params` are query parameters. Returns the whole JSON answer as text.
+    #[uniffi::method(default(params = None))]
+    pub async fn request(
+        &self,
+        method: String,
+        path: String,
+        body_json: Option<String>,
+        params: Option<std::collections::HashMap<String, String>>,
+    ) -> Result<String> {
         let body =
-            match body_json {
-                None => None,
-                Some(text) => Some(mikopbx::RequestBody::Json(serde_json::from_str(&text).map_err(|e| {
-                    MikoPbxError::InvalidInput { reason: format!("body_json is not valid JSON ({e})") }
-                })?)),
-            };
-        Ok(self.0.request(&method, &path, Vec::new(), body).await?.to_string())
+            body_json.map(|text| json_argument("body_json", &text).map(mikopbx::RequestBody::Json)).transpose()?;
+        let params: Vec<(String, String)> = params.unwrap_or_default().into_iter().collect();
+        Ok(self.0.request(method, path, params, body).await?.to_string())
     }
+
+    /// Runs any operation of the SDK by name (`operationsJson()` lists them) with its
+    /// arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
+    /// JSON text, in the shape of the CLI's `--format json`.
+    #[uniffi::method(default(args_json = None))]
+    pub async fn call(&self, operation: String, args_json: Option<String>) -> Result<String> {
+        let arguments = match args_json {
+            Some(text) => json_argument("args_json", &text)?,
+            None => serde_json::Value::Null,
+        };
+        Ok(self.0.call_json(&operation, arguments).await?.to_string())
+    }
+}
+
+/// The operations `MikoPbxClient.call` runs, as JSON: name, doc, arguments, result,
+/// idempotent, example arguments.
+#[uniffi::export]
+pub fn operations_json() -> String {
+    mikopbx::operations_json().to_string()
+}
+
+fn json_argument(name: &str, text: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(text)
+        .map_err(|e| MikoPbxError::InvalidInput { reason: format!("{name} is not valid JSON ({e})") })
 }

@@ -650,6 +650,19 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     
     /**
+     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
+     * probed once and cached.
+     */
+    func apiGeneration() async throws  -> String
+    
+    /**
+     * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
+     * arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
+     * JSON text, in the shape of the CLI's `--format json`.
+     */
+    func call(operation: String, argsJson: String?) async throws  -> String
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     func login() async throws 
@@ -682,9 +695,9 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     /**
      * Any endpoint, with the same authentication, retries and error handling. `path` is
      * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body. Returns the whole JSON answer as text.
+     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
      */
-    func request(method: String, path: String, bodyJson: String?) async throws  -> String
+    func request(method: String, path: String, bodyJson: String?, params: [String: String]?) async throws  -> String
     
 }
 /**
@@ -755,6 +768,47 @@ public convenience init(config: ClientConfig)throws  {
 
     
 
+    
+    /**
+     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
+     * probed once and cached.
+     */
+open func apiGeneration()async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_api_generation(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
+     * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
+     * arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
+     * JSON text, in the shape of the CLI's `--format json`.
+     */
+open func call(operation: String, argsJson: String? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_call(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterOptionString.lower(argsJson)
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
     
     /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
@@ -873,14 +927,14 @@ open func providerRegistrations()async throws  -> [ProviderRegistration]  {
     /**
      * Any endpoint, with the same authentication, retries and error handling. `path` is
      * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body. Returns the whole JSON answer as text.
+     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
      */
-open func request(method: String, path: String, bodyJson: String?)async throws  -> String  {
+open func request(method: String, path: String, bodyJson: String?, params: [String: String]? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionString.lower(bodyJson)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionString.lower(bodyJson),FfiConverterOptionDictionaryStringString.lower(params)
                 )
             },
             pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
@@ -1686,7 +1740,7 @@ enum MikoPbxError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * Login failed, the session or key was refused, or credentials are missing.
      */
-    case Authentication(url: String, reason: String, serverMessages: [String]
+    case Authentication(url: String, status: UInt16?, reason: String, serverMessages: [String]
     )
     /**
      * The server processed the call and answered `result: false`.
@@ -1789,6 +1843,7 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         
         case 1: return .Authentication(
             url: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterOptionUInt16.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             serverMessages: try FfiConverterSequenceString.read(from: &buf)
             )
@@ -1840,9 +1895,10 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
 
         
         
-        case let .Authentication(url,reason,serverMessages):
+        case let .Authentication(url,status,reason,serverMessages):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(url, into: &buf)
+            FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterSequenceString.write(serverMessages, into: &buf)
             
@@ -2240,6 +2296,30 @@ public func FfiConverterTypeTlsTrust_lower(_ value: TlsTrust) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -2480,6 +2560,30 @@ fileprivate struct FfiConverterOptionTypeTlsTrust: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -2576,6 +2680,32 @@ fileprivate struct FfiConverterSequenceTypeProviderRegistration: FfiConverterRus
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -2624,6 +2754,17 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
         print("uniffiFutureContinuationCallback invalid handle")
     }
 }
+/**
+ * The operations `MikoPbxClient.call` runs, as JSON: name, doc, arguments, result,
+ * idempotent, example arguments.
+ */
+public func operationsJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_func_operations_json(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -2639,6 +2780,15 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_mikopbx_uniffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_func_operations_json() != 30274) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 32070) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 13469) {
         return InitializationResult.apiChecksumMismatch
@@ -2658,7 +2808,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 2842) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 34107) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 4475) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 11487) {

@@ -89,6 +89,18 @@ fn peer_id(id: &Bound<'_, PyAny>) -> PyResult<String> {
     Err(invalid_input("peer id must be a str or an int"))
 }
 
+/// `call`'s arguments: a dict (or None) as JSON.
+fn call_arguments(args: Option<&Bound<'_, PyAny>>) -> PyResult<serde_json::Value> {
+    args.filter(|a| !a.is_none()).map(from_py).transpose().map(Option::unwrap_or_default)
+}
+
+/// The operations of the SDK: a list of dicts with `name`, `doc`, `arguments`, `result`,
+/// `idempotent` and `example` (arguments that make a valid call).
+#[pyfunction]
+pub fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_py(py, &mikopbx::operations_json())
+}
+
 fn request_body(json: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RequestBody>> {
     json.filter(|j| !j.is_none()).map(|j| from_py(j).map(RequestBody::Json)).transpose()
 }
@@ -210,6 +222,21 @@ impl Client {
         to_py(py, &document)
     }
 
+    /// Runs any operation of `mikopbx.operations()` by name with its arguments (a dict, or
+    /// None); returns the result as plain Python data (the CLI's `--format json` shape).
+    #[pyo3(signature = (operation, args=None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        operation: String,
+        args: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let arguments = call_arguments(args)?;
+        let client = self.0.clone();
+        let result = wait(py, async move { client.call_json(&operation, arguments).await })?;
+        to_py(py, &result)
+    }
+
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
         slf
     }
@@ -328,6 +355,19 @@ impl AsyncClient {
         let body = request_body(json)?;
         let client = self.0.clone();
         coroutine(py, async move { client.request(&method, &path, query, body).await.map(Json) })
+    }
+
+    /// Runs any operation of `mikopbx.operations()` by name (see `Client.call`).
+    #[pyo3(signature = (operation, args=None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        operation: String,
+        args: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let arguments = call_arguments(args)?;
+        let client = self.0.clone();
+        coroutine(py, async move { client.call_json(&operation, arguments).await.map(Json) })
     }
 
     fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -36,5 +36,7 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     kwargs.set_item("kind", error.kind().as_str())?;
     kwargs.set_item("status", error.status())?;
     kwargs.set_item("messages", error.server_messages())?;
+    kwargs.set_item("url", error.url())?;
+    kwargs.set_item("excerpt", error.excerpt())?;
     Ok(PyErr::from_value(class.call((error.to_string(),), Some(&kwargs))?))
 }

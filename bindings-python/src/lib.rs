@@ -37,5 +37,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<simulator::Simulator>()?;
     module.add_class::<aio::Call>()?;
     module.add_function(wrap_pyfunction!(run_cli, module)?)?;
+    module.add_function(wrap_pyfunction!(client::operations, module)?)?;
     Ok(())
 }

@@ -95,6 +95,17 @@ enum Command {
         #[arg(long, value_name = "JSON")]
         data: Option<String>,
     },
+    /// List the operations of the SDK (every one can be run with `call`).
+    Ops,
+    /// Run any operation by name, e.g. `mikopbx call peer --args '{"id": "201"}'`; prints its
+    /// result as JSON (the shape of `--format json`).
+    Call {
+        /// Operation name, as `mikopbx ops` lists it.
+        operation: String,
+        /// The operation's arguments as a JSON object.
+        #[arg(long, value_name = "JSON")]
+        args: Option<String>,
+    },
     /// End the session kept between runs (login and password) on the server and forget it.
     Logout,
     /// Start the built-in simulator and show its peers, peer 201 and providers.
@@ -155,8 +166,13 @@ fn usage(message: impl Into<String>) -> Failure {
 }
 
 fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
-    if let Command::Demo = cli.command {
-        return demo(printer);
+    match cli.command {
+        Command::Demo => return demo(printer),
+        Command::Ops => {
+            printer.operations(mikopbx::OPERATIONS);
+            return Ok(());
+        }
+        _ => {}
     }
     let url = cli.url.as_deref().ok_or_else(|| usage("no server URL: pass --url or set MIKOPBX_URL"))?;
     let client = Client::new(config(cli, url)?)?;
@@ -197,8 +213,17 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
             };
             printer.json_document(&client.request(method, path, Vec::new(), body)?)
         }
+        Command::Call { operation, args } => {
+            let arguments = match args {
+                Some(text) => {
+                    serde_json::from_str(text).map_err(|e| usage(format!("--args is not valid JSON: {e}")))?
+                }
+                None => serde_json::Value::Null,
+            };
+            printer.json_document(&client.call_json(operation, arguments)?)
+        }
         Command::Logout => client.logout()?,
-        Command::Demo => unreachable!("handled above"),
+        Command::Demo | Command::Ops => unreachable!("handled above"),
     }
     Ok(())
 }

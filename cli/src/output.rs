@@ -80,6 +80,20 @@ impl Printer {
         }
     }
 
+    pub fn operations(&self, operations: &[mikopbx::Operation]) {
+        if let Format::Json = self.format {
+            return self.json_document(&mikopbx::operations_json());
+        }
+        self.list(operations, &["OPERATION", "ARGUMENTS", "RESULT", "SUMMARY"], |op| {
+            let arguments: Vec<String> = op
+                .arguments
+                .iter()
+                .map(|a| if a.required { a.name.to_owned() } else { format!("[{}]", a.name) })
+                .collect();
+            vec![op.name.to_owned(), arguments.join(" "), op.result.to_owned(), op.summary()]
+        });
+    }
+
     pub fn json_document<T: Serialize + ?Sized>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
             Ok(text) => outln!("{text}"),

@@ -255,3 +255,37 @@ fn server_strings_cannot_forge_table_rows() {
     assert_eq!(text.lines().count(), 3, "a header and two providers: {text}");
     assert!(text.contains("evil\\r\\nSIP-FAKE") && !text.contains('\u{1b}'), "{text}");
 }
+
+/// `mikopbx ops` lists the core's operations table, and every operation runs through `call`
+/// with its example arguments on both generations, in the shape of the named commands.
+#[test]
+fn every_operation_runs_through_call() {
+    let rt = runtime();
+    for api in [mikopbx_sim::ApiGeneration::Legacy, mikopbx_sim::ApiGeneration::V3] {
+        let sim = rt.block_on(Simulator::start(SimulatorOptions { api, ..Default::default() })).unwrap();
+        let cache = cache_dir(&format!("call-{api:?}"));
+        let run = |args: &[&str]| json_out(&mikopbx_caching_in(&cache, &sim, "adminpassword", args));
+        let listed = run(&["ops", "--format", "json"]);
+        let names: Vec<&str> = listed.as_array().unwrap().iter().map(|op| op["name"].as_str().unwrap()).collect();
+        let expected: Vec<&str> = mikopbx::OPERATIONS.iter().map(|op| op.name).collect();
+        assert_eq!(names, expected);
+        for op in mikopbx::OPERATIONS {
+            let result = run(&["call", op.name, "--args", op.example]);
+            match op.name {
+                "api_generation" => {
+                    assert_eq!(result, json!(if api == mikopbx_sim::ApiGeneration::V3 { "v3" } else { "legacy" }))
+                }
+                "ping" => assert!(result["rtt_ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{result}"),
+                "login" | "logout" => assert_eq!(result, Value::Null),
+                "peer_statuses" => assert_eq!(result, run(&["peers", "--format", "json"])),
+                "peer" => assert_eq!(result, run(&["peer", "201", "--format", "json"])),
+                "provider_registrations" => assert_eq!(result, run(&["providers", "--format", "json"])),
+                "request" => assert_eq!(result["result"], json!(true), "{result}"),
+                other => panic!("no check for the operation {other}: add one"),
+            }
+        }
+        let out = mikopbx_caching_in(&cache, &sim, "adminpassword", &["call", "peer", "--args", "{}"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("missing argument \"id\""));
+    }
+}

@@ -2,30 +2,18 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use reqwest::Method;
 use secrecy::ExposeSecret;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::auth::Session;
 use crate::config::{ApiVersion, Config};
 use crate::envelope::{self, BodyExpectation};
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result};
 use crate::generation::{self, ApiGeneration};
-use crate::models::{PeerDetail, PeerStatus, ProviderRegistration};
 use crate::runtime::{self, runtime};
 use crate::saved_session::SavedSession;
-use crate::transport::{DEADLINE, Request, RequestBody, Response, Transport};
-
-const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
-const LEGACY_PEER: &str = "pbxcore/api/sip/getSipPeer";
-const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
-const V3_PEER_STATUSES: &str = "pbxcore/api/v3/sip:getPeersStatuses";
-const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
-const V3_EXTENSION_STATUSES: &str = "pbxcore/api/v3/sip:getStatuses";
-/// Served by nginx as a static file on both generations, without authentication.
-const PING: &str = "pbxcore/api/system/ping";
+use crate::transport::{DEADLINE, Request, Response, Transport};
 
 /// A MikoPBX REST API client. Cheap to clone; clones share the connection pool and session.
 /// Safe to use from many tasks and threads at once.
@@ -34,10 +22,10 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    config: Config,
-    transport: Transport,
-    session: Session,
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) transport: Transport,
+    pub(crate) session: Session,
     generation: tokio::sync::OnceCell<ApiGeneration>,
     /// `runtime::forks()` at construction: the client's connections belong to that process.
     forks: u64,
@@ -73,29 +61,6 @@ impl Client {
         &self.inner.config
     }
 
-    /// The server's API generation: forced by the configuration, or probed once and cached.
-    pub async fn api_generation(&self) -> Result<ApiGeneration> {
-        self.run(|inner| async move { inner.generation().await }).await
-    }
-
-    /// Logs in now (otherwise the first call does). Starts a fresh session.
-    pub async fn login(&self) -> Result<()> {
-        self.run(|inner| async move {
-            let generation = inner.generation().await?;
-            inner.session.login(&inner.transport, generation).await
-        })
-        .await
-    }
-
-    /// Ends the session on the server. Later calls log in again.
-    pub async fn logout(&self) -> Result<()> {
-        self.run(|inner| async move {
-            let Some(generation) = inner.generation.get().copied() else { return Ok(()) };
-            inner.session.logout(&inner.transport, generation).await
-        })
-        .await
-    }
-
     /// The current session, to continue it in another process with [`Client::resume`]
     /// (`None` before login, and for API keys or no credentials). It is a secret.
     pub fn saved_session(&self) -> Option<SavedSession> {
@@ -119,146 +84,10 @@ impl Client {
         true
     }
 
-    /// Registration state of every peer (extension).
-    pub async fn peer_statuses(&self) -> Result<Vec<PeerStatus>> {
-        self.run(|inner| async move {
-            let generation = inner.generation().await?;
-            let path = match generation {
-                ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
-                ApiGeneration::V3 => V3_PEER_STATUSES,
-            };
-            let (url, data) = inner.get_data(path).await?;
-            let peers = list_of(&url, data, PeerStatus::from_entry)?;
-            Ok(match generation {
-                ApiGeneration::Legacy => crate::models::drop_legacy_trunks(peers),
-                ApiGeneration::V3 => {
-                    let extensions = inner.v3_extension_numbers().await?;
-                    crate::models::fold_webrtc_twins(crate::models::keep_v3_extensions(peers, extensions.as_ref()))
-                }
-            })
-        })
-        .await
-    }
-
-    /// Detail of one peer. An unknown or unregistered peer is a normal result with state
-    /// `Unknown` and no contact, as the server reports it.
-    pub async fn peer(&self, id: &str) -> Result<PeerDetail> {
-        let id = id.trim().to_owned();
-        if id.is_empty() {
-            return Err(Error::invalid("peer id must not be empty"));
-        }
-        self.run(|inner| async move {
-            match inner.generation().await? {
-                ApiGeneration::Legacy => {
-                    // The server reads the raw JSON body, whatever the content type (§4.2).
-                    let body = RequestBody::Json(json!({ "peer": id }));
-                    let request = Request { method: Method::POST, body: Some(&body), ..Request::get(LEGACY_PEER) };
-                    let mut document = inner.execute(&request, BodyExpectation::Envelope).await?;
-                    PeerDetail::from_legacy(&id, envelope::take_data(&mut document))
-                        .map_err(|data| peer_data_error(&inner, LEGACY_PEER, &data))
-                }
-                ApiGeneration::V3 => {
-                    // The server's route pattern for ids is `[0-9A-Za-z_-]+`; anything else
-                    // would be a 404 for a reason the caller cannot see.
-                    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
-                        return Err(Error::invalid(format!("{id:?} is not a valid extension number")));
-                    }
-                    let path = format!("pbxcore/api/v3/sip/{id}:getStatus");
-                    match inner.execute(&Request::get(&path), BodyExpectation::Envelope).await {
-                        Ok(mut document) => PeerDetail::from_v3(&id, envelope::take_data(&mut document))
-                            .map_err(|data| peer_data_error(&inner, &path, &data)),
-                        // v3 answers 422 for an extension it does not know; legacy answers a
-                        // normal "UNKNOWN" result, and so does this client on both.
-                        Err(Error::Api { status: 422, messages, .. })
-                            if messages.iter().any(|m| m.contains("not found")) =>
-                        {
-                            Ok(PeerDetail::unknown(&id, Value::Null))
-                        }
-                        Err(e) => Err(e),
-                    }
-                }
-            }
-        })
-        .await
-    }
-
-    /// Registration state of every SIP provider.
-    pub async fn provider_registrations(&self) -> Result<Vec<ProviderRegistration>> {
-        self.run(|inner| async move {
-            let generation = inner.generation().await?;
-            let path = match generation {
-                ApiGeneration::Legacy => LEGACY_REGISTRY,
-                ApiGeneration::V3 => V3_REGISTRY,
-            };
-            let (url, data) = inner.get_data(path).await?;
-            let mut providers = list_of(&url, data, ProviderRegistration::from_entry)?;
-            if generation == ApiGeneration::V3 {
-                providers.iter_mut().for_each(ProviderRegistration::normalize_v3_id);
-            }
-            Ok(providers)
-        })
-        .await
-    }
-
-    /// Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
-    /// Returns the round-trip time.
-    pub async fn ping(&self) -> Result<Duration> {
-        self.run(|inner| async move {
-            let started = Instant::now();
-            let response = inner.transport.send(&Request::get(PING), &[]).await?;
-            let elapsed = started.elapsed();
-            if response.status == 200 && response.body.trim_ascii() == b"PONG" {
-                return Ok(elapsed);
-            }
-            if response.status != 200 {
-                return Err(response.status_error());
-            }
-            Err(Error::Decode {
-                url: response.url,
-                message: "ping did not answer PONG".to_owned(),
-                excerpt: excerpt(&response.body),
-            })
-        })
-        .await
-    }
-
-    /// Any endpoint, with the same authentication, retries and error handling as the typed
-    /// calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
-    /// `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
-    /// `/pbxcore/api/sip/getRegistry` on a legacy server and `/pbxcore/api/v3/sip:getRegistry`
-    /// on a v3 server (the few calls v3 renamed, such as `system/getDate` →
-    /// `system:datetime`, are mapped); a short path with a `:` (`sip/201:getStatus`) is a
-    /// v3 path. Returns the whole JSON answer; a plain-text answer comes back as a JSON
-    /// string. GET and HEAD are retried on transient failures, other methods never.
-    pub async fn request(
-        &self,
-        method: &str,
-        path: &str,
-        query: Vec<(String, String)>,
-        body: Option<RequestBody>,
-    ) -> Result<Value> {
-        let method = Method::from_bytes(method.trim().to_ascii_uppercase().as_bytes())
-            .map_err(|_| Error::invalid(format!("{method:?} is not an HTTP method")))?;
-        let path = crate::path::RequestPath::parse(path)?;
-        self.run(|inner| async move {
-            let path = path.resolve(inner.generation().await?);
-            let request = Request {
-                idempotent: matches!(method, Method::GET | Method::HEAD),
-                method,
-                path: &path,
-                query: &query,
-                body: body.as_ref(),
-                headers: &[],
-            };
-            inner.execute(&request, BodyExpectation::Anything).await
-        })
-        .await
-    }
-
     /// Runs the work on the shared runtime (reqwest's connections live there) under the
     /// call's deadline, cancels it when the caller stops waiting, and cleans the error it
     /// returns of every secret the client knows. A panic becomes an `Internal` error.
-    async fn run<T, F, Fut>(&self, work: F) -> Result<T>
+    pub(crate) async fn run<T, F, Fut>(&self, work: F) -> Result<T>
     where
         F: FnOnce(Arc<Inner>) -> Fut,
         Fut: Future<Output = Result<T>> + Send + 'static,
@@ -322,38 +151,30 @@ impl Inner {
         error.cleaned(&secrets)
     }
 
-    async fn generation(&self) -> Result<ApiGeneration> {
+    pub(crate) async fn generation(&self) -> Result<ApiGeneration> {
         self.generation.get_or_try_init(|| generation::detect(&self.transport)).await.copied()
     }
 
-    /// The extension numbers of a v3 server (`sip:getStatuses`, which lists enabled SIP
-    /// extensions only), to tell extensions from trunks in its peer list; `None` when the
-    /// server lacks the call (early 2025.x).
-    async fn v3_extension_numbers(&self) -> Result<Option<std::collections::HashSet<String>>> {
-        let query = [("simplified".to_owned(), "true".to_owned())];
-        let request = Request { query: &query, ..Request::get(V3_EXTENSION_STATUSES) };
-        match self.execute(&request, BodyExpectation::Envelope).await {
-            Ok(mut document) => Ok(Some(match envelope::take_data(&mut document) {
-                Value::Object(map) => map.into_iter().map(|(number, _)| number).collect(),
-                _ => std::collections::HashSet::new(),
-            })),
-            Err(Error::Http { status: 404, .. } | Error::Api { status: 404 | 405, .. }) => {
-                tracing::debug!("no sip:getStatuses on this server; trunks are told from extensions by their ids");
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        }
+    /// The generation if it is known already (configured, probed or resumed).
+    pub(crate) fn known_generation(&self) -> Option<ApiGeneration> {
+        self.generation.get().copied()
     }
 
-    async fn get_data(&self, path: &str) -> Result<(String, Value)> {
+    /// The full URL of a path below the base URL, for error messages.
+    pub(crate) fn url(&self, path: &str) -> String {
+        self.transport.url(path).map(|u| u.to_string()).unwrap_or_default()
+    }
+
+    /// The `data` of a GET answer, with the URL it came from.
+    pub(crate) async fn get_data(&self, path: &str) -> Result<(String, Value)> {
         let mut document = self.execute(&Request::get(path), BodyExpectation::Envelope).await?;
-        let url = self.transport.url(path)?.to_string();
+        let url = self.url(path);
         Ok((url, envelope::take_data(&mut document)))
     }
 
     /// Sends with the session's authentication; on 401 renews the session once (shared with
     /// concurrent callers) and retries once. A second 401 is an authentication error.
-    async fn execute(&self, request: &Request<'_>, expect: BodyExpectation) -> Result<Value> {
+    pub(crate) async fn execute(&self, request: &Request<'_>, expect: BodyExpectation) -> Result<Value> {
         let generation = self.generation().await?;
         let grant = self.session.grant(&self.transport, generation).await?;
         let mut response = self.transport.send(request, grant.header.as_slice()).await?;
@@ -401,64 +222,12 @@ async fn decode_off_the_runtime(response: Response, expect: BodyExpectation) -> 
 }
 
 fn unauthorized(response: &Response, message: &str) -> Error {
-    envelope::authentication_error(&response.url, &response.body, message)
-}
-
-/// A peer answer whose `data` is not an object.
-fn peer_data_error(inner: &Inner, path: &str, data: &Value) -> Error {
-    Error::Decode {
-        url: inner.transport.url(path).map(|u| u.to_string()).unwrap_or_default(),
-        message: "the peer answer's \"data\" is not an object".to_owned(),
-        excerpt: excerpt(data.to_string().as_bytes()),
-    }
-}
-
-/// Reads a list; PHP sends `[]` for an empty list and may send an object for a sparse one.
-fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, Value>) -> Result<Vec<T>> {
-    let entries = match data {
-        Value::Array(items) => items,
-        Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-        Value::Null => {
-            return Err(Error::Decode {
-                url: url.to_owned(),
-                message: "the answer has no \"data\" list".to_owned(),
-                excerpt: String::new(),
-            });
-        }
-        other => {
-            return Err(Error::Decode {
-                url: url.to_owned(),
-                message: "data is not a list".to_owned(),
-                excerpt: excerpt(other.to_string().as_bytes()),
-            });
-        }
-    };
-    entries
-        .into_iter()
-        .map(|entry| {
-            parse(entry).map_err(|entry| Error::Decode {
-                url: url.to_owned(),
-                message: "a list entry has no \"id\"".to_owned(),
-                excerpt: excerpt(entry.to_string().as_bytes()),
-            })
-        })
-        .collect()
+    envelope::authentication_error(&response.url, response.status, &response.body, message)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lists_accept_php_shapes_and_name_a_bad_entry() {
-        use serde_json::json;
-        assert!(list_of("u", json!([]), PeerStatus::from_entry).unwrap().is_empty());
-        let sparse = list_of("u", json!({"0": {"id": "201", "state": "OK"}}), PeerStatus::from_entry).unwrap();
-        assert_eq!(sparse[0].id, "201");
-        let err = list_of("u", json!([{"id": "201"}, {"name": "x"}]), PeerStatus::from_entry).unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::Decode);
-        assert!(err.to_string().contains("\"name\""), "{err}");
-    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
     async fn a_panic_in_a_call_is_an_internal_error() {

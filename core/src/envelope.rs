@@ -160,10 +160,10 @@ pub(crate) fn error_texts(map: &Map<String, Value>) -> Vec<String> {
 }
 
 /// An authentication error for a refused answer, carrying the server's messages if any.
-pub(crate) fn authentication_error(url: &str, body: &[u8], message: &str) -> Error {
+pub(crate) fn authentication_error(url: &str, status: u16, body: &[u8], message: &str) -> Error {
     let server_messages =
         serde_json::from_slice::<Value>(body).ok().and_then(|v| v.as_object().map(error_texts)).unwrap_or_default();
-    Error::Authentication { url: url.to_owned(), message: message.to_owned(), server_messages }
+    Error::Authentication { url: url.to_owned(), status: Some(status), message: message.to_owned(), server_messages }
 }
 
 fn http_error(url: &str, status: u16, map: &Map<String, Value>) -> Error {

@@ -58,6 +58,8 @@ pub enum Error {
     #[error("authentication failed at {url}: {message}")]
     Authentication {
         url: String,
+        /// The HTTP status of the refusal (401, 403, a login page's 200), when there was one.
+        status: Option<u16>,
         message: String,
         /// The server's own messages, when it gave any.
         server_messages: Vec<String>,
@@ -117,10 +119,33 @@ impl Error {
         }
     }
 
-    /// The HTTP status, when the error came with one.
+    /// The HTTP status, when the error came with one (authentication errors included).
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Http { status, .. } => Some(*status),
+            Error::Authentication { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The URL involved, for errors that involve one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Error::Authentication { url, .. }
+            | Error::Api { url, .. }
+            | Error::Http { url, .. }
+            | Error::Transport { url, .. }
+            | Error::Timeout { url, .. }
+            | Error::Tls { url, .. }
+            | Error::Decode { url, .. } => Some(url),
+            Error::InvalidInput { .. } | Error::Unsupported { .. } | Error::Internal { .. } => None,
+        }
+    }
+
+    /// The start of the body that could not be decoded (decode errors only; secrets redacted).
+    pub fn excerpt(&self) -> Option<&str> {
+        match self {
+            Error::Decode { excerpt, .. } => Some(excerpt),
             _ => None,
         }
     }
@@ -136,8 +161,9 @@ impl Error {
         let clean = |text: String| crate::redact::clean(&text, secrets);
         let clean_all = |texts: Vec<String>| crate::redact::clean_all(&texts, secrets);
         match self {
-            Error::Authentication { url, message, server_messages } => Error::Authentication {
+            Error::Authentication { url, status, message, server_messages } => Error::Authentication {
                 url: clean(url),
+                status,
                 message: clean(message),
                 server_messages: clean_all(server_messages),
             },

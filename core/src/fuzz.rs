@@ -4,8 +4,9 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::api::peers::fold_webrtc_twins;
 use crate::envelope::{self, BodyExpectation};
-use crate::models::{PeerDetail, PeerStatus, ProviderRegistration, fold_webrtc_twins};
+use crate::{PeerDetail, PeerStatus, ProviderRegistration};
 
 /// JSON values of the shapes MikoPBX sends, nested a few levels, with keys the decoders look
 /// for mixed into random ones.

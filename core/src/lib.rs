@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
 mod auth;
 pub mod blocking;
 mod client;
@@ -24,7 +25,7 @@ mod error;
 #[cfg(test)]
 mod fuzz;
 mod generation;
-mod models;
+mod model;
 mod path;
 mod redact;
 mod runtime;
@@ -32,6 +33,9 @@ mod saved_session;
 mod tls;
 mod transport;
 
+pub use api::peers::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus};
+pub use api::providers::{ProviderRegistration, ProviderState};
+pub use api::{Argument, OPERATIONS, Operation, Output, Params, operation, operations_json};
 pub use client::Client;
 pub use config::{
     ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
@@ -40,8 +44,13 @@ pub use config::{
 pub use envelope::Messages;
 pub use error::{Error, ErrorKind, Result};
 pub use generation::ApiGeneration;
-pub use models::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus, ProviderRegistration, ProviderState};
 pub use runtime::{block_on, block_on_interruptible, runtime};
 pub use saved_session::SavedSession;
 pub use tls::certificate_sha256;
 pub use transport::RequestBody;
+
+/// What the operations list needs from other crates, by `$crate` path.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json::Value;
+}

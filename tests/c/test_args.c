@@ -52,11 +52,13 @@ static void config_arguments(const char *url) {
     cfg = base; cfg.retries = -2; refused(&cfg, "negative retries");
     cfg = base; cfg.user_agent = BAD_UTF8; refused(&cfg, "non-UTF-8 user agent");
 
-    /* Defaults: a zeroed config with only a URL works, and so does every option set. */
+    /* Defaults: a zeroed config with only its size and a URL works, and so does every
+     * option set. */
     mikopbx_config zero = {0};
+    zero.struct_size = sizeof zero;
     zero.url = url;
     client = NULL;
-    CHECK_STATUS(mikopbx_client_new(&zero, &client), MIKOPBX_OK, "zeroed config with a URL");
+    CHECK_STATUS(mikopbx_client_new(&zero, &client), MIKOPBX_OK, "zeroed config with its size and a URL");
     mikopbx_client_free(client);
     cfg = base;
     cfg.api_version = "legacy";

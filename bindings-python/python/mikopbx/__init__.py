@@ -31,6 +31,7 @@ from ._native import (
     PeerStatus,
     ProviderRegistration,
     __version__,
+    operations,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "TransportError",
     "UnsupportedError",
     "__version__",
+    "operations",
 ]

@@ -9,12 +9,15 @@ class MikoPBXError(Exception):
     contains a password, API key or session cookie.
 
     ``kind`` is the core's stable name (``"authentication"``, ``"api"``, ``"http"``, ...),
-    ``status`` the HTTP status when the error came with one, ``messages`` the server's own
-    messages (API and authentication errors)."""
+    ``status`` the HTTP status when the error came with one (authentication errors included),
+    ``url`` the URL involved, ``messages`` the server's own messages (API and authentication
+    errors), ``excerpt`` the start of an undecodable body (decode errors)."""
 
     kind: str
     status: Optional[int]
+    url: Optional[str]
     messages: List[str]
+    excerpt: Optional[str]
 
     def __init__(
         self,
@@ -22,12 +25,16 @@ class MikoPBXError(Exception):
         *,
         kind: str = "",
         status: Optional[int] = None,
+        url: Optional[str] = None,
         messages: Sequence[str] = (),
+        excerpt: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.url = url
         self.messages = list(messages)
+        self.excerpt = excerpt
 
 
 class AuthenticationError(MikoPBXError):

@@ -55,6 +55,7 @@ pub(crate) async fn login(
         return Err(LoginFailure {
             error: Error::Authentication {
                 url: response.url,
+                status: Some(response.status),
                 message: "the server refused the login or password".to_owned(),
                 server_messages: messages.failure_texts(),
             },
@@ -66,6 +67,7 @@ pub(crate) async fn login(
         return Err(LoginFailure {
             error: Error::Authentication {
                 url: response.url,
+                status: Some(response.status),
                 message: "the server accepted the form but created no session (login throttled)".to_owned(),
                 server_messages: messages.error,
             },
@@ -75,6 +77,7 @@ pub(crate) async fn login(
     let Some(session_id) = response.cookie(SESSION_COOKIE) else {
         return Err(Error::Authentication {
             url: response.url,
+            status: Some(response.status),
             message: "the login answer carried no PHPSESSID session cookie".to_owned(),
             server_messages: Vec::new(),
         }
@@ -97,6 +100,7 @@ async fn verify(transport: &Transport, header: &AuthHeader) -> Result<()> {
     if response.status == 401 {
         return Err(Error::Authentication {
             url: response.url,
+            status: Some(response.status),
             message: "the server accepted the login but does not know the session".to_owned(),
             server_messages: Vec::new(),
         });

@@ -75,6 +75,7 @@ pub(crate) async fn logout_renewing(transport: &Transport, token: Token) -> Resu
     let Some(renewed) = renewed else {
         return Err(Error::Authentication {
             url: response.url,
+            status: Some(response.status),
             message: "logout was refused because the access token expired, and it could not be renewed; \
                       the session (refresh token) may remain valid on the server until it expires"
                 .to_owned(),
@@ -113,6 +114,7 @@ fn token_from(response: &Response, refresh: Option<HeaderValue>) -> Result<Token
     let Some(access) = data["accessToken"].as_str().filter(|t| !t.is_empty()) else {
         return Err(Error::Authentication {
             url: response.url.clone(),
+            status: Some(response.status),
             message: "the server answered without an access token".to_owned(),
             server_messages: document.as_object().map(error_texts).unwrap_or_default(),
         });
@@ -135,5 +137,5 @@ fn cookie_header(value: &str) -> Result<HeaderValue> {
 }
 
 fn auth_error(response: &Response, message: &str) -> Error {
-    authentication_error(&response.url, &response.body, message)
+    authentication_error(&response.url, response.status, &response.body, message)
 }

@@ -680,6 +680,12 @@ internal object IntegrityCheckingUniffiLib {
         uniffiCheckContractApiVersion(this)
         uniffiCheckApiChecksums(this)
     }
+    external fun uniffi_mikopbx_uniffi_checksum_func_operations_json(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout(
@@ -720,6 +726,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_mikopbx_uniffi_fn_constructor_mikopbxclient_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_api_generation(`ptr`: Long,
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_call(`ptr`: Long,`operation`: RustBuffer.ByValue,`argsJson`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_login(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_logout(`ptr`: Long,
@@ -732,7 +742,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_registrations(`ptr`: Long,
     ): Long
-    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`bodyJson`: RustBuffer.ByValue,
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`bodyJson`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -749,6 +759,8 @@ internal object UniffiLib {
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_func_operations_json(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_mikopbx_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -869,6 +881,15 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_func_operations_json() != 30274) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 279) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 32070) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 13469) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -887,7 +908,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 2842) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 34107) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 4475) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 11487) {
@@ -1433,6 +1454,19 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
 public interface MikoPbxClientInterface {
     
     /**
+     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
+     * probed once and cached.
+     */
+    suspend fun `apiGeneration`(): kotlin.String
+    
+    /**
+     * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
+     * arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
+     * JSON text, in the shape of the CLI's `--format json`.
+     */
+    suspend fun `call`(`operation`: kotlin.String, `argsJson`: kotlin.String? = null): kotlin.String
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     suspend fun `login`()
@@ -1465,9 +1499,9 @@ public interface MikoPbxClientInterface {
     /**
      * Any endpoint, with the same authentication, retries and error handling. `path` is
      * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body. Returns the whole JSON answer as text.
+     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
      */
-    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `bodyJson`: kotlin.String?): kotlin.String
+    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `bodyJson`: kotlin.String?, `params`: Map<kotlin.String, kotlin.String>? = null): kotlin.String
     
     companion object
 }
@@ -1587,6 +1621,59 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         return uniffiRustCall() { status ->
             UniffiLib.uniffi_mikopbx_uniffi_fn_clone_mikopbxclient(handle, status)
         }
+    }
+
+    
+    /**
+     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
+     * probed once and cached.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `apiGeneration`() : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_api_generation(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
+     * arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
+     * JSON text, in the shape of the CLI's `--format json`.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `call`(`operation`: kotlin.String, `argsJson`: kotlin.String?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_call(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`argsJson`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
     }
 
     
@@ -1740,11 +1827,11 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
     /**
      * Any endpoint, with the same authentication, retries and error handling. `path` is
      * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body. Returns the whole JSON answer as text.
+     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `bodyJson`: kotlin.String?) : kotlin.String {
+    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `bodyJson`: kotlin.String?, `params`: Map<kotlin.String, kotlin.String>?) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(
@@ -1753,6 +1840,7 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         FfiConverterString.lower(`method`),
         FfiConverterString.lower(`path`),
         FfiConverterOptionalString.lower(`bodyJson`),
+        FfiConverterOptionalMapStringString.lower(`params`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2429,12 +2517,14 @@ sealed class MikoPbxException: kotlin.Exception() {
         
         val `url`: kotlin.String, 
         
+        val `status`: kotlin.UShort?, 
+        
         val `reason`: kotlin.String, 
         
         val `serverMessages`: List<kotlin.String>
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, reason=${ `reason` }, serverMessages=${ `serverMessages` }"
+            get() = "url=${ `url` }, status=${ `status` }, reason=${ `reason` }, serverMessages=${ `serverMessages` }"
     }
     
     /**
@@ -2599,6 +2689,7 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
         return when(buf.getInt()) {
             1 -> MikoPbxException.Authentication(
                 FfiConverterString.read(buf),
+                FfiConverterOptionalUShort.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterSequenceString.read(buf),
                 )
@@ -2648,6 +2739,7 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`url`)
+                + FfiConverterOptionalUShort.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterSequenceString.allocationSize(value.`serverMessages`)
             )
@@ -2713,6 +2805,7 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             is MikoPbxException.Authentication -> {
                 buf.putInt(1)
                 FfiConverterString.write(value.`url`, buf)
+                FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterSequenceString.write(value.`serverMessages`, buf)
                 Unit
@@ -3177,6 +3270,38 @@ public object FfiConverterTypeTlsTrust : FfiConverterRustBuffer<TlsTrust>{
 /**
  * @suppress
  */
+public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?> {
+    override fun read(buf: ByteBuffer): kotlin.UShort? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUShort.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UShort?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUShort.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UShort?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUShort.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
     override fun read(buf: ByteBuffer): kotlin.ULong? {
         if (buf.get().toInt() == 0) {
@@ -3497,6 +3622,38 @@ public object FfiConverterOptionalTypeTlsTrust: FfiConverterRustBuffer<TlsTrust?
 /**
  * @suppress
  */
+public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringString.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -3606,8 +3763,61 @@ public object FfiConverterSequenceTypeProviderRegistration: FfiConverterRustBuff
 
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
 
 
 
+
+
+
+
+
+        /**
+         * The operations `MikoPbxClient.call` runs, as JSON: name, doc, arguments, result,
+         * idempotent, example arguments.
+         */ fun `operationsJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_func_operations_json(
+    
+        _status)
+}
+    )
+    }
+    
 
 

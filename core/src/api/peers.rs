@@ -1,54 +1,25 @@
-//! Typed results, the same for both API generations. Every model keeps the server's raw JSON
-//! beside the parsed fields, and every state keeps the server's string, so a value this SDK
-//! does not know yet never breaks a program.
+//! Peers (extensions): their states and registered contacts, on both generations.
+//!
+//! Quirks handled here: 2024.1 lists inbound trunks as `-AUTH` peers, 2026.1 lists every
+//! endpoint (trunks and `-WS` WebRTC twins included) and answers 422 for an unknown peer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 
-/// Declares a state enum whose unknown values are kept as `Other(raw)`.
-macro_rules! server_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value this SDK does not know; the server's exact string.
-            Other(String),
-        }
+use crate::client::Inner;
+use crate::envelope::{self, BodyExpectation};
+use crate::error::{Error, Result, excerpt};
+use crate::generation::ApiGeneration;
+use crate::model::{list_of, number_field, server_enum, string_field};
+use crate::transport::{Request, RequestBody};
 
-        impl $name {
-            /// Parses the server's string; unknown strings become `Other`.
-            pub fn from_raw(raw: &str) -> Self {
-                match raw {
-                    $($text => $name::$variant,)+
-                    other => $name::Other(other.to_owned()),
-                }
-            }
-
-            /// The server's string for this value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $text,)+
-                    $name::Other(raw) => raw,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-    };
-}
+const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
+const LEGACY_PEER: &str = "pbxcore/api/sip/getSipPeer";
+const V3_PEER_STATUSES: &str = "pbxcore/api/v3/sip:getPeersStatuses";
+const V3_EXTENSION_STATUSES: &str = "pbxcore/api/v3/sip:getStatuses";
 
 server_enum! {
     /// Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
@@ -64,20 +35,6 @@ server_enum! {
         Unreachable = "Unreachable",
         NonQualified = "NonQualified",
         Unknown = "Unknown",
-    }
-}
-
-server_enum! {
-    /// Registration state of a SIP provider (trunk).
-    ProviderState {
-        Registered = "REGISTERED",
-        Unregistered = "UNREGISTERED",
-        Rejected = "REJECTED",
-        /// The provider is disabled.
-        Off = "OFF",
-        /// A provider without outbound registration whose endpoint is reachable.
-        Ok = "OK",
-        Unknown = "UNKNOWN",
     }
 }
 
@@ -263,18 +220,6 @@ impl PeerDetail {
     }
 }
 
-/// Registration of one SIP provider (`getRegistry`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProviderRegistration {
-    pub id: String,
-    pub state: ProviderState,
-    pub username: String,
-    pub host: String,
-    /// The server's entry as sent.
-    #[serde(skip)]
-    pub raw: Value,
-}
-
 impl PeerStatus {
     /// An entry with an `id`; anything else is handed back.
     pub(crate) fn from_entry(entry: Value) -> Result<PeerStatus, Value> {
@@ -332,45 +277,86 @@ pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
     slots.into_iter().flatten().collect()
 }
 
-impl ProviderRegistration {
-    /// 2026.1 names outbound registrations `<id>-REG` but still strips `REG-`, so ids come
-    /// back as `SIP-TRUNK-960E68DA-REG`; the provider's id is without the suffix.
-    pub(crate) fn normalize_v3_id(&mut self) {
-        if let Some(base) = self.id.strip_suffix("-REG") {
-            self.id = base.to_owned();
+/// `peer_statuses`: the extensions and their states, the same set on both generations.
+pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<PeerStatus>> {
+    let generation = inner.generation().await?;
+    let path = match generation {
+        ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
+        ApiGeneration::V3 => V3_PEER_STATUSES,
+    };
+    let (url, data) = inner.get_data(path).await?;
+    let peers = list_of(&url, data, PeerStatus::from_entry)?;
+    Ok(match generation {
+        ApiGeneration::Legacy => drop_legacy_trunks(peers),
+        ApiGeneration::V3 => {
+            let extensions = v3_extension_numbers(inner).await?;
+            fold_webrtc_twins(keep_v3_extensions(peers, extensions.as_ref()))
+        }
+    })
+}
+
+/// `peer`: one peer's state and contacts. An unknown peer is a normal `Unknown` result on
+/// both generations.
+pub(crate) async fn detail(inner: &Inner, id: String) -> Result<PeerDetail> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(Error::invalid("peer id must not be empty"));
+    }
+    match inner.generation().await? {
+        ApiGeneration::Legacy => {
+            // The server reads the raw JSON body, whatever the content type (§4.2).
+            let body = RequestBody::Json(json!({ "peer": id }));
+            let request = Request { method: Method::POST, body: Some(&body), ..Request::get(LEGACY_PEER) };
+            let mut document = inner.execute(&request, BodyExpectation::Envelope).await?;
+            PeerDetail::from_legacy(id, envelope::take_data(&mut document))
+                .map_err(|data| peer_data_error(inner, LEGACY_PEER, &data))
+        }
+        ApiGeneration::V3 => {
+            // The server's route pattern for ids is `[0-9A-Za-z_-]+`; anything else would be
+            // a 404 for a reason the caller cannot see.
+            if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
+                return Err(Error::invalid(format!("{id:?} is not a valid extension number")));
+            }
+            let path = format!("pbxcore/api/v3/sip/{id}:getStatus");
+            match inner.execute(&Request::get(&path), BodyExpectation::Envelope).await {
+                Ok(mut document) => PeerDetail::from_v3(id, envelope::take_data(&mut document))
+                    .map_err(|data| peer_data_error(inner, &path, &data)),
+                // v3 answers 422 for an extension it does not know; legacy answers a normal
+                // "UNKNOWN" result, and so does this client on both.
+                Err(Error::Api { status: 422, messages, .. }) if messages.iter().any(|m| m.contains("not found")) => {
+                    Ok(PeerDetail::unknown(id, Value::Null))
+                }
+                Err(e) => Err(e),
+            }
         }
     }
+}
 
-    /// An entry with an `id`; anything else is handed back.
-    pub(crate) fn from_entry(entry: Value) -> Result<ProviderRegistration, Value> {
-        let Some(map) = entry.as_object() else { return Err(entry) };
-        let Some(id) = string_field(map, "id") else { return Err(entry) };
-        Ok(ProviderRegistration {
-            id,
-            state: ProviderState::from_raw(&string_field(map, "state").unwrap_or_default()),
-            username: string_field(map, "username").unwrap_or_default(),
-            host: string_field(map, "host").unwrap_or_default(),
-            raw: entry,
-        })
+/// The extension numbers of a v3 server (`sip:getStatuses`, which lists enabled SIP
+/// extensions only), to tell extensions from trunks in its peer list; `None` when the server
+/// lacks the call (early 2025.x).
+async fn v3_extension_numbers(inner: &Inner) -> Result<Option<HashSet<String>>> {
+    let query = [("simplified".to_owned(), "true".to_owned())];
+    let request = Request { query: &query, ..Request::get(V3_EXTENSION_STATUSES) };
+    match inner.execute(&request, BodyExpectation::Envelope).await {
+        Ok(mut document) => Ok(Some(match envelope::take_data(&mut document) {
+            Value::Object(map) => map.into_iter().map(|(number, _)| number).collect(),
+            _ => HashSet::new(),
+        })),
+        Err(Error::Http { status: 404, .. } | Error::Api { status: 404 | 405, .. }) => {
+            tracing::debug!("no sip:getStatuses on this server; trunks are told from extensions by their ids");
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
-/// A string field; numbers are accepted and written as text.
-fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
-    match map.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// A number that the server may send as a JSON number or as a string ("5871", "5.000").
-fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: &str) -> Option<T> {
-    match map.get(key)? {
-        Value::String(s) => s.trim().parse().ok(),
-        Value::Number(n) => n.to_string().parse().ok(),
-        _ => None,
+/// A peer answer whose `data` is not an object.
+fn peer_data_error(inner: &Inner, path: &str, data: &Value) -> Error {
+    Error::Decode {
+        url: inner.url(path),
+        message: "the peer answer's \"data\" is not an object".to_owned(),
+        excerpt: excerpt(data.to_string().as_bytes()),
     }
 }
 
@@ -378,14 +364,6 @@ fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: &str) -> Op
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn unknown_states_keep_the_raw_string() {
-        assert_eq!(PeerState::from_raw("OK"), PeerState::Ok);
-        let odd = ProviderState::from_raw("Request Sent");
-        assert_eq!(odd.as_str(), "Request Sent");
-        assert_eq!(serde_json::to_value(&odd).unwrap(), json!("Request Sent"));
-    }
 
     #[test]
     fn string_numbers_become_numbers() {

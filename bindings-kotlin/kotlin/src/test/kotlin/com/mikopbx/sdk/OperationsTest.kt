@@ -1,0 +1,68 @@
+package com.mikopbx.sdk
+
+import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.jsonArray
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** Every operation of the core's list is a method of `MikoPbxClient` and runs by name through `call`. */
+class OperationsTest {
+    private val operations = Json.parseToJsonElement(operationsJson()).jsonArray.map { it.jsonObject }
+
+    private fun camelCase(name: String) = name.split('_').mapIndexed { i, part -> if (i == 0) part else part.replaceFirstChar { it.uppercase() } }.joinToString("")
+
+    @Test
+    fun everyOperationIsAMethod() {
+        val methods = MikoPbxClient::class.java.methods.map { it.name }.toSet()
+        val names = operations.map { it.getValue("name").jsonPrimitive.content }
+        assertTrue(names.containsAll(listOf("peer_statuses", "peer", "provider_registrations", "ping", "request")), "$names")
+        for (name in names) {
+            assertTrue(camelCase(name) in methods, "MikoPbxClient lacks ${camelCase(name)} for the operation $name")
+        }
+    }
+
+    @Test
+    fun everyOperationRunsByNameOnBothGenerations() {
+        for (api in listOf("legacy", "v3")) {
+            Simulator("--api", api).use { sim ->
+                MikoPbxClient(sim.config()).use { client ->
+                    runBlocking {
+                        for (op in operations) {
+                            val name = op.getValue("name").jsonPrimitive.content
+                            val result = Json.parseToJsonElement(client.call(name, op.getValue("example").toString()))
+                            when (name) {
+                                "api_generation" -> assertEquals(JsonPrimitive(api), result)
+                                "peer_statuses" ->
+                                    assertEquals(JsonArray(client.peerStatuses().map { it.toJson() }), result)
+                                "peer" -> assertEquals(client.peer("201").toJson(), result)
+                                "ping" -> assertTrue((result as JsonObject).getValue("rtt_ms").jsonPrimitive.content.toDouble() >= 0.0)
+                            }
+                        }
+                        assertEquals(JsonPrimitive(api), JsonPrimitive(client.apiGeneration()))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    fun badCallsAreInvalidInput(): Unit = Simulator().use { sim ->
+        MikoPbxClient(sim.config()).use { client ->
+            val missing = assertThrows(MikoPbxException.InvalidInput::class.java) { runBlocking { client.call("peer", "{}") } }
+            assertTrue("missing argument \"id\"" in missing.toString(), missing.toString())
+            assertThrows(MikoPbxException.InvalidInput::class.java) { runBlocking { client.call("nope") } }
+            val refused = assertThrows(MikoPbxException.Authentication::class.java) {
+                runBlocking { MikoPbxClient(sim.config(password = "wrong")).use { it.peerStatuses() } }
+            }
+            assertTrue(refused.status != null && refused.url.startsWith(sim.url), "${refused.status} ${refused.url}")
+        }
+    }
+}

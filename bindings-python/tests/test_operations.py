@@ -1,0 +1,72 @@
+"""Every operation of the core's list is a method of both clients and runs by name through
+``call`` on both generations."""
+
+import asyncio
+
+import pytest
+
+import mikopbx
+from mikopbx.testing import Simulator
+
+NAMES = [op["name"] for op in mikopbx.operations()]
+
+
+def test_the_list_has_the_seed_operations_with_their_arguments():
+    assert {"peer_statuses", "peer", "provider_registrations", "ping", "request"} <= set(NAMES)
+    peer = next(op for op in mikopbx.operations() if op["name"] == "peer")
+    assert peer["arguments"] == [
+        {"name": "id", "doc": "Extension number, e.g. `201`.", "json_type": "string", "required": True}
+    ]
+    assert (peer["result"], peer["idempotent"], peer["example"]) == ("PeerDetail", True, {"id": "201"})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_operation_is_a_method_of_both_clients(name):
+    assert callable(getattr(mikopbx.Client, name, None)), f"Client lacks {name}"
+    assert callable(getattr(mikopbx.AsyncClient, name, None)), f"AsyncClient lacks {name}"
+
+
+@pytest.mark.parametrize("api", ["legacy", "v3"])
+def test_every_operation_runs_by_name(api):
+    with Simulator(api=api) as sim, mikopbx.Client(sim.url, login="admin", password="adminpassword") as pbx:
+        for op in mikopbx.operations():
+            result = pbx.call(op["name"], op["example"])
+            if op["name"] == "peer_statuses":
+                assert result == [p.to_dict() for p in pbx.peer_statuses()]
+            elif op["name"] == "peer":
+                assert result == pbx.peer("201").to_dict()
+            elif op["name"] == "api_generation":
+                assert result == api
+            elif op["name"] == "ping":
+                assert result["rtt_ms"] >= 0
+
+
+def test_call_from_asyncio():
+    async def main(url):
+        async with mikopbx.AsyncClient(url, login="admin", password="adminpassword") as pbx:
+            return await pbx.call("peer", {"id": 201})
+
+    with Simulator() as sim:
+        assert asyncio.run(main(sim.url))["state"] == "OK"
+
+
+def test_bad_calls_are_invalid_input():
+    with Simulator() as sim, mikopbx.Client(sim.url, login="admin", password="adminpassword") as pbx:
+        with pytest.raises(mikopbx.InvalidInputError, match='missing argument "id"'):
+            pbx.call("peer")
+        with pytest.raises(mikopbx.InvalidInputError, match="there is no operation"):
+            pbx.call("nope", {})
+
+
+def test_errors_carry_url_status_and_excerpt():
+    with Simulator() as sim:
+        with mikopbx.Client(sim.url, login="admin", password="wrong") as pbx:
+            with pytest.raises(mikopbx.AuthenticationError) as refused:
+                pbx.peer_statuses()
+        assert refused.value.url.startswith(sim.url)
+        assert refused.value.status is not None
+        sim.add_fault({"kind": "html", "count": 1, "path": "/pbxcore/api/sip/getRegistry"})
+        with mikopbx.Client(sim.url, login="admin", password="adminpassword") as pbx:
+            with pytest.raises(mikopbx.DecodeError) as undecodable:
+                pbx.provider_registrations()
+        assert undecodable.value.excerpt and undecodable.value.url.endswith("/pbxcore/api/sip/getRegistry")

@@ -1,0 +1,283 @@
+//! The operations of the SDK: one list ([`for_each_operation!`]) from which the async and
+//! blocking methods, the by-name [`Client::call_json`](crate::Client::call_json) and the
+//! [`OPERATIONS`] table are made. Each resource module holds its models, its routes on both
+//! generations and their quirks; `docs/adding-an-endpoint.md` shows how an operation is added.
+
+mod arguments;
+mod output;
+pub(crate) mod peers;
+pub(crate) mod providers;
+mod raw;
+mod session;
+mod system;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use arguments::{Argument, Params};
+pub use output::Output;
+
+use crate::error::{Error, Result};
+
+/// Every operation of the SDK, once. Expands `$callback! { … }` with one entry per
+/// operation, in this form (docs are `#[doc]` attributes, as `///` comments become):
+///
+/// ```text
+/// $(#[doc = "…"])* name( $( $(#[doc = "…"])* arg: Type ),* ) -> Output,
+///     read|write = implementation::path, example "{json arguments}";
+/// ```
+///
+/// `read` operations change nothing on the server (safe to repeat); `write` ones may.
+/// Types are `$crate::` paths, so a binding crate can expand the list into its own glue.
+#[macro_export]
+macro_rules! for_each_operation {
+    ($callback:ident) => {
+        $callback! {
+            /// The server's API generation (`legacy` or `v3`): forced by the configuration,
+            /// or probed once and cached.
+            api_generation() -> $crate::ApiGeneration, read = session::api_generation, example "{}";
+
+            /// Logs in now (otherwise the first call does). Starts a fresh session.
+            login() -> (), write = session::login, example "{}";
+
+            /// Ends the session on the server. Later calls log in again.
+            logout() -> (), write = session::logout, example "{}";
+
+            /// Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+            /// Returns the round-trip time.
+            ping() -> ::std::time::Duration, read = system::ping, example "{}";
+
+            /// Registration state of every peer (extension); the same set of ids on both
+            /// generations.
+            peer_statuses() -> ::std::vec::Vec<$crate::PeerStatus>, read = peers::statuses, example "{}";
+
+            /// Detail of one peer. An unknown or unregistered peer is a normal result with
+            /// state `Unknown` and no contact, as the server reports it.
+            peer(
+                /// Extension number, e.g. `201`.
+                id: ::std::string::String,
+            ) -> $crate::PeerDetail, read = peers::detail, example r#"{"id": "201"}"#;
+
+            /// Registration state of every SIP provider.
+            provider_registrations() -> ::std::vec::Vec<$crate::ProviderRegistration>,
+                read = providers::registrations, example "{}";
+
+            /// Any endpoint, with the same authentication, retries and error handling as the
+            /// typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+            /// `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+            /// `/pbxcore/api/sip/getRegistry` on a legacy server and
+            /// `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+            /// such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+            /// `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+            /// plain-text answer comes back as a JSON string. GET and HEAD are retried on
+            /// transient failures, other methods never.
+            request(
+                /// An HTTP method: `GET`, `POST`, …
+                method: ::std::string::String,
+                /// The path, long or short (see above).
+                path: ::std::string::String,
+                /// Query parameters.
+                params: $crate::api::Params,
+                /// A JSON document sent as the body (`application/json`).
+                json: ::std::option::Option<$crate::RequestBody>,
+            ) -> $crate::__private::Value, write = raw::request, example r#"{"method": "GET", "path": "system/getDate"}"#;
+        }
+    };
+}
+
+/// One operation of [`OPERATIONS`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    pub name: &'static str,
+    /// What it does (Markdown, from the list's doc comment; see [`Operation::doc_text`]).
+    #[serde(serialize_with = "serialize_doc")]
+    pub doc: &'static str,
+    pub arguments: &'static [Argument],
+    /// The result's JSON shape: a model name, `Model[]` for a list, or a JSON type.
+    pub result: &'static str,
+    /// Changes nothing on the server: safe to repeat.
+    pub idempotent: bool,
+    /// Arguments that make a valid call, as JSON text (`{}` when there are none); a JSON
+    /// object in the table's JSON form.
+    #[serde(serialize_with = "serialize_example")]
+    pub example: &'static str,
+}
+
+impl Operation {
+    /// The doc without the indentation of doc comments.
+    pub fn doc_text(&self) -> String {
+        doc_text(self.doc)
+    }
+
+    /// The doc's first sentence, on one line.
+    pub fn summary(&self) -> String {
+        let text = self.doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        match text.find(". ") {
+            Some(end) => text[..=end].to_owned(),
+            None => text,
+        }
+    }
+}
+
+/// Doc comment text: each line trimmed, the whole without trailing blank lines.
+pub(crate) fn doc_text(doc: &str) -> String {
+    doc.lines().map(str::trim).collect::<Vec<_>>().join("\n").trim().to_owned()
+}
+
+fn serialize_doc<S: serde::Serializer>(doc: &&'static str, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(&doc_text(doc))
+}
+
+fn serialize_example<S: serde::Serializer>(
+    example: &&'static str,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let value: Value = serde_json::from_str(example).map_err(serde::ser::Error::custom)?;
+    value.serialize(serializer)
+}
+
+/// The operation of this name.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name)
+}
+
+/// The operations table as JSON: what `mikopbx ops --format json` prints and what every
+/// binding's `operations()` returns.
+pub fn operations_json() -> Value {
+    serde_json::to_value(OPERATIONS).unwrap_or(Value::Null)
+}
+
+/// Whether an operation marked `read`/`write` in the list is idempotent.
+macro_rules! idempotent {
+    (read) => {
+        true
+    };
+    (write) => {
+        false
+    };
+}
+
+/// Expands the list into the methods of both clients, the table and `call_json`.
+macro_rules! operations {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident ( $( $(#[doc = $arg_doc:literal])* $arg:ident : $ty:ty ),* $(,)? ) -> $out:ty,
+            $effect:ident = $implementation:path, example $example:literal;
+    )*) => {
+        impl crate::Client {
+            $(
+                $(#[doc = $doc])*
+                // A plain `fn` returning the future: the arguments are converted before it
+                // starts, so the future is `Send` whatever the caller passed.
+                pub fn $name(&self $(, $arg: impl Into<$ty>)*)
+                    -> impl std::future::Future<Output = Result<$out>> + Send + '_ {
+                    $(let $arg: $ty = $arg.into();)*
+                    self.run(move |inner| async move { $implementation(&inner $(, $arg)*).await })
+                }
+            )*
+
+            /// Runs the operation `name` of [`OPERATIONS`] with its arguments as a JSON object
+            /// (`null` for none) and returns its result as JSON, in the shape of the CLI's
+            /// `--format json`. Unknown operations and bad arguments are `InvalidInput`.
+            pub async fn call_json(&self, name: &str, arguments: Value) -> Result<Value> {
+                let mut arguments = arguments::object(name, arguments)?;
+                match name {
+                    $(stringify!($name) => {
+                        $(let $arg = arguments::take::<$ty>(name, &mut arguments, stringify!($arg))?;)*
+                        arguments::no_others(name, &arguments)?;
+                        Ok(Output::into_json(self.$name($($arg),*).await?))
+                    })*
+                    _ => Err(unknown_operation(name)),
+                }
+            }
+        }
+
+        impl crate::blocking::Client {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(&self $(, $arg: impl Into<$ty>)*) -> Result<$out> {
+                    crate::runtime::block_on(self.as_async().$name($($arg),*))?
+                }
+            )*
+
+            /// [`crate::Client::call_json`], waiting for the answer.
+            pub fn call_json(&self, name: &str, arguments: Value) -> Result<Value> {
+                crate::runtime::block_on(self.as_async().call_json(name, arguments))?
+            }
+        }
+
+        /// Every operation of the SDK, in the order of the list.
+        pub static OPERATIONS: &[Operation] = &[$(
+            Operation {
+                name: stringify!($name),
+                doc: concat!($($doc, "\n"),*),
+                arguments: &[$(
+                    Argument {
+                        name: stringify!($arg),
+                        doc: concat!($($arg_doc, "\n"),*),
+                        json_type: <$ty as arguments::ArgumentType>::JSON_TYPE,
+                        required: <$ty as arguments::ArgumentType>::REQUIRED,
+                    },
+                )*],
+                result: <$out as Output>::SHAPE,
+                idempotent: idempotent!($effect),
+                example: $example,
+            },
+        )*];
+    };
+}
+
+for_each_operation!(operations);
+
+fn unknown_operation(name: &str) -> Error {
+    let known: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+    Error::invalid(format!("there is no operation {name:?}; the operations are {}", known.join(", ")))
+}
+
+/// Arguments given as JSON, keyed by name.
+type ArgumentMap = Map<String, Value>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_lists_every_operation_with_its_arguments() {
+        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        assert_eq!(
+            names,
+            ["api_generation", "login", "logout", "ping", "peer_statuses", "peer", "provider_registrations", "request"]
+        );
+        let peer = operation("peer").unwrap();
+        assert_eq!((peer.result, peer.idempotent, peer.arguments.len()), ("PeerDetail", true, 1));
+        assert_eq!(
+            (peer.arguments[0].name, peer.arguments[0].json_type, peer.arguments[0].required),
+            ("id", "string", true)
+        );
+        assert_eq!(peer.summary(), "Detail of one peer.");
+        assert!(peer.doc_text().ends_with("as the server reports it."), "{}", peer.doc_text());
+        let request = operation("request").unwrap();
+        assert!(!request.idempotent);
+        assert!(!request.arguments[2].required);
+        for op in OPERATIONS {
+            let example: Value = serde_json::from_str(op.example).unwrap();
+            assert!(example.is_object(), "{}", op.name);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn bad_names_and_arguments_are_invalid_input() {
+        let client = crate::Client::new(crate::Config::builder("http://127.0.0.1:1").build().unwrap()).unwrap();
+        for (name, arguments, says) in [
+            ("nope", Value::Null, "there is no operation \"nope\""),
+            ("peer", serde_json::json!({}), "missing argument \"id\""),
+            ("peer", serde_json::json!({"id": "201", "x": 1}), "unknown argument \"x\""),
+            ("peer", serde_json::json!({"id": [1]}), "\"id\" must be a string"),
+            ("ping", serde_json::json!([1]), "must be a JSON object"),
+        ] {
+            let err = client.call_json(name, arguments).await.unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidInput, "{err}");
+            assert!(err.to_string().contains(says), "{err}");
+        }
+    }
+}

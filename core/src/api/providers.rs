@@ -1,0 +1,91 @@
+//! SIP providers (trunks): their registrations, on both generations.
+//!
+//! Quirk handled here: 2026.1 names outbound registrations `<id>-REG`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::client::Inner;
+use crate::error::Result;
+use crate::generation::ApiGeneration;
+use crate::model::{list_of, server_enum, string_field};
+
+const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
+const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
+
+server_enum! {
+    /// Registration state of a SIP provider (trunk).
+    ProviderState {
+        Registered = "REGISTERED",
+        Unregistered = "UNREGISTERED",
+        Rejected = "REJECTED",
+        /// The provider is disabled.
+        Off = "OFF",
+        /// A provider without outbound registration whose endpoint is reachable.
+        Ok = "OK",
+        Unknown = "UNKNOWN",
+    }
+}
+
+/// Registration of one SIP provider (`getRegistry`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderRegistration {
+    pub id: String,
+    pub state: ProviderState,
+    pub username: String,
+    pub host: String,
+    /// The server's entry as sent.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+impl ProviderRegistration {
+    /// 2026.1 names outbound registrations `<id>-REG` but still strips `REG-`, so ids come
+    /// back as `SIP-TRUNK-960E68DA-REG`; the provider's id is without the suffix.
+    pub(crate) fn normalize_v3_id(&mut self) {
+        if let Some(base) = self.id.strip_suffix("-REG") {
+            self.id = base.to_owned();
+        }
+    }
+
+    /// An entry with an `id`; anything else is handed back.
+    pub(crate) fn from_entry(entry: Value) -> Result<ProviderRegistration, Value> {
+        let Some(map) = entry.as_object() else { return Err(entry) };
+        let Some(id) = string_field(map, "id") else { return Err(entry) };
+        Ok(ProviderRegistration {
+            id,
+            state: ProviderState::from_raw(&string_field(map, "state").unwrap_or_default()),
+            username: string_field(map, "username").unwrap_or_default(),
+            host: string_field(map, "host").unwrap_or_default(),
+            raw: entry,
+        })
+    }
+}
+
+/// `provider_registrations`: every SIP provider's registration, with the same ids on both
+/// generations.
+pub(crate) async fn registrations(inner: &Inner) -> Result<Vec<ProviderRegistration>> {
+    let generation = inner.generation().await?;
+    let path = match generation {
+        ApiGeneration::Legacy => LEGACY_REGISTRY,
+        ApiGeneration::V3 => V3_REGISTRY,
+    };
+    let (url, data) = inner.get_data(path).await?;
+    let mut providers = list_of(&url, data, ProviderRegistration::from_entry)?;
+    if generation == ApiGeneration::V3 {
+        providers.iter_mut().for_each(ProviderRegistration::normalize_v3_id);
+    }
+    Ok(providers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_states_keep_the_raw_string() {
+        let odd = ProviderState::from_raw("Request Sent");
+        assert_eq!(odd.as_str(), "Request Sent");
+        assert_eq!(serde_json::to_value(&odd).unwrap(), serde_json::json!("Request Sent"));
+    }
+}

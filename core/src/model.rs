@@ -1,0 +1,118 @@
+//! What every model shares: states that keep unknown server strings, and tolerant readers of
+//! PHP-style fields and lists.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result, excerpt};
+
+/// Declares a state enum whose unknown values are kept as `Other(raw)`.
+macro_rules! server_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this SDK does not know; the server's exact string.
+            Other(String),
+        }
+
+        impl $name {
+            /// Parses the server's string; unknown strings become `Other`.
+            pub fn from_raw(raw: &str) -> Self {
+                match raw {
+                    $($text => $name::$variant,)+
+                    other => $name::Other(other.to_owned()),
+                }
+            }
+
+            /// The server's string for this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Other(raw) => raw,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use server_enum;
+
+/// A string field; numbers are accepted and written as text.
+pub(crate) fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A number that the server may send as a JSON number or as a string ("5871", "5.000").
+pub(crate) fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: &str) -> Option<T> {
+    match map.get(key)? {
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Reads a list; PHP sends `[]` for an empty list and may send an object for a sparse one.
+pub(crate) fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, Value>) -> Result<Vec<T>> {
+    let entries = match data {
+        Value::Array(items) => items,
+        Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
+        Value::Null => {
+            return Err(Error::Decode {
+                url: url.to_owned(),
+                message: "the answer has no \"data\" list".to_owned(),
+                excerpt: String::new(),
+            });
+        }
+        other => {
+            return Err(Error::Decode {
+                url: url.to_owned(),
+                message: "data is not a list".to_owned(),
+                excerpt: excerpt(other.to_string().as_bytes()),
+            });
+        }
+    };
+    entries
+        .into_iter()
+        .map(|entry| {
+            parse(entry).map_err(|entry| Error::Decode {
+                url: url.to_owned(),
+                message: "a list entry has no \"id\"".to_owned(),
+                excerpt: excerpt(entry.to_string().as_bytes()),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PeerStatus;
+
+    #[test]
+    fn lists_accept_php_shapes_and_name_a_bad_entry() {
+        use serde_json::json;
+        assert!(list_of("u", json!([]), PeerStatus::from_entry).unwrap().is_empty());
+        let sparse = list_of("u", json!({"0": {"id": "201", "state": "OK"}}), PeerStatus::from_entry).unwrap();
+        assert_eq!(sparse[0].id, "201");
+        let err = list_of("u", json!([{"id": "201"}, {"name": "x"}]), PeerStatus::from_entry).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        assert!(err.to_string().contains("\"name\""), "{err}");
+    }
+}
