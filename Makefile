@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR ?= never
 # Each mk/*.mk appends its test target here.
 TEST_TARGETS := test-rust
 
-.PHONY: all demo test test-rust build lint
+.PHONY: all demo test test-rust build lint scenarios
 all: build
 
 build:
@@ -31,3 +31,7 @@ lint:
 ## Every test of every language.
 test: $(TEST_TARGETS)
 	@echo "make test: all suites passed ($(TEST_TARGETS))"
+
+## Rewrites tests/scenarios/expanded.json from tests/scenarios/scenarios.json.
+scenarios:
+	MIKOPBX_WRITE_SCENARIOS=1 $(CARGO) test -p mikopbx --test scenarios the_expanded_scenarios_are_fresh

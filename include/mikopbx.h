@@ -581,8 +581,8 @@ void mikopbx_string_free(char *s);
 const char *mikopbx_last_error(void);
 
 /**
- * The HTTP status that came with the calling thread's last error (`MIKOPBX_ERR_HTTP`, and
- * `MIKOPBX_ERR_API` from a server that sends errors with a 4xx status), or 0.
+ * The HTTP status that came with the calling thread's last error (`MIKOPBX_ERR_HTTP`,
+ * `MIKOPBX_ERR_AUTH` (401, 403, or the status of a refused login) and `MIKOPBX_ERR_API`), or 0.
  *
  * Thread-local like `mikopbx_last_error`.
  */

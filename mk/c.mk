@@ -61,7 +61,7 @@ test-c: c-tools
 		{ echo "libmikopbx.so has no SONAME libmikopbx.so.$(C_SOVERSION)" >&2; exit 1; }
 	ln -sf libmikopbx.so $(C_DEBUG_DIR)/libmikopbx.so.$(C_SOVERSION)
 	mkdir -p $(C_BUILD)
-	python3 tests/c/gen_scenarios.py tests/scenarios/scenarios.json $(C_BUILD)/scenarios_gen.c
+	python3 tests/c/gen_scenarios.py tests/scenarios/expanded.json $(C_BUILD)/scenarios_gen.c
 	for t in $(C_TESTS); do \
 		generated=; [ $$t = scenarios ] && generated=$(C_BUILD)/scenarios_gen.c; \
 		$(C_CC) $(C_CFLAGS) -Iinclude -Itests/c -o $(C_BUILD)/test_$$t tests/c/test_$$t.c tests/c/testlib.c \

@@ -10,7 +10,7 @@ PY_TOOLS_STAMP := $(PY_VENV)/.tools-installed
 
 TEST_TARGETS += test-python
 
-.PHONY: test-python python-develop python-wheel
+.PHONY: test-python python-develop python-wheel python-stubs
 
 $(PY_TOOLS_STAMP):
 	$(PYTHON) -m venv $(PY_VENV)
@@ -22,8 +22,14 @@ $(PY_TOOLS_STAMP):
 python-develop: $(PY_TOOLS_STAMP)
 	VIRTUAL_ENV=$(PY_VENV) $(PY_BIN)/maturin develop --quiet
 
+## Rewrites mikopbx/_enums.py and the generated regions of mikopbx/_native.pyi from core's
+## model and operation lists.
+python-stubs: python-develop
+	$(PY_BIN)/python bindings-python/stubs.py
+
 ## Python: the pytest suite, stub checks and a strict type check of the examples.
 test-python: python-develop
+	$(PY_BIN)/python bindings-python/stubs.py --check
 	$(PY_BIN)/python -m pytest -q bindings-python/tests
 	$(PY_BIN)/python -m mypy.stubtest mikopbx
 	$(PY_BIN)/python -m mypy --strict bindings-python/examples bindings-python/bench

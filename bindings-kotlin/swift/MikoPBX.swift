@@ -650,8 +650,8 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     
     /**
-     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
-     * probed once and cached.
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
      */
     func apiGeneration() async throws  -> String
     
@@ -673,17 +673,20 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func logout() async throws 
     
     /**
-     * Detail of one peer.
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
      */
     func peer(id: String) async throws  -> PeerDetail
     
     /**
-     * Registration state of every peer (extension).
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
      */
     func peerStatuses() async throws  -> [PeerStatus]
     
     /**
-     * Liveness check (no authentication); returns the round-trip time.
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
      */
     func ping() async throws  -> TimeInterval
     
@@ -693,11 +696,17 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func providerRegistrations() async throws  -> [ProviderRegistration]
     
     /**
-     * Any endpoint, with the same authentication, retries and error handling. `path` is
-     * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
      */
-    func request(method: String, path: String, bodyJson: String?, params: [String: String]?) async throws  -> String
+    func request(method: String, path: String, params: [String: String]?, json: String?) async throws  -> String
     
 }
 /**
@@ -770,8 +779,8 @@ public convenience init(config: ClientConfig)throws  {
 
     
     /**
-     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
-     * probed once and cached.
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
      */
 open func apiGeneration()async throws  -> String  {
     return
@@ -849,7 +858,8 @@ open func logout()async throws   {
 }
     
     /**
-     * Detail of one peer.
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
      */
 open func peer(id: String)async throws  -> PeerDetail  {
     return
@@ -868,7 +878,8 @@ open func peer(id: String)async throws  -> PeerDetail  {
 }
     
     /**
-     * Registration state of every peer (extension).
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
      */
 open func peerStatuses()async throws  -> [PeerStatus]  {
     return
@@ -887,7 +898,8 @@ open func peerStatuses()async throws  -> [PeerStatus]  {
 }
     
     /**
-     * Liveness check (no authentication); returns the round-trip time.
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
      */
 open func ping()async throws  -> TimeInterval  {
     return
@@ -925,16 +937,22 @@ open func providerRegistrations()async throws  -> [ProviderRegistration]  {
 }
     
     /**
-     * Any endpoint, with the same authentication, retries and error handling. `path` is
-     * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
      */
-open func request(method: String, path: String, bodyJson: String?, params: [String: String]? = nil)async throws  -> String  {
+open func request(method: String, path: String, params: [String: String]? = nil, json: String? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionString.lower(bodyJson),FfiConverterOptionDictionaryStringString.lower(params)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionDictionaryStringString.lower(params),FfiConverterOptionString.lower(json)
                 )
             },
             pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
@@ -1176,7 +1194,7 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
 
 
 /**
- * One registered contact of a peer.
+ * One registered contact of a peer (an Asterisk `ContactStatusDetail`).
  */
 public struct Contact: Equatable, Hashable {
     public var aor: String
@@ -1191,6 +1209,9 @@ public struct Contact: Equatable, Hashable {
     public var status: ContactStatus?
     public var roundtripUsec: UInt64?
     public var endpointName: String
+    /**
+     * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
+     */
     public var contactId: String
     public var authenticateQualify: Bool?
     public var outboundProxy: String
@@ -1201,22 +1222,27 @@ public struct Contact: Equatable, Hashable {
      */
     public var qualifyTimeout: Double?
     /**
-     * This contact's fields exactly as sent (JSON object text).
+     * This contact's fields exactly as sent (without the server's `-1`/`-WS1`
+     * key suffix).
      */
-    public var fieldsJson: String
+    public var fields: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(aor: String, uri: String, userAgent: String, 
         /**
          * Registration expiry, unix seconds.
-         */regExpire: Int64?, viaAddress: String, callId: String, status: ContactStatus?, roundtripUsec: UInt64?, endpointName: String, contactId: String, authenticateQualify: Bool?, outboundProxy: String, path: String, qualifyFrequency: UInt64?, 
+         */regExpire: Int64?, viaAddress: String, callId: String, status: ContactStatus?, roundtripUsec: UInt64?, endpointName: String, 
+        /**
+         * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
+         */contactId: String, authenticateQualify: Bool?, outboundProxy: String, path: String, qualifyFrequency: UInt64?, 
         /**
          * Seconds.
          */qualifyTimeout: Double?, 
         /**
-         * This contact's fields exactly as sent (JSON object text).
-         */fieldsJson: String) {
+         * This contact's fields exactly as sent (without the server's `-1`/`-WS1`
+         * key suffix).
+         */fields: String) {
         self.aor = aor
         self.uri = uri
         self.userAgent = userAgent
@@ -1232,7 +1258,7 @@ public struct Contact: Equatable, Hashable {
         self.path = path
         self.qualifyFrequency = qualifyFrequency
         self.qualifyTimeout = qualifyTimeout
-        self.fieldsJson = fieldsJson
+        self.fields = fields
     }
 
     
@@ -1266,7 +1292,7 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
                 path: FfiConverterString.read(from: &buf), 
                 qualifyFrequency: FfiConverterOptionUInt64.read(from: &buf), 
                 qualifyTimeout: FfiConverterOptionDouble.read(from: &buf), 
-                fieldsJson: FfiConverterString.read(from: &buf)
+                fields: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -1286,7 +1312,7 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterString.write(value.path, into: &buf)
         FfiConverterOptionUInt64.write(value.qualifyFrequency, into: &buf)
         FfiConverterOptionDouble.write(value.qualifyTimeout, into: &buf)
-        FfiConverterString.write(value.fieldsJson, into: &buf)
+        FfiConverterString.write(value.fields, into: &buf)
     }
 }
 
@@ -1307,13 +1333,21 @@ public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
 
 
 /**
- * The detail of one peer. An unknown or unregistered peer has state `Unknown` and no contact.
+ * The detail of one peer (`getSipPeer`).
+ *
+ * An unknown peer and a known but unregistered one look the same on the
+ * server: state `Unknown` and no contact. A registered but unreachable phone
+ * has state `Ok` and a contact whose status is `Unreachable`.
  */
 public struct PeerDetail: Equatable, Hashable {
+    /**
+     * The id that was asked for.
+     */
     public var id: String
     public var state: PeerState
     /**
-     * The primary contact (absent when not registered).
+     * The primary contact (absent when not registered); its fields are
+     * flattened into the peer's JSON form.
      */
     public var contact: Contact?
     /**
@@ -1321,27 +1355,31 @@ public struct PeerDetail: Equatable, Hashable {
      */
     public var otherContacts: [Contact]
     /**
-     * The server's `data` as sent (JSON text).
+     * The server's `data` object as sent.
      */
-    public var rawJson: String
+    public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, state: PeerState, 
+    public init(
         /**
-         * The primary contact (absent when not registered).
+         * The id that was asked for.
+         */id: String, state: PeerState, 
+        /**
+         * The primary contact (absent when not registered); its fields are
+         * flattened into the peer's JSON form.
          */contact: Contact?, 
         /**
          * Further contacts (several devices, or the WebRTC twin endpoint).
          */otherContacts: [Contact], 
         /**
-         * The server's `data` as sent (JSON text).
-         */rawJson: String) {
+         * The server's `data` object as sent.
+         */raw: String) {
         self.id = id
         self.state = state
         self.contact = contact
         self.otherContacts = otherContacts
-        self.rawJson = rawJson
+        self.raw = raw
     }
 
     
@@ -1364,7 +1402,7 @@ public struct FfiConverterTypePeerDetail: FfiConverterRustBuffer {
                 state: FfiConverterTypePeerState.read(from: &buf), 
                 contact: FfiConverterOptionTypeContact.read(from: &buf), 
                 otherContacts: FfiConverterSequenceTypeContact.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                raw: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -1373,7 +1411,7 @@ public struct FfiConverterTypePeerDetail: FfiConverterRustBuffer {
         FfiConverterTypePeerState.write(value.state, into: &buf)
         FfiConverterOptionTypeContact.write(value.contact, into: &buf)
         FfiConverterSequenceTypeContact.write(value.otherContacts, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
     }
 }
 
@@ -1394,25 +1432,25 @@ public func FfiConverterTypePeerDetail_lower(_ value: PeerDetail) -> RustBuffer 
 
 
 /**
- * One entry of the peer list.
+ * One entry of the peer list (`getPeersStatuses`).
  */
 public struct PeerStatus: Equatable, Hashable {
     public var id: String
     public var state: PeerState
     /**
-     * The server's entry as sent (JSON text).
+     * The server's entry as sent.
      */
-    public var rawJson: String
+    public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(id: String, state: PeerState, 
         /**
-         * The server's entry as sent (JSON text).
-         */rawJson: String) {
+         * The server's entry as sent.
+         */raw: String) {
         self.id = id
         self.state = state
-        self.rawJson = rawJson
+        self.raw = raw
     }
 
     
@@ -1433,14 +1471,14 @@ public struct FfiConverterTypePeerStatus: FfiConverterRustBuffer {
             try PeerStatus(
                 id: FfiConverterString.read(from: &buf), 
                 state: FfiConverterTypePeerState.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                raw: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: PeerStatus, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterTypePeerState.write(value.state, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
     }
 }
 
@@ -1461,7 +1499,7 @@ public func FfiConverterTypePeerStatus_lower(_ value: PeerStatus) -> RustBuffer 
 
 
 /**
- * Registration of one SIP provider.
+ * Registration of one SIP provider (`getRegistry`).
  */
 public struct ProviderRegistration: Equatable, Hashable {
     public var id: String
@@ -1469,21 +1507,21 @@ public struct ProviderRegistration: Equatable, Hashable {
     public var username: String
     public var host: String
     /**
-     * The server's entry as sent (JSON text).
+     * The server's entry as sent.
      */
-    public var rawJson: String
+    public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(id: String, state: ProviderState, username: String, host: String, 
         /**
-         * The server's entry as sent (JSON text).
-         */rawJson: String) {
+         * The server's entry as sent.
+         */raw: String) {
         self.id = id
         self.state = state
         self.username = username
         self.host = host
-        self.rawJson = rawJson
+        self.raw = raw
     }
 
     
@@ -1506,7 +1544,7 @@ public struct FfiConverterTypeProviderRegistration: FfiConverterRustBuffer {
                 state: FfiConverterTypeProviderState.read(from: &buf), 
                 username: FfiConverterString.read(from: &buf), 
                 host: FfiConverterString.read(from: &buf), 
-                rawJson: FfiConverterString.read(from: &buf)
+                raw: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -1515,7 +1553,7 @@ public struct FfiConverterTypeProviderRegistration: FfiConverterRustBuffer {
         FfiConverterTypeProviderState.write(value.state, into: &buf)
         FfiConverterString.write(value.username, into: &buf)
         FfiConverterString.write(value.host, into: &buf)
-        FfiConverterString.write(value.rawJson, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
     }
 }
 
@@ -1977,7 +2015,9 @@ public func FfiConverterTypeMikoPbxError_lower(_ value: MikoPbxError) -> RustBuf
 
 
 /**
- * Peer state as MikoPBX reports it (`OK`, `UNKNOWN`, or a new string).
+ * Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
+ * `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`:
+ * a contact URI exists). Everything else is `Unknown` on the legacy API.
  */
 
 public enum PeerState: Equatable, Hashable {
@@ -2071,7 +2111,7 @@ public func FfiConverterTypePeerState_lower(_ value: PeerState) -> RustBuffer {
 
 
 /**
- * Registration state of a SIP provider.
+ * Registration state of a SIP provider (trunk).
  */
 
 public enum ProviderState: Equatable, Hashable {
@@ -2079,7 +2119,13 @@ public enum ProviderState: Equatable, Hashable {
     case registered
     case unregistered
     case rejected
+    /**
+     * The provider is disabled.
+     */
     case off
+    /**
+     * A provider without outbound registration whose endpoint is reachable.
+     */
     case ok
     case unknown
     /**
@@ -2765,6 +2811,17 @@ public func operationsJson() -> String  {
     )
 })
 }
+/**
+ * The core's models and state enums as JSON (`{"models": [{name, doc, fields}], "enums":
+ * [{name, values}]}`): what the classes above carry, for checks and tools.
+ */
+public func modelsJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_func_models_json(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -2781,37 +2838,40 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_func_operations_json() != 30274) {
+    if (uniffi_mikopbx_uniffi_checksum_func_operations_json() != 64773) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 279) {
+    if (uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 32070) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 12262) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 13469) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout() != 62686) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer() != 6279) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout() != 38457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer_statuses() != 63748) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer() != 41930) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_ping() != 35341) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer_statuses() != 11237) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 2842) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_ping() != 58480) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 4475) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 36976) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 11487) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {
         return InitializationResult.apiChecksumMismatch
     }
 

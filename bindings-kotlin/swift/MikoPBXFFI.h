@@ -300,17 +300,12 @@ uint64_t uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_registrations(ui
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXCLIENT_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXCLIENT_REQUEST
-uint64_t uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer body_json, RustBuffer params
+uint64_t uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer params, RustBuffer json
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXCLIENT_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXCLIENT_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_mikopbx_uniffi_fn_method_mikopbxclient_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_RAW
-#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_RAW
-RustBuffer uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXERROR_KIND
@@ -321,6 +316,11 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_mikopbxerror_kind(RustBuffer ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_mikopbx_uniffi_fn_method_mikopbxerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_RAW
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_RAW
+RustBuffer uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PEERSTATE_RAW
@@ -346,6 +346,12 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_display(Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_OPERATIONS_JSON
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_OPERATIONS_JSON
 RustBuffer uniffi_mikopbx_uniffi_fn_func_operations_json(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_MODELS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_MODELS_JSON
+RustBuffer uniffi_mikopbx_uniffi_fn_func_models_json(RustCallStatus *_Nonnull out_status
     
 );
 #endif
@@ -612,6 +618,12 @@ void ffi_mikopbx_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatu
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_OPERATIONS_JSON
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_OPERATIONS_JSON
 uint16_t uniffi_mikopbx_uniffi_checksum_func_operations_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_MODELS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_MODELS_JSON
+uint16_t uniffi_mikopbx_uniffi_checksum_func_models_json(void
     
 );
 #endif

@@ -1,16 +1,19 @@
 //! `Client` (blocking, detached from the interpreter while it waits) and `AsyncClient`
-//! (asyncio, on the core runtime); both delegate every call to the core client.
+//! (asyncio, on the core runtime); both delegate every call to the core client. Every
+//! operation of core's list (`mikopbx::for_each_operation!`) becomes a method of both.
 
 use std::path::PathBuf;
 
-use mikopbx::{ApiVersion, Config, Credentials, RequestBody, TlsTrust};
+use mikopbx::{ApiVersion, Config, Credentials, TlsTrust};
+use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyString, PyTuple};
+use pyo3::types::{PyBool, PyTuple};
+use serde_json::{Value, json};
 
 use crate::aio::coroutine;
-use crate::convert::{Json, from_py, query_from_py, seconds, to_py};
+use crate::convert::{Json, from_py, seconds, to_py};
 use crate::errors::{invalid_input, to_py_err};
-use crate::models::{PeerDetail, PeerStatus, ProviderRegistration, quote};
+use crate::pythonic::{FromPython, IntoPython, PyStub, quote};
 
 /// Builds the core configuration from the constructor's keyword arguments.
 #[allow(clippy::too_many_arguments)]
@@ -81,14 +84,6 @@ fn tls_trust(verify: Option<&Bound<'_, PyAny>>, pin_sha256: Option<&str>) -> PyR
     TlsTrust::from_options(insecure, ca_pem, pin_sha256).map_err(to_py_err)
 }
 
-/// A peer id given as `str` or `int`.
-fn peer_id(id: &Bound<'_, PyAny>) -> PyResult<String> {
-    if id.is_instance_of::<PyString>() || (id.is_instance_of::<PyInt>() && !id.is_instance_of::<PyBool>()) {
-        return Ok(id.str()?.to_cow()?.into_owned());
-    }
-    Err(invalid_input("peer id must be a str or an int"))
-}
-
 /// `call`'s arguments: a dict (or None) as JSON.
 fn call_arguments(args: Option<&Bound<'_, PyAny>>) -> PyResult<serde_json::Value> {
     args.filter(|a| !a.is_none()).map(from_py).transpose().map(Option::unwrap_or_default)
@@ -99,10 +94,6 @@ fn call_arguments(args: Option<&Bound<'_, PyAny>>) -> PyResult<serde_json::Value
 #[pyfunction]
 pub fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     to_py(py, &mikopbx::operations_json())
-}
-
-fn request_body(json: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RequestBody>> {
-    json.filter(|j| !j.is_none()).map(|j| from_py(j).map(RequestBody::Json)).transpose()
 }
 
 /// `Client(url='…', login='admin', api_version='auto')`; never a password or key.
@@ -161,65 +152,10 @@ impl Client {
         self.0.config().base_url().as_str()
     }
 
-    /// `"legacy"` or `"v3"`: forced by `api_version`, or probed once and cached.
-    fn api_generation(&self, py: Python<'_>) -> PyResult<&'static str> {
-        let client = self.0.clone();
-        wait(py, async move { client.api_generation().await.map(|g| g.as_str()) })
-    }
-
-    fn login(&self, py: Python<'_>) -> PyResult<()> {
-        let client = self.0.clone();
-        wait(py, async move { client.login().await })
-    }
-
-    fn logout(&self, py: Python<'_>) -> PyResult<()> {
-        let client = self.0.clone();
-        wait(py, async move { client.logout().await })
-    }
-
     /// Ends the session (like `logout()`); a later call would log in again.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        self.logout(py)
-    }
-
-    fn peer_statuses(&self, py: Python<'_>) -> PyResult<Vec<PeerStatus>> {
         let client = self.0.clone();
-        let peers = wait(py, async move { client.peer_statuses().await })?;
-        Ok(peers.into_iter().map(PeerStatus).collect())
-    }
-
-    fn peer(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<PeerDetail> {
-        let id = peer_id(id)?;
-        let client = self.0.clone();
-        wait(py, async move { client.peer(&id).await }).map(PeerDetail)
-    }
-
-    fn provider_registrations(&self, py: Python<'_>) -> PyResult<Vec<ProviderRegistration>> {
-        let client = self.0.clone();
-        let providers = wait(py, async move { client.provider_registrations().await })?;
-        Ok(providers.into_iter().map(ProviderRegistration).collect())
-    }
-
-    /// Round-trip time of the unauthenticated ping, in seconds.
-    fn ping(&self, py: Python<'_>) -> PyResult<f64> {
-        let client = self.0.clone();
-        wait(py, async move { client.ping().await }).map(|d| d.as_secs_f64())
-    }
-
-    #[pyo3(signature = (method, path, params=None, json=None))]
-    fn request<'py>(
-        &self,
-        py: Python<'py>,
-        method: String,
-        path: String,
-        params: Option<&Bound<'py, PyAny>>,
-        json: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let query = query_from_py(params)?;
-        let body = request_body(json)?;
-        let client = self.0.clone();
-        let document = wait(py, async move { client.request(&method, &path, query, body).await })?;
-        to_py(py, &document)
+        wait(py, async move { client.logout().await })
     }
 
     /// Runs any operation of `mikopbx.operations()` by name with its arguments (a dict, or
@@ -295,66 +231,10 @@ impl AsyncClient {
         self.0.config().base_url().as_str()
     }
 
-    fn api_generation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.0.clone();
-        coroutine(py, async move { client.api_generation().await.map(|g| g.as_str()) })
-    }
-
-    fn login<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.0.clone();
-        coroutine(py, async move { client.login().await })
-    }
-
-    fn logout<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// Ends the session (like `logout()`); a later call would log in again.
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
         coroutine(py, async move { client.logout().await })
-    }
-
-    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.logout(py)
-    }
-
-    fn peer_statuses<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.0.clone();
-        coroutine(py, async move {
-            client.peer_statuses().await.map(|peers| peers.into_iter().map(PeerStatus).collect::<Vec<_>>())
-        })
-    }
-
-    fn peer<'py>(&self, py: Python<'py>, id: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let id = peer_id(id)?;
-        let client = self.0.clone();
-        coroutine(py, async move { client.peer(&id).await.map(PeerDetail) })
-    }
-
-    fn provider_registrations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.0.clone();
-        coroutine(py, async move {
-            client
-                .provider_registrations()
-                .await
-                .map(|providers| providers.into_iter().map(ProviderRegistration).collect::<Vec<_>>())
-        })
-    }
-
-    fn ping<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.0.clone();
-        coroutine(py, async move { client.ping().await.map(|d| d.as_secs_f64()) })
-    }
-
-    #[pyo3(signature = (method, path, params=None, json=None))]
-    fn request<'py>(
-        &self,
-        py: Python<'py>,
-        method: String,
-        path: String,
-        params: Option<&Bound<'py, PyAny>>,
-        json: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let query = query_from_py(params)?;
-        let body = request_body(json)?;
-        let client = self.0.clone();
-        coroutine(py, async move { client.request(&method, &path, query, body).await.map(Json) })
     }
 
     /// Runs any operation of `mikopbx.operations()` by name (see `Client.call`).
@@ -384,4 +264,89 @@ impl AsyncClient {
     fn __repr__(&self) -> String {
         describe("AsyncClient", self.0.config())
     }
+}
+
+/// An argument's Python type in a generated method: optional arguments may be left out.
+macro_rules! python_argument {
+    ($py:lifetime) => { &Bound<$py, PyAny> };
+    ($py:lifetime None) => { Option<&Bound<$py, PyAny>> };
+}
+
+/// What the caller passed, for `FromPython` (`None`: left out).
+macro_rules! given {
+    ($arg:ident) => {
+        Some($arg)
+    };
+    ($arg:ident None) => {
+        $arg
+    };
+}
+
+macro_rules! python_operations {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident ( $( $(#[doc = $arg_doc:literal])* $arg:ident : $ty:ty $(= $default:ident)? ),* $(,)? ) -> $out:ty,
+            $effect:ident = $implementation:path, example $example:literal;
+    )*) => {
+        #[pymethods]
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                #[pyo3(signature = ($($arg $(= $default)?),*))]
+                fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {
+                    $( let $arg = <$ty as FromPython>::from_python(given!($arg $($default)?))?; )*
+                    let client = self.0.clone();
+                    let value = wait(py, async move { client.$name($($arg),*).await.map(IntoPython::into_python) })?;
+                    value.into_bound_py_any(py)
+                }
+            )*
+        }
+
+        #[pymethods]
+        impl AsyncClient {
+            $(
+                $(#[doc = $doc])*
+                #[pyo3(signature = ($($arg $(= $default)?),*))]
+                fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {
+                    $( let $arg = <$ty as FromPython>::from_python(given!($arg $($default)?))?; )*
+                    let client = self.0.clone();
+                    coroutine(py, async move { client.$name($($arg),*).await.map(IntoPython::into_python) })
+                }
+            )*
+        }
+    };
+}
+
+mikopbx::for_each_operation!(python_operations);
+
+/// Whether a generated method's argument may be left out.
+macro_rules! optional {
+    () => {
+        false
+    };
+    (None) => {
+        true
+    };
+}
+
+/// The operations as the stub generator reads them: each argument's and result's Python type.
+pub fn operation_schema() -> Value {
+    macro_rules! describe {
+        ($(
+            $(#[doc = $doc:literal])*
+            $name:ident ( $( $(#[doc = $arg_doc:literal])* $arg:ident : $ty:ty $(= $default:ident)? ),* $(,)? ) -> $out:ty,
+                $effect:ident = $implementation:path, example $example:literal;
+        )*) => {
+            json!([$( {
+                "name": stringify!($name),
+                "arguments": [$( {
+                    "name": stringify!($arg),
+                    "type": <$ty as FromPython>::stub(),
+                    "optional": optional!($($default)?),
+                } ),*],
+                "result": <$out as PyStub>::stub(),
+            } ),*])
+        };
+    }
+    mikopbx::for_each_operation!(describe)
 }

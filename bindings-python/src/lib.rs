@@ -6,6 +6,7 @@ mod client;
 mod convert;
 mod errors;
 mod models;
+mod pythonic;
 mod simulator;
 
 use std::io::Write;
@@ -25,18 +26,33 @@ fn run_cli(py: Python<'_>, args: Vec<String>) -> i32 {
     })
 }
 
+/// The core's models and state enums: `{"models": [{name, doc, fields}], "enums": [{name,
+/// values}]}` (what every binding's classes carry).
+#[pyfunction(name = "models")]
+fn model_list(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    convert::to_py(py, &mikopbx::models_json())
+}
+
+/// What the stub generator (`make python-stubs`) reads: the models with their Python types,
+/// and the operations with their arguments' and results' Python types.
+#[pyfunction]
+fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let mut schema = models::schema();
+    schema["operations"] = client::operation_schema();
+    convert::to_py(py, &schema)
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_class::<client::Client>()?;
     module.add_class::<client::AsyncClient>()?;
-    module.add_class::<models::PeerStatus>()?;
-    module.add_class::<models::PeerDetail>()?;
-    module.add_class::<models::Contact>()?;
-    module.add_class::<models::ProviderRegistration>()?;
+    models::add_classes(module)?;
     module.add_class::<simulator::Simulator>()?;
     module.add_class::<aio::Call>()?;
     module.add_function(wrap_pyfunction!(run_cli, module)?)?;
     module.add_function(wrap_pyfunction!(client::operations, module)?)?;
+    module.add_function(wrap_pyfunction!(model_list, module)?)?;
+    module.add_function(wrap_pyfunction!(schema, module)?)?;
     Ok(())
 }

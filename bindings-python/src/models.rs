@@ -1,65 +1,16 @@
-//! Immutable Python views of the core models. `to_dict()` is the core's serde JSON form, the
-//! same shape `mikopbx --format json` prints; states are members of the Python enums in
-//! `mikopbx._enums`, with the server's exact string beside them (`state_raw`).
+//! The core's models as immutable Python classes, expanded from core's one declaration
+//! (`mikopbx::for_each_model!`): a getter per field and per declared method, `to_dict()` (the
+//! core's serde JSON form, the shape `mikopbx --format json` prints) and `repr()`. States are
+//! members of the Python enums in `mikopbx._enums` (generated from the same declaration by
+//! `make python-stubs`), with the server's exact string beside them (`state_raw`).
 
-use mikopbx::{ContactStatus, PeerState, ProviderState};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use serde::Serialize;
+use serde_json::{Value, json};
 
-use crate::convert::{map_to_py, to_py};
-
-fn enum_member<'py>(py: Python<'py>, class: &str, member: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import("mikopbx._enums")?.getattr(class)?.getattr(member)
-}
-
-fn peer_state<'py>(py: Python<'py>, state: &PeerState) -> PyResult<Bound<'py, PyAny>> {
-    let member = match state {
-        PeerState::Ok => "OK",
-        PeerState::Unknown => "UNKNOWN",
-        PeerState::Other(_) => "OTHER",
-    };
-    enum_member(py, "PeerState", member)
-}
-
-fn contact_status<'py>(py: Python<'py>, status: &ContactStatus) -> PyResult<Bound<'py, PyAny>> {
-    let member = match status {
-        ContactStatus::Reachable => "REACHABLE",
-        ContactStatus::Unreachable => "UNREACHABLE",
-        ContactStatus::NonQualified => "NON_QUALIFIED",
-        ContactStatus::Unknown => "UNKNOWN",
-        ContactStatus::Other(_) => "OTHER",
-    };
-    enum_member(py, "ContactStatus", member)
-}
-
-fn provider_state<'py>(py: Python<'py>, state: &ProviderState) -> PyResult<Bound<'py, PyAny>> {
-    let member = match state {
-        ProviderState::Registered => "REGISTERED",
-        ProviderState::Unregistered => "UNREGISTERED",
-        ProviderState::Rejected => "REJECTED",
-        ProviderState::Off => "OFF",
-        ProviderState::Ok => "OK",
-        ProviderState::Unknown => "UNKNOWN",
-        ProviderState::Other(_) => "OTHER",
-    };
-    enum_member(py, "ProviderState", member)
-}
-
-/// A string as Python's `repr()` writes it (single quotes).
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
-    for c in text.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '"' => out.push('"'),
-            c => out.extend(c.escape_debug()),
-        }
-    }
-    out.push('\'');
-    out
-}
+use crate::convert::to_py;
+use crate::pythonic::{IntoPython, PyStub, ToPython, quote};
 
 /// The model's serde JSON form as Python objects.
 fn dict_of<'py>(py: Python<'py>, model: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
@@ -67,225 +18,192 @@ fn dict_of<'py>(py: Python<'py>, model: &impl Serialize) -> PyResult<Bound<'py, 
     to_py(py, &value)
 }
 
-/// One entry of the peer list.
-#[pyclass(frozen, eq, module = "mikopbx")]
-#[derive(PartialEq)]
-pub struct PeerStatus(pub mikopbx::PeerStatus);
-
-#[pymethods]
-impl PeerStatus {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
+/// The Python name of an enum member: `NonQualified` → `NON_QUALIFIED`.
+pub fn member_name(variant: &str) -> String {
+    let mut name = String::with_capacity(variant.len() + 4);
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            name.push('_');
+        }
+        name.extend(c.to_uppercase());
     }
-    #[getter]
-    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        peer_state(py, &self.0.state)
-    }
-    #[getter]
-    fn state_raw(&self) -> &str {
-        self.0.state.as_str()
-    }
-    #[getter]
-    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.raw)
-    }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dict_of(py, &self.0)
-    }
-    fn __repr__(&self) -> String {
-        format!("PeerStatus(id={}, state={})", quote(&self.0.id), quote(self.0.state.as_str()))
-    }
+    name
 }
 
-/// One registered contact (device) of a peer.
-#[pyclass(frozen, eq, module = "mikopbx")]
-#[derive(PartialEq)]
-pub struct Contact(pub mikopbx::Contact);
-
-#[pymethods]
-impl Contact {
-    #[getter]
-    fn aor(&self) -> &str {
-        &self.0.aor
-    }
-    #[getter]
-    fn uri(&self) -> &str {
-        &self.0.uri
-    }
-    #[getter]
-    fn user_agent(&self) -> &str {
-        &self.0.user_agent
-    }
-    #[getter]
-    fn reg_expire(&self) -> Option<i64> {
-        self.0.reg_expire
-    }
-    #[getter]
-    fn via_address(&self) -> &str {
-        &self.0.via_address
-    }
-    #[getter]
-    fn call_id(&self) -> &str {
-        &self.0.call_id
-    }
-    #[getter]
-    fn status<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.status.as_ref().map(|s| contact_status(py, s)).transpose()
-    }
-    #[getter]
-    fn status_raw(&self) -> Option<&str> {
-        self.0.status.as_ref().map(ContactStatus::as_str)
-    }
-    #[getter]
-    fn roundtrip_usec(&self) -> Option<u64> {
-        self.0.roundtrip_usec
-    }
-    #[getter]
-    fn endpoint_name(&self) -> &str {
-        &self.0.endpoint_name
-    }
-    #[getter]
-    fn contact_id(&self) -> &str {
-        &self.0.contact_id
-    }
-    #[getter]
-    fn authenticate_qualify(&self) -> Option<bool> {
-        self.0.authenticate_qualify
-    }
-    #[getter]
-    fn outbound_proxy(&self) -> &str {
-        &self.0.outbound_proxy
-    }
-    #[getter]
-    fn path(&self) -> &str {
-        &self.0.path
-    }
-    #[getter]
-    fn qualify_frequency(&self) -> Option<u64> {
-        self.0.qualify_frequency
-    }
-    #[getter]
-    fn qualify_timeout(&self) -> Option<f64> {
-        self.0.qualify_timeout
-    }
-    #[getter]
-    fn is_reachable(&self) -> bool {
-        self.0.is_reachable()
-    }
-    /// The contact's fields exactly as the server sent them.
-    #[getter]
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(map_to_py(py, &self.0.fields)?.into_any())
-    }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dict_of(py, &self.0)
-    }
-    fn __repr__(&self) -> String {
-        let status = self.0.status.as_ref().map_or("None".to_owned(), |s| quote(s.as_str()));
-        let roundtrip = self.0.roundtrip_usec.map_or("None".to_owned(), |n| n.to_string());
-        format!("Contact(uri={}, status={status}, roundtrip_usec={roundtrip})", quote(&self.0.uri))
-    }
+/// A member of one of the enums of `mikopbx._enums`.
+fn enum_member<'py>(py: Python<'py>, class: &str, member: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("mikopbx._enums")?.getattr(class)?.getattr(member_name(member))
 }
 
-/// The detail of one peer: its state and registered contacts.
-#[pyclass(frozen, eq, module = "mikopbx")]
-#[derive(PartialEq)]
-pub struct PeerDetail(pub mikopbx::PeerDetail);
+macro_rules! python_models {
+    (
+        enums { $(
+            $(#[doc = $enum_doc:literal])*
+            enum $enum:ident { $( $(#[doc = $variant_doc:literal])* $variant:ident = $text:literal ),+ $(,)? }
+        )* }
+        models { $(
+            $(#[doc = $doc:literal])*
+            struct $model:ident {
+                $( $(#[doc = $field_doc:literal])* $(#[serde($($serde:tt)*)])* $field:ident : $type:ty ),* $(,)?
+            }
+            methods { $( $(#[doc = $method_doc:literal])* $method:ident -> $method_type:ty ),* $(,)? }
+        )* }
+    ) => {
+        $(
+            impl ToPython for mikopbx::$enum {
+                fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    let variant = match self {
+                        $( mikopbx::$enum::$variant => stringify!($variant), )+
+                        mikopbx::$enum::Other(_) => "Other",
+                    };
+                    enum_member(py, stringify!($enum), variant)
+                }
+                fn repr(&self) -> Option<String> {
+                    Some(quote(self.as_str()))
+                }
+            }
 
-#[pymethods]
-impl PeerDetail {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
-    }
-    #[getter]
-    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        peer_state(py, &self.0.state)
-    }
-    #[getter]
-    fn state_raw(&self) -> &str {
-        self.0.state.as_str()
-    }
-    #[getter]
-    fn contact(&self) -> Option<Contact> {
-        self.0.contact.clone().map(Contact)
-    }
-    #[getter]
-    fn other_contacts(&self) -> Vec<Contact> {
-        self.0.other_contacts.iter().cloned().map(Contact).collect()
-    }
-    /// All contacts, the primary one first.
-    #[getter]
-    fn contacts(&self) -> Vec<Contact> {
-        self.0.contacts().cloned().map(Contact).collect()
-    }
-    #[getter]
-    fn is_registered(&self) -> bool {
-        self.0.is_registered()
-    }
-    #[getter]
-    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.raw)
-    }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dict_of(py, &self.0)
-    }
-    fn __repr__(&self) -> String {
-        let contact = match &self.0.contact {
-            Some(c) => Contact(c.clone()).__repr__(),
-            None => "None".to_owned(),
+            impl PyStub for mikopbx::$enum {
+                fn stub() -> String {
+                    stringify!($enum).to_owned()
+                }
+            }
+        )*
+        $(
+            $(#[doc = $doc])*
+            #[pyclass(frozen, eq, module = "mikopbx")]
+            #[derive(PartialEq)]
+            pub struct $model(pub mikopbx::$model);
+
+            #[pymethods]
+            impl $model {
+                $(
+                    $(#[doc = $field_doc])*
+                    #[getter]
+                    fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                        self.0.$field.to_python(py)
+                    }
+                )*
+                $(
+                    $(#[doc = $method_doc])*
+                    #[getter]
+                    fn $method<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                        self.0.$method().to_python(py)
+                    }
+                )*
+
+                /// The JSON form: the shape `mikopbx --format json` prints.
+                fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    dict_of(py, &self.0)
+                }
+
+                fn __repr__(&self) -> String {
+                    ToPython::repr(&self.0).unwrap_or_default()
+                }
+            }
+
+            impl ToPython for mikopbx::$model {
+                fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    Ok(Bound::new(py, $model(self.clone()))?.into_any())
+                }
+                fn repr(&self) -> Option<String> {
+                    let parts: Vec<String> = [$( (stringify!($field), self.$field.repr()) ),*]
+                        .into_iter()
+                        .filter_map(|(name, shown)| shown.map(|shown| format!("{name}={shown}")))
+                        .collect();
+                    Some(format!("{}({})", stringify!($model), parts.join(", ")))
+                }
+            }
+
+            impl PyStub for mikopbx::$model {
+                fn stub() -> String {
+                    stringify!($model).to_owned()
+                }
+            }
+
+            impl IntoPython for mikopbx::$model {
+                type Py = $model;
+                fn into_python(self) -> $model {
+                    $model(self)
+                }
+            }
+        )*
+
+    };
+}
+
+mikopbx::for_each_model!(python_models);
+
+/// Doc comment text without its indentation.
+fn doc(text: &str) -> String {
+    text.lines().map(str::trim).collect::<Vec<_>>().join("\n").trim().to_owned()
+}
+
+/// The models and enums as the stub generator reads them: names, docs, and each field's and
+/// method's Python type.
+pub fn schema() -> Value {
+    let (mut enums, mut models) = (Vec::new(), Vec::new());
+    macro_rules! describe {
+        (
+            enums { $(
+                $(#[doc = $enum_doc:literal])*
+                enum $enum:ident { $( $(#[doc = $variant_doc:literal])* $variant:ident = $text:literal ),+ $(,)? }
+            )* }
+            models { $(
+                $(#[doc = $doc:literal])*
+                struct $model:ident {
+                    $( $(#[doc = $field_doc:literal])* $(#[serde($($serde:tt)*)])* $field:ident : $type:ty ),* $(,)?
+                }
+                methods { $( $(#[doc = $method_doc:literal])* $method:ident -> $method_type:ty ),* $(,)? }
+            )* }
+        ) => {
+            $(
+                enums.push(json!({
+                    "name": stringify!($enum),
+                    "doc": doc(concat!($($enum_doc, "\n"),*)),
+                    "members": [$( {
+                        "name": member_name(stringify!($variant)),
+                        "value": $text,
+                        "doc": doc(concat!($($variant_doc, "\n"),*)),
+                    } ),+],
+                }));
+            )*
+            $(
+                models.push(json!({
+                    "name": stringify!($model),
+                    "doc": doc(concat!($($doc, "\n"),*)),
+                    "fields": [$( {
+                        "name": stringify!($field),
+                        "type": <$type as PyStub>::stub(),
+                        "doc": doc(concat!($($field_doc, "\n"),*)),
+                    } ),*],
+                    "methods": [$( {
+                        "name": stringify!($method),
+                        "type": <$method_type as PyStub>::stub(),
+                        "doc": doc(concat!($($method_doc, "\n"),*)),
+                    } ),*],
+                }));
+            )*
         };
-        format!(
-            "PeerDetail(id={}, state={}, contact={contact}, other_contacts={})",
-            quote(&self.0.id),
-            quote(self.0.state.as_str()),
-            self.0.other_contacts.len()
-        )
     }
+    mikopbx::for_each_model!(describe);
+    json!({ "enums": enums, "models": models })
 }
 
-/// Registration of one SIP provider (trunk).
-#[pyclass(frozen, eq, module = "mikopbx")]
-#[derive(PartialEq)]
-pub struct ProviderRegistration(pub mikopbx::ProviderRegistration);
-
-#[pymethods]
-impl ProviderRegistration {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
+/// Adds every model class to the module.
+pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    macro_rules! add {
+        (
+            enums { $( $(#[doc = $enum_doc:literal])* enum $enum:ident { $($variants:tt)* } )* }
+            models { $(
+                $(#[doc = $doc:literal])*
+                struct $model:ident { $($fields:tt)* }
+                methods { $($methods:tt)* }
+            )* }
+        ) => {
+            $( module.add_class::<$model>()?; )*
+        };
     }
-    #[getter]
-    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        provider_state(py, &self.0.state)
-    }
-    #[getter]
-    fn state_raw(&self) -> &str {
-        self.0.state.as_str()
-    }
-    #[getter]
-    fn username(&self) -> &str {
-        &self.0.username
-    }
-    #[getter]
-    fn host(&self) -> &str {
-        &self.0.host
-    }
-    #[getter]
-    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.raw)
-    }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dict_of(py, &self.0)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "ProviderRegistration(id={}, state={}, username={}, host={})",
-            quote(&self.0.id),
-            quote(self.0.state.as_str()),
-            quote(&self.0.username),
-            quote(&self.0.host)
-        )
-    }
+    mikopbx::for_each_model!(add);
+    Ok(())
 }

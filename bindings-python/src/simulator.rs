@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::convert::{from_py, seconds, to_py};
 use crate::errors::{invalid_input, to_py_err};
-use crate::models::quote;
+use crate::pythonic::quote;
 
 /// A state given as a dict (same shape as the simulator's `default-state.json`) or JSON text.
 fn pbx_state(state: &Bound<'_, PyAny>) -> PyResult<PbxState> {

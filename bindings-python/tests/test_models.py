@@ -39,7 +39,8 @@ def test_peer_detail_and_contact(client: mikopbx.Client) -> None:
     as_dict = detail.to_dict()
     assert as_dict["uri"] == contact.uri and as_dict["roundtrip_usec"] == 5871
     assert {k: v for k, v in as_dict.items() if k not in ("id", "state", "other_contacts")} == contact.to_dict()
-    assert repr(contact) == "Contact(uri='sip:201@172.16.156.1:60939;ob', status='Reachable', roundtrip_usec=5871)"
+    assert repr(contact).startswith("Contact(aor='201', uri='sip:201@172.16.156.1:60939;ob', ")
+    assert "status='Reachable', roundtrip_usec=5871," in repr(contact)
     assert repr(detail).startswith("PeerDetail(id='201', state='OK', contact=Contact(")
 
 

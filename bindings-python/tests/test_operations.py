@@ -2,6 +2,7 @@
 ``call`` on both generations."""
 
 import asyncio
+import enum
 
 import pytest
 
@@ -24,6 +25,48 @@ def test_the_list_has_the_seed_operations_with_their_arguments():
 def test_every_operation_is_a_method_of_both_clients(name):
     assert callable(getattr(mikopbx.Client, name, None)), f"Client lacks {name}"
     assert callable(getattr(mikopbx.AsyncClient, name, None)), f"AsyncClient lacks {name}"
+
+
+def carries(expected, actual, where):
+    """`actual` (a Python object of this SDK) carries every field of `expected` (the core's
+    JSON of the same value) with the same value; a key missing at the top level belongs to a
+    nested model (the core's flattened fields)."""
+    if isinstance(expected, dict):
+        for key, value in expected.items():
+            if hasattr(actual, key):
+                carries(value, getattr(actual, key), f"{where}.{key}")
+            else:
+                nested = [v for v in (getattr(actual, n) for n in dir(actual) if not n.startswith("_")) if hasattr(v, "to_dict")]
+                holder = next((v for v in nested if hasattr(v, key)), None)
+                assert holder is not None, f"{where}: {type(actual).__name__} has no field for the core's {key!r}"
+                carries(value, getattr(holder, key), f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), where
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            carries(e, a, f"{where}[{i}]")
+    elif isinstance(actual, enum.Enum):
+        assert actual.value in (expected, None), f"{where}: {actual} vs {expected!r}"
+    else:
+        assert actual == expected, f"{where}: {actual!r} vs {expected!r}"
+
+
+def test_every_model_class_has_every_field():
+    for model in mikopbx.models()["models"]:
+        cls = getattr(mikopbx, model["name"])
+        for field in model["fields"]:
+            assert isinstance(getattr(cls, field, None), property) or hasattr(cls, field), f"{cls} lacks {field}"
+
+
+@pytest.mark.parametrize("api", ["legacy", "v3"])
+def test_objects_carry_every_field_of_the_core_json(api):
+    with Simulator(api=api) as sim, mikopbx.Client(sim.url, login="admin", password="adminpassword") as pbx:
+        for name, typed in [
+            ("peer_statuses", pbx.peer_statuses()),
+            ("peer", pbx.peer("201")),
+            ("provider_registrations", pbx.provider_registrations()),
+        ]:
+            example = next(op["example"] for op in mikopbx.operations() if op["name"] == name)
+            carries(pbx.call(name, example), typed, name)
 
 
 @pytest.mark.parametrize("api", ["legacy", "v3"])

@@ -35,7 +35,9 @@ mod transport;
 
 pub use api::peers::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus};
 pub use api::providers::{ProviderRegistration, ProviderState};
-pub use api::{Argument, OPERATIONS, Operation, Output, Params, operation, operations_json};
+pub use api::{
+    Argument, Model, OPERATIONS, Operation, Output, Params, StateEnum, models, models_json, operation, operations_json,
+};
 pub use client::Client;
 pub use config::{
     ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
@@ -52,5 +54,5 @@ pub use transport::RequestBody;
 /// What the operations list needs from other crates, by `$crate` path.
 #[doc(hidden)]
 pub mod __private {
-    pub use serde_json::Value;
+    pub use serde_json::{Map, Value};
 }

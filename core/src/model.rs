@@ -49,6 +49,40 @@ macro_rules! server_enum {
 }
 pub(crate) use server_enum;
 
+/// Defines one resource's state enums and models from its declaration: the callback of the
+/// resource's model list (`for_each_model!`), which every binding expands into its own
+/// classes from the same declaration.
+macro_rules! define_models {
+    (
+        enums { $(
+            $(#[doc = $enum_doc:literal])*
+            enum $enum:ident { $( $(#[doc = $variant_doc:literal])* $variant:ident = $text:literal ),+ $(,)? }
+        )* }
+        models { $(
+            $(#[doc = $doc:literal])*
+            struct $model:ident {
+                $( $(#[doc = $field_doc:literal])* $(#[serde($($serde:tt)*)])* $field:ident : $type:ty ),* $(,)?
+            }
+            methods { $( $(#[doc = $method_doc:literal])* $method:ident -> $method_type:ty ),* $(,)? }
+        )* }
+    ) => {
+        $(
+            $crate::model::server_enum! {
+                $(#[doc = $enum_doc])*
+                $enum { $( $(#[doc = $variant_doc])* $variant = $text ),+ }
+            }
+        )*
+        $(
+            $(#[doc = $doc])*
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            pub struct $model {
+                $( $(#[doc = $field_doc])* $(#[serde($($serde)*)])* pub $field: $type, )*
+            }
+        )*
+    };
+}
+pub(crate) use define_models;
+
 /// A string field; numbers are accepted and written as text.
 pub(crate) fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
     match map.get(key)? {

@@ -1,11 +1,12 @@
-//! Runs the shared scenarios (`tests/scenarios/scenarios.json`) through the Rust API; every
-//! binding runs the same file through its own API.
+//! Expands the shared scenarios (`tests/scenarios/scenarios.json` → `expanded.json`: `only`
+//! and the v3 patches applied, once, here) and runs them through the Rust API by name; every
+//! binding runs the same expanded file through its own API.
 
 mod common;
 
 use std::time::Duration;
 
-use mikopbx::{Config, RequestBody};
+use mikopbx::Config;
 use mikopbx_sim::{ApiGeneration, Fault, Peer, Simulator, SimulatorOptions};
 use serde_json::Value;
 
@@ -79,30 +80,11 @@ fn client_for(sim: &Simulator, setup: &Value) -> mikopbx::Client {
     common::client(builder)
 }
 
+/// Runs `call.op` by name with the rest of `call` as its arguments.
 async fn call(client: &mikopbx::Client, call: &Value) -> mikopbx::Result<Value> {
-    Ok(match call["op"].as_str().expect("op") {
-        "login" => {
-            client.login().await?;
-            Value::Null
-        }
-        "peer_statuses" => json(&client.peer_statuses().await?),
-        "peer" => json(&client.peer(call["id"].as_str().expect("id")).await?),
-        "provider_registrations" => json(&client.provider_registrations().await?),
-        "ping" => {
-            client.ping().await?;
-            Value::Null
-        }
-        "request" => {
-            let body = call.get("body").cloned().map(RequestBody::Json);
-            let method = call["method"].as_str().expect("method");
-            client.request(method, call["path"].as_str().expect("path"), Vec::new(), body).await?
-        }
-        other => panic!("unknown op {other}"),
-    })
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("models serialise")
+    let mut arguments = call.as_object().expect("call is an object").clone();
+    let op = arguments.remove("op").expect("call.op");
+    client.call_json(op.as_str().expect("op is a string"), Value::Object(arguments)).await
 }
 
 fn check(expect: &Value, outcome: mikopbx::Result<Value>) -> Result<(), String> {
@@ -144,30 +126,66 @@ fn check(expect: &Value, outcome: mikopbx::Result<Value>) -> Result<(), String> 
     }
 }
 
-async fn run_all(api: ApiGeneration, generation: &str) {
-    let document = common::fixture("../scenarios/scenarios.json");
+/// The scenarios of each generation: `only` applied, the `v3` patch merged in.
+fn expand(document: &Value) -> Value {
     let scenarios = document["scenarios"].as_array().expect("scenarios");
+    let mut expanded = serde_json::Map::new();
+    expanded.insert(
+        "about".to_owned(),
+        Value::from(
+            "Generated from scenarios.json by `make scenarios` (core/tests/scenarios.rs): the scenarios of each \
+             API generation, `only` and the `v3` patches applied. Do not edit.",
+        ),
+    );
+    for generation in ["legacy", "v3"] {
+        let list: Vec<Value> = scenarios
+            .iter()
+            .filter(|original| original["only"].as_str().is_none_or(|only| only == generation))
+            .map(|original| {
+                let mut scenario = original.clone();
+                if generation == "v3"
+                    && let Some(patch) = original.get("v3")
+                {
+                    merge_patch(&mut scenario, patch);
+                }
+                let map = scenario.as_object_mut().expect("scenario is an object");
+                map.remove("only");
+                map.remove("v3");
+                scenario
+            })
+            .collect();
+        expanded.insert(generation.to_owned(), Value::Array(list));
+    }
+    Value::Object(expanded)
+}
+
+const EXPANDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/scenarios/expanded.json");
+
+/// `expanded.json` is what `expand` makes of `scenarios.json` (`MIKOPBX_WRITE_SCENARIOS=1`,
+/// which `make scenarios` sets, rewrites it).
+#[test]
+fn the_expanded_scenarios_are_fresh() {
+    let fresh = serde_json::to_string_pretty(&expand(&common::fixture("../scenarios/scenarios.json"))).unwrap() + "\n";
+    if std::env::var_os("MIKOPBX_WRITE_SCENARIOS").is_some() {
+        std::fs::write(EXPANDED, &fresh).expect("write expanded.json");
+    }
+    let checked_in = std::fs::read_to_string(EXPANDED).unwrap_or_default();
+    assert!(checked_in == fresh, "tests/scenarios/expanded.json is stale: run `make scenarios`");
+}
+
+async fn run_all(api: ApiGeneration, generation: &str) {
+    let document = common::fixture("../scenarios/expanded.json");
+    let scenarios = document[generation].as_array().expect("scenarios of the generation");
     let mut failures = Vec::new();
-    let mut ran = 0;
-    for original in scenarios {
-        if original["only"].as_str().is_some_and(|only| only != generation) {
-            continue;
-        }
-        let mut scenario = original.clone();
-        if generation == "v3"
-            && let Some(patch) = original.get("v3")
-        {
-            merge_patch(&mut scenario, patch);
-        }
+    for scenario in scenarios {
         let name = scenario["name"].as_str().expect("name");
-        let sim = start_sim(&scenario, api).await;
+        let sim = start_sim(scenario, api).await;
         let client = client_for(&sim, &scenario["client"]);
         if let Err(e) = check(&scenario["expect"], call(&client, &scenario["call"]).await) {
             failures.push(format!("{name}: {e}"));
         }
-        ran += 1;
     }
-    assert!(ran >= 20, "only {ran} scenarios ran");
+    assert!(scenarios.len() >= 20, "only {} scenarios ran", scenarios.len());
     assert!(failures.is_empty(), "failed {generation} scenarios:\n{}", failures.join("\n"));
 }
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Turns tests/scenarios/scenarios.json into the C table of tests/c/scenarios.h: one entry
-per API generation and scenario, with `only` and the `v3` merge patch applied.
+"""Turns tests/scenarios/expanded.json (the shared scenarios of each API generation) into the
+C table of tests/c/scenarios.h: one entry per API generation and scenario, its call by name.
 
-    gen_scenarios.py SCENARIOS_JSON OUT_C     write the table
-    gen_scenarios.py SCENARIOS_JSON --sims    print the extra simulators the table needs,
-                                              as API:LOGIN_LIMIT words
+    gen_scenarios.py EXPANDED_JSON OUT_C     write the table
+    gen_scenarios.py EXPANDED_JSON --sims    print the extra simulators the table needs,
+                                             as API:LOGIN_LIMIT words
 
 Unknown keys fail the generation, so a scenario feature the C suite does not know yet
 breaks the build instead of being skipped.
@@ -12,14 +12,6 @@ breaks the build instead of being skipped.
 import json
 import sys
 
-OPS = {
-    "login": "OP_LOGIN",
-    "peer_statuses": "OP_PEER_STATUSES",
-    "peer": "OP_PEER",
-    "provider_registrations": "OP_PROVIDER_REGISTRATIONS",
-    "ping": "OP_PING",
-    "request": "OP_REQUEST",
-}
 ERRORS = {
     "invalid_input": "MIKOPBX_ERR_INVALID_ARGUMENT",
     "authentication": "MIKOPBX_ERR_AUTH",
@@ -62,32 +54,6 @@ def c_string(value):
     return '"' + "".join(out) + '"'
 
 
-def merge_patch(target, patch):
-    """RFC 7386: objects merge key by key, null deletes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return patch
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
-
-
-def for_generation(scenario, api):
-    """The scenario as run against `api`, or None when it is not run there."""
-    only = scenario.get("only")
-    if only is not None and only not in GENERATIONS:
-        fail(f"scenario {scenario.get('name')}: unknown generation {only!r}")
-    if only is not None and only != api:
-        return None
-    patched = {k: v for k, v in scenario.items() if k not in ("only", "v3")}
-    if api == "v3" and "v3" in scenario:
-        patched = merge_patch(patched, scenario["v3"])
-    return patched
-
-
 def compact(value):
     return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
@@ -98,12 +64,11 @@ def scenario_entry(index, api, s):
     sim, client, call, expect = s.get("sim", {}), s.get("client", {}), s["call"], s["expect"]
     only(name, sim, ["peers", "faults", "login_limit"])
     only(name, client, ["password", "credentials", "api_key", "timeout_ms", "retries"])
-    only(name, call, ["op", "id", "method", "path", "body"])
     only(name, expect, ["ok", "result", "absent", "error", "status", "message_contains"])
     if client.get("credentials", "login") not in ("login", "none", "api_key"):
         fail(f"scenario {name}: unknown credentials {client['credentials']!r}")
-    if call["op"] not in OPS:
-        fail(f"scenario {name}: unknown op {call['op']!r}")
+    if not isinstance(call.get("op"), str):
+        fail(f"scenario {name}: call.op is not an operation name")
     if "error" in expect and expect["error"] not in ERRORS:
         fail(f"scenario {name}: unknown error kind {expect['error']!r}")
     if not ("ok" in expect or "result" in expect or "error" in expect):
@@ -136,11 +101,8 @@ def scenario_entry(index, api, s):
         f".api_key = {c_string(client.get('api_key'))}",
         f".timeout_ms = {int(client.get('timeout_ms', 0))}u",
         f".retries = {retries_c}",
-        f".op = {OPS[call['op']]}",
-        f".id = {c_string(call.get('id'))}",
-        f".method = {c_string(call.get('method'))}",
-        f".path = {c_string(call.get('path'))}",
-        f".body = {c_string(compact(call.get('body')))}",
+        f".op = {c_string(call['op'])}",
+        f".args = {c_string(compact({k: v for k, v in call.items() if k != 'op'}))}",
         f".error = {ERRORS[expect['error']] if 'error' in expect else 'MIKOPBX_OK'}",
         f".result = {c_string(compact(expect.get('result')))}",
         f".absent = {c_string(compact(expect.get('absent')))}",
@@ -152,11 +114,10 @@ def scenario_entry(index, api, s):
 
 def main(argv):
     if len(argv) != 3:
-        fail("usage: gen_scenarios.py SCENARIOS_JSON (OUT_C | --sims)")
+        fail("usage: gen_scenarios.py EXPANDED_JSON (OUT_C | --sims)")
     with open(argv[1], encoding="utf-8") as f:
-        scenarios = json.load(f)["scenarios"]
-    runs = [(api, index, patched) for api in GENERATIONS for index, s in enumerate(scenarios)
-            if (patched := for_generation(s, api)) is not None]
+        expanded = json.load(f)
+    runs = [(api, index, s) for api in GENERATIONS for index, s in enumerate(expanded[api])]
     if argv[2] == "--sims":
         sims = sorted({f"{api}:{int(s['sim']['login_limit'])}" for api, _, s in runs if "login_limit" in s.get("sim", {})})
         print(" ".join(sims))

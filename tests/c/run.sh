@@ -45,7 +45,7 @@ start_sim legacy --api legacy
 export MIKOPBX_TEST_LEGACY_URL=$(first_line legacy)
 start_sim v3 --api v3
 export MIKOPBX_TEST_V3_URL=$(first_line v3)
-for sim_spec in $(python3 "$here/gen_scenarios.py" "$here/../scenarios/scenarios.json" --sims); do
+for sim_spec in $(python3 "$here/gen_scenarios.py" "$here/../scenarios/expanded.json" --sims); do
     api=${sim_spec%%:*} limit=${sim_spec#*:}
     start_sim "$api-limit$limit" --api "$api" --login-limit "$limit"
     export "MIKOPBX_TEST_${api^^}_URL_LOGIN_LIMIT_$limit=$(first_line "$api-limit$limit")"

@@ -1,6 +1,7 @@
 /* mikopbx_call and mikopbx_operations: every operation of the list runs by name on both
- * generations; bad names and arguments are invalid arguments. Also: the config's struct_size
- * (an older, smaller struct still works; an uninitialised one is refused). */
+ * generations; bad names and arguments are invalid arguments; the frozen typed structs carry
+ * every field of the core's JSON (the per-model check). Also: the config's struct_size (an
+ * older, smaller struct still works; an uninitialised one is refused). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,107 @@ typedef struct {
     int32_t retries;
     const char *user_agent;
 } config_v1;
+
+static json *contact_json(const mikopbx_contact *c) {
+    json *o = json_new(JSON_OBJECT);
+    json_put(o, "aor", json_str(c->aor));
+    json_put(o, "uri", json_str(c->uri));
+    json_put(o, "user_agent", json_str(c->user_agent));
+    json_put(o, "reg_expire", c->has_reg_expire ? json_num((double)c->reg_expire) : json_new(JSON_NULL));
+    json_put(o, "via_address", json_str(c->via_address));
+    json_put(o, "call_id", json_str(c->call_id));
+    json_put(o, "status", json_str(c->status));
+    json_put(o, "roundtrip_usec", c->has_roundtrip_usec ? json_num((double)c->roundtrip_usec) : json_new(JSON_NULL));
+    json_put(o, "endpoint_name", json_str(c->endpoint_name));
+    json_put(o, "contact_id", json_str(c->contact_id));
+    json_put(o, "authenticate_qualify",
+             c->has_authenticate_qualify ? json_bool(c->authenticate_qualify) : json_new(JSON_NULL));
+    json_put(o, "outbound_proxy", json_str(c->outbound_proxy));
+    json_put(o, "path", json_str(c->path));
+    json_put(o, "qualify_frequency",
+             c->has_qualify_frequency ? json_num((double)c->qualify_frequency) : json_new(JSON_NULL));
+    json_put(o, "qualify_timeout", c->has_qualify_timeout ? json_num(c->qualify_timeout) : json_new(JSON_NULL));
+    return o;
+}
+
+/* The shape `mikopbx peer --format json` prints: the primary contact flattened. */
+static json *peer_detail_json(const mikopbx_peer_detail *d) {
+    json *o = json_new(JSON_OBJECT);
+    json_put(o, "id", json_str(d->id));
+    json_put(o, "state", json_str(d->state));
+    if (d->contact != NULL) {
+        json *c = contact_json(d->contact);
+        for (size_t i = 0; i < c->len; i++) {
+            json_put(o, c->keys[i], c->items[i]);
+            c->items[i] = NULL;
+        }
+        json_free(c);
+    }
+    json *others = json_new(JSON_ARRAY);
+    for (size_t i = 0; i < d->other_contacts_len; i++) {
+        json_push(others, contact_json(&d->other_contacts[i]));
+    }
+    json_put(o, "other_contacts", others);
+    return o;
+}
+
+static json *peer_list_json(const mikopbx_peer_list *list) {
+    json *a = json_new(JSON_ARRAY);
+    for (size_t i = 0; i < list->len; i++) {
+        json *o = json_new(JSON_OBJECT);
+        json_put(o, "id", json_str(list->items[i].id));
+        json_put(o, "state", json_str(list->items[i].state));
+        json_push(a, o);
+    }
+    return a;
+}
+
+static json *provider_list_json(const mikopbx_provider_list *list) {
+    json *a = json_new(JSON_ARRAY);
+    for (size_t i = 0; i < list->len; i++) {
+        json *o = json_new(JSON_OBJECT);
+        json_put(o, "id", json_str(list->items[i].id));
+        json_put(o, "state", json_str(list->items[i].state));
+        json_put(o, "username", json_str(list->items[i].username));
+        json_put(o, "host", json_str(list->items[i].host));
+        json_push(a, o);
+    }
+    return a;
+}
+
+/* The typed result (as JSON) equals what mikopbx_call gives for the same operation: both
+ * ways contain each other. */
+static void same_as_call(mikopbx_client *client, const char *op, const char *args, json *typed) {
+    char *out = NULL;
+    CHECK_STATUS(mikopbx_call(client, op, args, &out), MIKOPBX_OK, op);
+    json *by_name = out ? json_parse(out) : NULL;
+    char why[512] = "";
+    CHECK(by_name && json_contains(by_name, typed, why, sizeof why), "%s: the typed struct lacks %s", op, why);
+    CHECK(by_name && json_contains(typed, by_name, why, sizeof why), "%s: the typed struct differs: %s", op, why);
+    json_free(by_name);
+    json_free(typed);
+    mikopbx_string_free(out);
+}
+
+/* The frozen typed calls carry every field of the core's JSON of each model. */
+static void typed_structs_carry_every_field(const char *url) {
+    mikopbx_config cfg;
+    t_config(&cfg, url);
+    mikopbx_client *client = t_client(&cfg);
+    mikopbx_peer_list *peers = NULL;
+    CHECK_STATUS(mikopbx_peer_statuses(client, &peers), MIKOPBX_OK, "peer_statuses");
+    if (peers) same_as_call(client, "peer_statuses", NULL, peer_list_json(peers));
+    mikopbx_peer_list_free(peers);
+    mikopbx_peer_detail *detail = NULL;
+    CHECK_STATUS(mikopbx_peer(client, "201", &detail), MIKOPBX_OK, "peer");
+    if (detail) same_as_call(client, "peer", "{\"id\":\"201\"}", peer_detail_json(detail));
+    mikopbx_peer_detail_free(detail);
+    mikopbx_provider_list *providers = NULL;
+    CHECK_STATUS(mikopbx_provider_registrations(client, &providers), MIKOPBX_OK, "provider_registrations");
+    if (providers) same_as_call(client, "provider_registrations", NULL, provider_list_json(providers));
+    mikopbx_provider_list_free(providers);
+    mikopbx_client_free(client);
+}
 
 /* Runs every operation of mikopbx_operations() with its example arguments. */
 static void every_operation(const char *url, const char *generation) {
@@ -117,6 +219,8 @@ static void struct_sizes(const char *url) {
 int main(void) {
     every_operation(t_env("MIKOPBX_TEST_LEGACY_URL"), "legacy");
     every_operation(t_env("MIKOPBX_TEST_V3_URL"), "v3");
+    typed_structs_carry_every_field(t_env("MIKOPBX_TEST_LEGACY_URL"));
+    typed_structs_carry_every_field(t_env("MIKOPBX_TEST_V3_URL"));
     struct_sizes(t_env("MIKOPBX_TEST_LEGACY_URL"));
     sim_reset(t_env("MIKOPBX_TEST_LEGACY_URL"));
     sim_reset_done();

@@ -31,6 +31,7 @@ from ._native import (
     PeerStatus,
     ProviderRegistration,
     __version__,
+    models,
     operations,
 )
 
@@ -56,5 +57,6 @@ __all__ = [
     "TransportError",
     "UnsupportedError",
     "__version__",
+    "models",
     "operations",
 ]

@@ -1,12 +1,17 @@
 """States as the server reports them. Each enum's values are the server's strings; a string
 this SDK does not know yet is ``OTHER`` (value ``None``), and the model's ``state_raw`` /
-``status_raw`` attribute always holds the server's exact string."""
+``status_raw`` attribute always holds the server's exact string.
+
+Generated from core's model list by ``make python-stubs`` (bindings-python/stubs.py)."""
 
 import enum
 
 
 class PeerState(enum.Enum):
-    """Registration state of a peer (extension)."""
+    """Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
+    `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`:
+    a contact URI exists). Everything else is `Unknown` on the legacy API.
+    """
 
     OK = "OK"
     UNKNOWN = "UNKNOWN"
@@ -29,7 +34,9 @@ class ProviderState(enum.Enum):
     REGISTERED = "REGISTERED"
     UNREGISTERED = "UNREGISTERED"
     REJECTED = "REJECTED"
+    """The provider is disabled."""
     OFF = "OFF"
+    """A provider without outbound registration whose endpoint is reachable."""
     OK = "OK"
     UNKNOWN = "UNKNOWN"
     OTHER = None

@@ -23,10 +23,11 @@ use crate::error::{Error, Result};
 /// operation, in this form (docs are `#[doc]` attributes, as `///` comments become):
 ///
 /// ```text
-/// $(#[doc = "…"])* name( $( $(#[doc = "…"])* arg: Type ),* ) -> Output,
+/// $(#[doc = "…"])* name( $( $(#[doc = "…"])* arg: Type $(= None)? ),* ) -> Output,
 ///     read|write = implementation::path, example "{json arguments}";
 /// ```
 ///
+/// `= None` marks an optional argument: the bindings let callers leave it out.
 /// `read` operations change nothing on the server (safe to repeat); `write` ones may.
 /// Types are `$crate::` paths, so a binding crate can expand the list into its own glue.
 #[macro_export]
@@ -77,11 +78,22 @@ macro_rules! for_each_operation {
                 /// The path, long or short (see above).
                 path: ::std::string::String,
                 /// Query parameters.
-                params: $crate::api::Params,
+                params: $crate::Params = None,
                 /// A JSON document sent as the body (`application/json`).
-                json: ::std::option::Option<$crate::RequestBody>,
+                json: ::std::option::Option<$crate::RequestBody> = None,
             ) -> $crate::__private::Value, write = raw::request, example r#"{"method": "GET", "path": "system/getDate"}"#;
         }
+    };
+}
+
+/// Every model and state enum of the SDK, once: expands each resource's declaration into
+/// `$callback! { enums { … } models { … } }` (the form `model::define_models!` reads). A new
+/// resource adds its `__<resource>_models!` here.
+#[macro_export]
+macro_rules! for_each_model {
+    ($callback:ident) => {
+        $crate::__peer_models!($callback);
+        $crate::__provider_models!($callback);
     };
 }
 
@@ -136,6 +148,61 @@ fn serialize_example<S: serde::Serializer>(
     value.serialize(serializer)
 }
 
+/// One model of [`models`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub name: &'static str,
+    #[serde(serialize_with = "serialize_doc")]
+    pub doc: &'static str,
+    /// The fields, in declaration order (the bindings' objects carry each of them).
+    pub fields: Vec<&'static str>,
+}
+
+/// One state enum of [`models`]: the server strings it knows (others are kept as `Other`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StateEnum {
+    pub name: &'static str,
+    pub values: Vec<&'static str>,
+}
+
+/// Every model and state enum, from [`for_each_model!`]: what each binding's per-model test
+/// checks its own classes against.
+pub fn models() -> (Vec<Model>, Vec<StateEnum>) {
+    let (mut models, mut enums) = (Vec::new(), Vec::new());
+    macro_rules! collect {
+        (
+            enums { $(
+                $(#[doc = $enum_doc:literal])*
+                enum $enum:ident { $( $(#[doc = $variant_doc:literal])* $variant:ident = $text:literal ),+ $(,)? }
+            )* }
+            models { $(
+                $(#[doc = $doc:literal])*
+                struct $model:ident {
+                    $( $(#[doc = $field_doc:literal])* $(#[serde($($serde:tt)*)])* $field:ident : $type:ty ),* $(,)?
+                }
+                methods { $( $(#[doc = $method_doc:literal])* $method:ident -> $method_type:ty ),* $(,)? }
+            )* }
+        ) => {
+            $( enums.push(StateEnum { name: stringify!($enum), values: vec![$($text),+] }); )*
+            $(
+                models.push(Model {
+                    name: stringify!($model),
+                    doc: concat!($($doc, "\n"),*),
+                    fields: vec![$(stringify!($field)),*],
+                });
+            )*
+        };
+    }
+    for_each_model!(collect);
+    (models, enums)
+}
+
+/// [`models`] as JSON: `{"models": [{name, doc, fields}], "enums": [{name, values}]}`.
+pub fn models_json() -> Value {
+    let (models, enums) = models();
+    serde_json::json!({ "models": models, "enums": enums })
+}
+
 /// The operation of this name.
 pub fn operation(name: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.name == name)
@@ -161,7 +228,7 @@ macro_rules! idempotent {
 macro_rules! operations {
     ($(
         $(#[doc = $doc:literal])*
-        $name:ident ( $( $(#[doc = $arg_doc:literal])* $arg:ident : $ty:ty ),* $(,)? ) -> $out:ty,
+        $name:ident ( $( $(#[doc = $arg_doc:literal])* $arg:ident : $ty:ty $(= $default:ident)? ),* $(,)? ) -> $out:ty,
             $effect:ident = $implementation:path, example $example:literal;
     )*) => {
         impl crate::Client {
@@ -256,6 +323,11 @@ mod tests {
         );
         assert_eq!(peer.summary(), "Detail of one peer.");
         assert!(peer.doc_text().ends_with("as the server reports it."), "{}", peer.doc_text());
+        let (models, enums) = models();
+        let names: Vec<&str> = models.iter().map(|m| m.name).collect();
+        assert_eq!(names, ["PeerStatus", "Contact", "PeerDetail", "ProviderRegistration"]);
+        assert!(models[1].fields.contains(&"qualify_timeout"));
+        assert_eq!(enums[0].values, ["OK", "UNKNOWN"]);
         let request = operation("request").unwrap();
         assert!(!request.idempotent);
         assert!(!request.arguments[2].required);

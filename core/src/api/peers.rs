@@ -6,14 +6,13 @@
 use std::collections::{HashMap, HashSet};
 
 use reqwest::Method;
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::client::Inner;
 use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result, excerpt};
 use crate::generation::ApiGeneration;
-use crate::model::{list_of, number_field, server_enum, string_field};
+use crate::model::{define_models, list_of, number_field, string_field};
 use crate::transport::{Request, RequestBody};
 
 const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
@@ -21,61 +20,118 @@ const LEGACY_PEER: &str = "pbxcore/api/sip/getSipPeer";
 const V3_PEER_STATUSES: &str = "pbxcore/api/v3/sip:getPeersStatuses";
 const V3_EXTENSION_STATUSES: &str = "pbxcore/api/v3/sip:getStatuses";
 
-server_enum! {
-    /// Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
-    /// `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`: a contact
-    /// URI exists). Everything else is `Unknown` on the legacy API.
-    PeerState { Ok = "OK", Unknown = "UNKNOWN" }
+/// The models of peers, declared once: core defines them from this list, and every binding
+/// expands it into its own classes (`for_each_model!`). Field types are `$crate::` paths.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __peer_models {
+    ($callback:ident) => {
+        $callback! {
+            enums {
+                /// Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
+                /// `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`:
+                /// a contact URI exists). Everything else is `Unknown` on the legacy API.
+                enum PeerState { Ok = "OK", Unknown = "UNKNOWN" }
+
+                /// Asterisk's qualify status of one registered contact.
+                enum ContactStatus {
+                    Reachable = "Reachable",
+                    Unreachable = "Unreachable",
+                    NonQualified = "NonQualified",
+                    Unknown = "Unknown",
+                }
+            }
+            models {
+                /// One entry of the peer list (`getPeersStatuses`).
+                struct PeerStatus {
+                    id: String,
+                    state: $crate::PeerState,
+                    /// The server's entry as sent.
+                    #[serde(skip)]
+                    raw: $crate::__private::Value,
+                }
+                methods {
+                    /// The server's state string.
+                    state_raw -> &str,
+                }
+
+                /// One registered contact of a peer (an Asterisk `ContactStatusDetail`).
+                struct Contact {
+                    aor: String,
+                    uri: String,
+                    user_agent: String,
+                    /// Registration expiry, unix seconds.
+                    reg_expire: Option<i64>,
+                    via_address: String,
+                    call_id: String,
+                    status: Option<$crate::ContactStatus>,
+                    roundtrip_usec: Option<u64>,
+                    endpoint_name: String,
+                    /// Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
+                    contact_id: String,
+                    authenticate_qualify: Option<bool>,
+                    outbound_proxy: String,
+                    path: String,
+                    qualify_frequency: Option<u64>,
+                    /// Seconds.
+                    qualify_timeout: Option<f64>,
+                    /// This contact's fields exactly as sent (without the server's `-1`/`-WS1`
+                    /// key suffix).
+                    #[serde(skip)]
+                    fields: $crate::__private::Map<String, $crate::__private::Value>,
+                }
+                methods {
+                    /// The server's status string.
+                    status_raw -> Option<&str>,
+                    /// True when Asterisk's qualify says the device answers.
+                    is_reachable -> bool,
+                }
+
+                /// The detail of one peer (`getSipPeer`).
+                ///
+                /// An unknown peer and a known but unregistered one look the same on the
+                /// server: state `Unknown` and no contact. A registered but unreachable phone
+                /// has state `Ok` and a contact whose status is `Unreachable`.
+                struct PeerDetail {
+                    /// The id that was asked for.
+                    id: String,
+                    state: $crate::PeerState,
+                    /// The primary contact (absent when not registered); its fields are
+                    /// flattened into the peer's JSON form.
+                    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+                    contact: Option<$crate::Contact>,
+                    /// Further contacts (several devices, or the WebRTC twin endpoint).
+                    other_contacts: Vec<$crate::Contact>,
+                    /// The server's `data` object as sent.
+                    #[serde(skip)]
+                    raw: $crate::__private::Value,
+                }
+                methods {
+                    /// The server's state string.
+                    state_raw -> &str,
+                    /// All contacts, the primary one first.
+                    contacts -> Vec<&$crate::Contact>,
+                    /// Registered: the server has at least one contact for this peer.
+                    is_registered -> bool,
+                }
+            }
+        }
+    };
 }
 
-server_enum! {
-    /// Asterisk's qualify status of one registered contact.
-    ContactStatus {
-        Reachable = "Reachable",
-        Unreachable = "Unreachable",
-        NonQualified = "NonQualified",
-        Unknown = "Unknown",
+__peer_models!(define_models);
+
+impl PeerStatus {
+    pub fn state_raw(&self) -> &str {
+        self.state.as_str()
     }
 }
 
-/// One entry of the peer list (`getPeersStatuses`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeerStatus {
-    pub id: String,
-    pub state: PeerState,
-    /// The server's entry as sent.
-    #[serde(skip)]
-    pub raw: Value,
-}
-
-/// One registered contact of a peer (an Asterisk `ContactStatusDetail`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Contact {
-    pub aor: String,
-    pub uri: String,
-    pub user_agent: String,
-    /// Registration expiry, unix seconds.
-    pub reg_expire: Option<i64>,
-    pub via_address: String,
-    pub call_id: String,
-    pub status: Option<ContactStatus>,
-    pub roundtrip_usec: Option<u64>,
-    pub endpoint_name: String,
-    /// Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
-    pub contact_id: String,
-    pub authenticate_qualify: Option<bool>,
-    pub outbound_proxy: String,
-    pub path: String,
-    pub qualify_frequency: Option<u64>,
-    /// Seconds.
-    pub qualify_timeout: Option<f64>,
-    /// This contact's fields exactly as sent (without the server's `-1`/`-WS1` key suffix).
-    #[serde(skip)]
-    pub fields: Map<String, Value>,
-}
-
 impl Contact {
-    /// True when Asterisk's qualify says the device answers.
+    pub fn status_raw(&self) -> Option<&str> {
+        self.status.as_ref().map(ContactStatus::as_str)
+    }
+
     pub fn is_reachable(&self) -> bool {
         self.status == Some(ContactStatus::Reachable)
     }
@@ -103,35 +159,17 @@ impl Contact {
     }
 }
 
-/// The detail of one peer (`getSipPeer`).
-///
-/// An unknown peer and a known but unregistered one look the same on the server: state
-/// `Unknown` and no contact. A registered but unreachable phone has state `Ok` and a contact
-/// whose status is `Unreachable`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeerDetail {
-    /// The id that was asked for.
-    pub id: String,
-    pub state: PeerState,
-    /// The primary contact's fields, flattened (absent when not registered).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
-    /// Further contacts (several devices, or the WebRTC twin endpoint).
-    pub other_contacts: Vec<Contact>,
-    /// The server's `data` object as sent.
-    #[serde(skip)]
-    pub raw: Value,
-}
-
 impl PeerDetail {
-    /// Registered: the server has at least one contact for this peer.
+    pub fn state_raw(&self) -> &str {
+        self.state.as_str()
+    }
+
     pub fn is_registered(&self) -> bool {
         self.contact.is_some()
     }
 
-    /// All contacts, the primary one first.
-    pub fn contacts(&self) -> impl Iterator<Item = &Contact> {
-        self.contact.iter().chain(&self.other_contacts)
+    pub fn contacts(&self) -> Vec<&Contact> {
+        self.contact.iter().chain(&self.other_contacts).collect()
     }
 
     pub(crate) fn unknown(id: &str, raw: Value) -> PeerDetail {

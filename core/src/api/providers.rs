@@ -2,44 +2,62 @@
 //!
 //! Quirk handled here: 2026.1 names outbound registrations `<id>-REG`.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::Inner;
 use crate::error::Result;
 use crate::generation::ApiGeneration;
-use crate::model::{list_of, server_enum, string_field};
+use crate::model::{define_models, list_of, string_field};
 
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
 const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
 
-server_enum! {
-    /// Registration state of a SIP provider (trunk).
-    ProviderState {
-        Registered = "REGISTERED",
-        Unregistered = "UNREGISTERED",
-        Rejected = "REJECTED",
-        /// The provider is disabled.
-        Off = "OFF",
-        /// A provider without outbound registration whose endpoint is reachable.
-        Ok = "OK",
-        Unknown = "UNKNOWN",
-    }
+/// The models of providers, declared once (see `__peer_models!`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __provider_models {
+    ($callback:ident) => {
+        $callback! {
+            enums {
+                /// Registration state of a SIP provider (trunk).
+                enum ProviderState {
+                    Registered = "REGISTERED",
+                    Unregistered = "UNREGISTERED",
+                    Rejected = "REJECTED",
+                    /// The provider is disabled.
+                    Off = "OFF",
+                    /// A provider without outbound registration whose endpoint is reachable.
+                    Ok = "OK",
+                    Unknown = "UNKNOWN",
+                }
+            }
+            models {
+                /// Registration of one SIP provider (`getRegistry`).
+                struct ProviderRegistration {
+                    id: String,
+                    state: $crate::ProviderState,
+                    username: String,
+                    host: String,
+                    /// The server's entry as sent.
+                    #[serde(skip)]
+                    raw: $crate::__private::Value,
+                }
+                methods {
+                    /// The server's state string.
+                    state_raw -> &str,
+                }
+            }
+        }
+    };
 }
 
-/// Registration of one SIP provider (`getRegistry`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProviderRegistration {
-    pub id: String,
-    pub state: ProviderState,
-    pub username: String,
-    pub host: String,
-    /// The server's entry as sent.
-    #[serde(skip)]
-    pub raw: Value,
-}
+__provider_models!(define_models);
 
 impl ProviderRegistration {
+    pub fn state_raw(&self) -> &str {
+        self.state.as_str()
+    }
+
     /// 2026.1 names outbound registrations `<id>-REG` but still strips `REG-`, so ids come
     /// back as `SIP-TRUNK-960E68DA-REG`; the provider's id is without the suffix.
     pub(crate) fn normalize_v3_id(&mut self) {

@@ -682,6 +682,8 @@ internal object IntegrityCheckingUniffiLib {
     }
     external fun uniffi_mikopbx_uniffi_checksum_func_operations_json(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_func_models_json(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call(
@@ -742,15 +744,15 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_registrations(`ptr`: Long,
     ): Long
-    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`bodyJson`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_kind(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_peerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -761,6 +763,8 @@ internal object UniffiLib {
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_func_operations_json(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_func_models_json(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_mikopbx_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -881,37 +885,40 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if (lib.uniffi_mikopbx_uniffi_checksum_func_operations_json() != 30274) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_func_operations_json() != 64773) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 279) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 32070) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 12262) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 13469) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout() != 62686) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer() != 6279) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout() != 38457) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer_statuses() != 63748) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer() != 41930) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_ping() != 35341) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_peer_statuses() != 11237) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 2842) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_ping() != 58480) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 4475) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 36976) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 11487) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1454,8 +1461,8 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
 public interface MikoPbxClientInterface {
     
     /**
-     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
-     * probed once and cached.
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
      */
     suspend fun `apiGeneration`(): kotlin.String
     
@@ -1477,17 +1484,20 @@ public interface MikoPbxClientInterface {
     suspend fun `logout`()
     
     /**
-     * Detail of one peer.
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
      */
     suspend fun `peer`(`id`: kotlin.String): PeerDetail
     
     /**
-     * Registration state of every peer (extension).
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
      */
     suspend fun `peerStatuses`(): List<PeerStatus>
     
     /**
-     * Liveness check (no authentication); returns the round-trip time.
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
      */
     suspend fun `ping`(): java.time.Duration
     
@@ -1497,11 +1507,17 @@ public interface MikoPbxClientInterface {
     suspend fun `providerRegistrations`(): List<ProviderRegistration>
     
     /**
-     * Any endpoint, with the same authentication, retries and error handling. `path` is
-     * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
      */
-    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `bodyJson`: kotlin.String?, `params`: Map<kotlin.String, kotlin.String>? = null): kotlin.String
+    suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>? = null, `json`: kotlin.String? = null): kotlin.String
     
     companion object
 }
@@ -1625,8 +1641,8 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
-     * The server's API generation, `"legacy"` or `"v3"`: forced by the configuration, or
-     * probed once and cached.
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -1728,7 +1744,8 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
-     * Detail of one peer.
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -1753,7 +1770,8 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
-     * Registration state of every peer (extension).
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -1777,7 +1795,8 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
-     * Liveness check (no authentication); returns the round-trip time.
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -1825,13 +1844,19 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
-     * Any endpoint, with the same authentication, retries and error handling. `path` is
-     * `/pbxcore/api/system/getDate` or short `system/getDate`; `body_json` is sent as the raw
-     * JSON body; `params` are query parameters. Returns the whole JSON answer as text.
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `bodyJson`: kotlin.String?, `params`: Map<kotlin.String, kotlin.String>?) : kotlin.String {
+    override suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>?, `json`: kotlin.String?) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(
@@ -1839,8 +1864,8 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
                 
         FfiConverterString.lower(`method`),
         FfiConverterString.lower(`path`),
-        FfiConverterOptionalString.lower(`bodyJson`),
         FfiConverterOptionalMapStringString.lower(`params`),
+        FfiConverterOptionalString.lower(`json`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2029,7 +2054,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
 
 
 /**
- * One registered contact of a peer.
+ * One registered contact of a peer (an Asterisk `ContactStatusDetail`).
  */
 data class Contact (
     var `aor`: kotlin.String
@@ -2053,6 +2078,9 @@ data class Contact (
     , 
     var `endpointName`: kotlin.String
     , 
+    /**
+     * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
+     */
     var `contactId`: kotlin.String
     , 
     var `authenticateQualify`: kotlin.Boolean?
@@ -2069,9 +2097,10 @@ data class Contact (
     var `qualifyTimeout`: kotlin.Double?
     , 
     /**
-     * This contact's fields exactly as sent (JSON object text).
+     * This contact's fields exactly as sent (without the server's `-1`/`-WS1`
+     * key suffix).
      */
-    var `fieldsJson`: kotlin.String
+    var `fields`: kotlin.String
     
 ){
     
@@ -2123,7 +2152,7 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterString.allocationSize(value.`path`) +
             FfiConverterOptionalULong.allocationSize(value.`qualifyFrequency`) +
             FfiConverterOptionalDouble.allocationSize(value.`qualifyTimeout`) +
-            FfiConverterString.allocationSize(value.`fieldsJson`)
+            FfiConverterString.allocationSize(value.`fields`)
     )
 
     override fun write(value: Contact, buf: ByteBuffer) {
@@ -2142,22 +2171,30 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterOptionalULong.write(value.`qualifyFrequency`, buf)
             FfiConverterOptionalDouble.write(value.`qualifyTimeout`, buf)
-            FfiConverterString.write(value.`fieldsJson`, buf)
+            FfiConverterString.write(value.`fields`, buf)
     }
 }
 
 
 
 /**
- * The detail of one peer. An unknown or unregistered peer has state `Unknown` and no contact.
+ * The detail of one peer (`getSipPeer`).
+ *
+ * An unknown peer and a known but unregistered one look the same on the
+ * server: state `Unknown` and no contact. A registered but unreachable phone
+ * has state `Ok` and a contact whose status is `Unreachable`.
  */
 data class PeerDetail (
+    /**
+     * The id that was asked for.
+     */
     var `id`: kotlin.String
     , 
     var `state`: PeerState
     , 
     /**
-     * The primary contact (absent when not registered).
+     * The primary contact (absent when not registered); its fields are
+     * flattened into the peer's JSON form.
      */
     var `contact`: Contact?
     , 
@@ -2167,9 +2204,9 @@ data class PeerDetail (
     var `otherContacts`: List<Contact>
     , 
     /**
-     * The server's `data` as sent (JSON text).
+     * The server's `data` object as sent.
      */
-    var `rawJson`: kotlin.String
+    var `raw`: kotlin.String
     
 ){
     
@@ -2199,7 +2236,7 @@ public object FfiConverterTypePeerDetail: FfiConverterRustBuffer<PeerDetail> {
             FfiConverterTypePeerState.allocationSize(value.`state`) +
             FfiConverterOptionalTypeContact.allocationSize(value.`contact`) +
             FfiConverterSequenceTypeContact.allocationSize(value.`otherContacts`) +
-            FfiConverterString.allocationSize(value.`rawJson`)
+            FfiConverterString.allocationSize(value.`raw`)
     )
 
     override fun write(value: PeerDetail, buf: ByteBuffer) {
@@ -2207,14 +2244,14 @@ public object FfiConverterTypePeerDetail: FfiConverterRustBuffer<PeerDetail> {
             FfiConverterTypePeerState.write(value.`state`, buf)
             FfiConverterOptionalTypeContact.write(value.`contact`, buf)
             FfiConverterSequenceTypeContact.write(value.`otherContacts`, buf)
-            FfiConverterString.write(value.`rawJson`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
 
 
 /**
- * One entry of the peer list.
+ * One entry of the peer list (`getPeersStatuses`).
  */
 data class PeerStatus (
     var `id`: kotlin.String
@@ -2222,9 +2259,9 @@ data class PeerStatus (
     var `state`: PeerState
     , 
     /**
-     * The server's entry as sent (JSON text).
+     * The server's entry as sent.
      */
-    var `rawJson`: kotlin.String
+    var `raw`: kotlin.String
     
 ){
     
@@ -2250,20 +2287,20 @@ public object FfiConverterTypePeerStatus: FfiConverterRustBuffer<PeerStatus> {
     override fun allocationSize(value: PeerStatus) = (
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterTypePeerState.allocationSize(value.`state`) +
-            FfiConverterString.allocationSize(value.`rawJson`)
+            FfiConverterString.allocationSize(value.`raw`)
     )
 
     override fun write(value: PeerStatus, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypePeerState.write(value.`state`, buf)
-            FfiConverterString.write(value.`rawJson`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
 
 
 /**
- * Registration of one SIP provider.
+ * Registration of one SIP provider (`getRegistry`).
  */
 data class ProviderRegistration (
     var `id`: kotlin.String
@@ -2275,9 +2312,9 @@ data class ProviderRegistration (
     var `host`: kotlin.String
     , 
     /**
-     * The server's entry as sent (JSON text).
+     * The server's entry as sent.
      */
-    var `rawJson`: kotlin.String
+    var `raw`: kotlin.String
     
 ){
     
@@ -2307,7 +2344,7 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
             FfiConverterTypeProviderState.allocationSize(value.`state`) +
             FfiConverterString.allocationSize(value.`username`) +
             FfiConverterString.allocationSize(value.`host`) +
-            FfiConverterString.allocationSize(value.`rawJson`)
+            FfiConverterString.allocationSize(value.`raw`)
     )
 
     override fun write(value: ProviderRegistration, buf: ByteBuffer) {
@@ -2315,7 +2352,7 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
             FfiConverterTypeProviderState.write(value.`state`, buf)
             FfiConverterString.write(value.`username`, buf)
             FfiConverterString.write(value.`host`, buf)
-            FfiConverterString.write(value.`rawJson`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
@@ -2872,7 +2909,9 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
 
 
 /**
- * Peer state as MikoPBX reports it (`OK`, `UNKNOWN`, or a new string).
+ * Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
+ * `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`:
+ * a contact URI exists). Everything else is `Unknown` on the legacy API.
  */
 sealed class PeerState {
     
@@ -2978,7 +3017,7 @@ public object FfiConverterTypePeerState : FfiConverterRustBuffer<PeerState>{
 
 
 /**
- * Registration state of a SIP provider.
+ * Registration state of a SIP provider (trunk).
  */
 sealed class ProviderState {
     
@@ -2991,9 +3030,15 @@ sealed class ProviderState {
     object Rejected : ProviderState()
     
     
+    /**
+     * The provider is disabled.
+     */
     object Off : ProviderState()
     
     
+    /**
+     * A provider without outbound registration whose endpoint is reachable.
+     */
     object Ok : ProviderState()
     
     
@@ -3813,6 +3858,20 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_mikopbx_uniffi_fn_func_operations_json(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The core's models and state enums as JSON (`{"models": [{name, doc, fields}], "enums":
+         * [{name, values}]}`): what the classes above carry, for checks and tools.
+         */ fun `modelsJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_func_models_json(
     
         _status)
 }

@@ -36,7 +36,7 @@ class ClientTest {
                 val contact = detail.contact ?: error("peer 201 is registered")
                 assertEquals(5871uL, contact.roundtripUsec)
                 assertEquals(ContactStatus.Reachable, contact.status)
-                assertTrue(contact.fieldsJson.contains("\"RoundtripUsec\""))
+                assertTrue(contact.fields.contains("\"RoundtripUsec\""))
                 assertNull(client.peer("999").contact)
                 val providers = client.providerRegistrations()
                 assertEquals(ProviderState.Off, providers.first { it.id == "SIP-1601534775" }.state)
@@ -194,7 +194,7 @@ class ClientTest {
     @Test
     fun `raw request sends a JSON body and returns the whole answer`(): Unit = Simulator().use { sim ->
         MikoPbxClient(sim.config()).use { client ->
-            val answer = runBlocking { client.request("POST", "sip/getSipPeer", """{"peer":"201"}""") }
+            val answer = runBlocking { client.request("POST", "sip/getSipPeer", json = """{"peer":"201"}""") }
             val json = kotlinx.serialization.json.Json.parseToJsonElement(answer)
             assertMatches(kotlinx.serialization.json.Json.parseToJsonElement("""{"result":true,"data":{"AOR":"201"}}"""), json, "answer")
         }

@@ -29,7 +29,7 @@ class ErrorsTest {
     @Test
     fun api(): Unit = Simulator().use { sim ->
         MikoPbxClient(sim.config()).use { client ->
-            val e = failsWith<MikoPbxException.Api>("api") { client.request("GET", "sip/noSuchAction", null) }
+            val e = failsWith<MikoPbxException.Api>("api") { client.request("GET", "sip/noSuchAction") }
             assertEquals(200, e.status.toInt())
             assertTrue(e.serverMessages.any { "Unknown action - noSuchAction" in it }, e.toString())
         }
@@ -85,8 +85,8 @@ class ErrorsTest {
     fun invalidInput(): Unit = Simulator().use { sim ->
         MikoPbxClient(sim.config()).use { client ->
             failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.peer("  ") }
-            failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.request("GET", "sip/getRegistry", "{not json") }
-            failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.request("GET", "http://elsewhere/x", null) }
+            failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.request("GET", "sip/getRegistry", json = "{not json") }
+            failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.request("GET", "http://elsewhere/x") }
         }
         for (config in listOf(
             ClientConfig(url = "ftp://pbx"),

@@ -2,7 +2,6 @@ package com.mikopbx.sdk
 
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
-import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.jsonArray
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.Test
 /** Every operation of the core's list is a method of `MikoPbxClient` and runs by name through `call`. */
 class OperationsTest {
     private val operations = Json.parseToJsonElement(operationsJson()).jsonArray.map { it.jsonObject }
-
-    private fun camelCase(name: String) = name.split('_').mapIndexed { i, part -> if (i == 0) part else part.replaceFirstChar { it.uppercase() } }.joinToString("")
 
     @Test
     fun everyOperationIsAMethod() {
@@ -40,15 +37,30 @@ class OperationsTest {
                             val result = Json.parseToJsonElement(client.call(name, op.getValue("example").toString()))
                             when (name) {
                                 "api_generation" -> assertEquals(JsonPrimitive(api), result)
-                                "peer_statuses" ->
-                                    assertEquals(JsonArray(client.peerStatuses().map { it.toJson() }), result)
-                                "peer" -> assertEquals(client.peer("201").toJson(), result)
+                                "peer_statuses" -> assertCarries(result, client.peerStatuses(), name)
+                                "peer" -> assertCarries(result, client.peer("201"), name)
+                                "provider_registrations" -> assertCarries(result, client.providerRegistrations(), name)
                                 "ping" -> assertTrue((result as JsonObject).getValue("rtt_ms").jsonPrimitive.content.toDouble() >= 0.0)
                             }
                         }
                         assertEquals(JsonPrimitive(api), JsonPrimitive(client.apiGeneration()))
                     }
                 }
+            }
+        }
+    }
+
+    /** Every model of the core's list is a class here with a property for each of its fields. */
+    @Test
+    fun everyModelCarriesEveryField() {
+        val models = Json.parseToJsonElement(modelsJson()).jsonObject.getValue("models").jsonArray.map { it.jsonObject }
+        assertTrue(models.size >= 4)
+        for (model in models) {
+            val name = model.getValue("name").jsonPrimitive.content
+            val type = Class.forName("com.mikopbx.sdk.$name")
+            for (field in model.getValue("fields").jsonArray.map { it.jsonPrimitive.content }) {
+                val getter = "get" + camelCase(field).replaceFirstChar { it.uppercase() }
+                assertTrue(type.methods.any { it.name == getter || it.name.startsWith("$getter-") }, "$name lacks $field")
             }
         }
     }

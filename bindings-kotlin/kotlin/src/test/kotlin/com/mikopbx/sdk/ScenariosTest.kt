@@ -23,44 +23,26 @@ import java.io.File
 import java.time.Duration
 
 /**
- * The shared scenarios of tests/scenarios/scenarios.json, run through the Kotlin API once per
- * API generation (tests/scenarios/README.md describes the format).
+ * The shared scenarios (tests/scenarios/expanded.json, one list per API generation), run
+ * through `MikoPbxClient.call` by name (tests/scenarios/README.md describes the format).
  */
 class ScenariosTest {
     companion object {
-        private val GENERATIONS = listOf("legacy", "v3")
-
         @JvmStatic
         fun scenarios(): List<Arguments> {
-            val document = Json.parseToJsonElement(File(testProperty("mikopbx.scenarios")).readText())
-            val scenarios = document.jsonObject.getValue("scenarios").jsonArray.map { it.jsonObject }
-            assertTrue(scenarios.isNotEmpty(), "no scenarios found")
-            return GENERATIONS.flatMap { generation ->
-                scenarios
-                    .filter { (it["only"]?.jsonPrimitive?.content ?: generation) == generation }
-                    .map { scenario ->
-                        val patched = scenario["v3"]?.takeIf { generation == "v3" }?.let { mergePatch(scenario, it) } ?: scenario
-                        val name = scenario.getValue("name").jsonPrimitive.content
-                        Arguments.of(generation, name, patched.jsonObject)
-                    }
+            val document = Json.parseToJsonElement(File(testProperty("mikopbx.scenarios")).readText()).jsonObject
+            return listOf("legacy", "v3").flatMap { generation ->
+                val scenarios = document.getValue(generation).jsonArray.map { it.jsonObject }
+                assertTrue(scenarios.isNotEmpty(), "no $generation scenarios found")
+                scenarios.map { Arguments.of(generation, it.getValue("name").jsonPrimitive.content, it) }
             }
-        }
-
-        /** RFC 7386 JSON merge patch. */
-        fun mergePatch(target: JsonElement, patch: JsonElement): JsonElement {
-            if (patch !is JsonObject) return patch
-            val merged = (target as? JsonObject)?.toMutableMap() ?: mutableMapOf()
-            patch.forEach { (key, value) ->
-                if (value is JsonNull) merged.remove(key) else merged[key] = mergePatch(merged[key] ?: JsonNull, value)
-            }
-            return JsonObject(merged)
         }
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("scenarios")
     fun scenario(generation: String, name: String, scenario: JsonObject) {
-        expectKeys(scenario, "scenario", "name", "only", "v3", "sim", "client", "call", "expect")
+        expectKeys(scenario, "scenario", "name", "sim", "client", "call", "expect")
         val sim = scenario["sim"]?.jsonObject ?: JsonObject(emptyMap())
         expectKeys(sim, "sim", "login_limit", "peers", "faults")
         val flags = listOf("--api", generation) +
@@ -96,22 +78,9 @@ class ScenariosTest {
         )
     }
 
+    /** Runs `call.op` by name with the rest of `call` as its arguments. */
     private suspend fun call(client: MikoPbxClient, call: JsonObject): JsonElement =
-        when (val op = call.getValue("op").jsonPrimitive.content) {
-            "login" -> client.login().let { JsonNull }
-            "peer_statuses" -> JsonArray(client.peerStatuses().map { it.toJson() })
-            "peer" -> client.peer(call.getValue("id").jsonPrimitive.content).toJson()
-            "provider_registrations" -> JsonArray(client.providerRegistrations().map { it.toJson() })
-            "ping" -> JsonPrimitive(client.ping().toNanos())
-            "request" -> Json.parseToJsonElement(
-                client.request(
-                    call.getValue("method").jsonPrimitive.content,
-                    call.getValue("path").jsonPrimitive.content,
-                    call["body"]?.toString(),
-                ),
-            )
-            else -> fail("unknown call.op $op")
-        }
+        Json.parseToJsonElement(client.call(call.getValue("op").jsonPrimitive.content, JsonObject(call - "op").toString()))
 
     private fun check(name: String, expect: JsonObject, outcome: Result<JsonElement>) {
         expectKeys(expect, "expect", "ok", "result", "absent", "error", "status", "message_contains")
@@ -132,6 +101,7 @@ class ScenariosTest {
             val status = when (error) {
                 is MikoPbxException.Api -> error.status.toInt()
                 is MikoPbxException.Http -> error.status.toInt()
+                is MikoPbxException.Authentication -> error.status?.toInt() ?: fail("$name: $error carries no status")
                 else -> fail("$name: $error carries no status")
             }
             assertEquals(expected.jsonPrimitive.int, status, "$name: status")

@@ -1,0 +1,70 @@
+//! `MikoPbxClient`: every operation of core's list (`mikopbx::for_each_operation!`) as a
+//! suspend function, plus `call` by name. Each runs on the core's shared runtime; a cancelled
+//! coroutine or Swift task aborts it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::ffi::{FromFfi, IntoFfi, json_text};
+use crate::{ClientConfig, Result};
+
+/// A MikoPBX REST API client. Safe to share between coroutines and threads; `close()` frees
+/// it (call `logout()` first to end the server session). `toString()` never shows a secret.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct MikoPbxClient(mikopbx::Client);
+
+impl fmt::Display for MikoPbxClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MikoPbx{:?}", self.0)
+    }
+}
+
+#[uniffi::export]
+impl MikoPbxClient {
+    /// Validates the configuration; connects lazily (the first call logs in).
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>> {
+        Ok(Arc::new(MikoPbxClient(mikopbx::Client::new(config.to_core()?)?)))
+    }
+
+    /// Runs any operation of the SDK by name (`operationsJson()` lists them) with its
+    /// arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
+    /// JSON text, in the shape of the CLI's `--format json`.
+    #[uniffi::method(default(args_json = None))]
+    pub async fn call(&self, operation: String, args_json: Option<String>) -> Result<String> {
+        let arguments = match args_json {
+            Some(text) => json_text("args_json", &text)?,
+            None => serde_json::Value::Null,
+        };
+        Ok(self.0.call_json(&operation, arguments).await?.to_string())
+    }
+}
+
+macro_rules! uniffi_operations {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident ( $( $(#[doc = $arg_doc:literal])* $arg:ident : $ty:ty $(= $default:ident)? ),* $(,)? ) -> $out:ty,
+            $effect:ident = $implementation:path, example $example:literal;
+    )*) => {
+        #[uniffi::export]
+        impl MikoPbxClient {
+            $(
+                $(#[doc = $doc])*
+                #[uniffi::method(default($($($arg = $default,)?)*))]
+                pub async fn $name(&self $(, $arg: <$ty as FromFfi>::Ffi)*) -> Result<<$out as IntoFfi>::Ffi> {
+                    Ok(self.0.$name($(<$ty as FromFfi>::from_ffi($arg)?),*).await?.into_ffi())
+                }
+            )*
+        }
+    };
+}
+
+mikopbx::for_each_operation!(uniffi_operations);
+
+/// The operations `MikoPbxClient.call` runs, as JSON: name, doc, arguments, result,
+/// idempotent, example arguments.
+#[uniffi::export]
+pub fn operations_json() -> String {
+    mikopbx::operations_json().to_string()
+}

@@ -1,0 +1,101 @@
+//! How core values cross to Kotlin/Swift and back, by type: the one place that knows, so the
+//! models and operations expanded from core's lists need no glue of their own.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::{MikoPbxError, Result};
+
+/// A core value as uniffi carries it.
+pub trait IntoFfi {
+    type Ffi;
+    fn into_ffi(self) -> Self::Ffi;
+}
+
+/// A core argument made from what a Kotlin/Swift caller passed.
+pub trait FromFfi: Sized {
+    type Ffi;
+    fn from_ffi(ffi: Self::Ffi) -> Result<Self>;
+}
+
+/// Types uniffi carries as they are.
+macro_rules! as_is {
+    ($($type:ty),+) => {$(
+        impl IntoFfi for $type {
+            type Ffi = $type;
+            fn into_ffi(self) -> $type {
+                self
+            }
+        }
+        impl FromFfi for $type {
+            type Ffi = $type;
+            fn from_ffi(ffi: $type) -> Result<$type> {
+                Ok(ffi)
+            }
+        }
+    )+};
+}
+
+as_is!(String, bool, i64, u64, f64, (), Duration);
+
+impl<T: IntoFfi> IntoFfi for Option<T> {
+    type Ffi = Option<T::Ffi>;
+    fn into_ffi(self) -> Self::Ffi {
+        self.map(IntoFfi::into_ffi)
+    }
+}
+
+impl<T: IntoFfi> IntoFfi for Vec<T> {
+    type Ffi = Vec<T::Ffi>;
+    fn into_ffi(self) -> Self::Ffi {
+        self.into_iter().map(IntoFfi::into_ffi).collect()
+    }
+}
+
+/// The server's JSON, as JSON text.
+impl IntoFfi for Value {
+    type Ffi = String;
+    fn into_ffi(self) -> String {
+        self.to_string()
+    }
+}
+
+/// A JSON object, as JSON text.
+impl IntoFfi for Map<String, Value> {
+    type Ffi = String;
+    fn into_ffi(self) -> String {
+        Value::Object(self).to_string()
+    }
+}
+
+/// `"legacy"` or `"v3"`.
+impl IntoFfi for mikopbx::ApiGeneration {
+    type Ffi = String;
+    fn into_ffi(self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Query parameters: a map (null for none).
+impl FromFfi for mikopbx::Params {
+    type Ffi = Option<HashMap<String, String>>;
+    fn from_ffi(ffi: Self::Ffi) -> Result<Self> {
+        Ok(mikopbx::Params(ffi.unwrap_or_default().into_iter().collect()))
+    }
+}
+
+/// A request body: JSON text (null for none).
+impl FromFfi for Option<mikopbx::RequestBody> {
+    type Ffi = Option<String>;
+    fn from_ffi(ffi: Self::Ffi) -> Result<Self> {
+        ffi.map(|text| json_text("json", &text).map(mikopbx::RequestBody::Json)).transpose()
+    }
+}
+
+/// Parses a JSON argument; bad JSON is an invalid-input error naming the argument.
+pub(crate) fn json_text(name: &str, text: &str) -> Result<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| MikoPbxError::InvalidInput { reason: format!("{name} is not valid JSON ({e})") })
+}

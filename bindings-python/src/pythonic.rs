@@ -1,0 +1,293 @@
+//! How core values cross to Python and back, by type: the one place that knows, so the models
+//! and operations expanded from core's lists need no glue of their own. Each trait also
+//! names the Python type, for the generated stubs.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyInt, PyString};
+use serde_json::{Map, Value};
+
+use crate::convert::{Json, from_py, map_to_py, query_from_py, to_py};
+use crate::errors::invalid_input;
+
+/// A value a model holds, seen from Python (model getters), with its stub type and its part
+/// of the model's `repr()`.
+pub trait ToPython {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+    /// How `repr()` shows it; `None` leaves it out (the server's raw JSON).
+    fn repr(&self) -> Option<String>;
+}
+
+/// The Python type of a value, as the stubs write it.
+pub trait PyStub {
+    fn stub() -> String;
+}
+
+/// The result of an operation, made ready for Python on the runtime's thread (the async
+/// path converts it under the interpreter later).
+pub trait IntoPython: Send + 'static {
+    type Py: for<'py> IntoPyObject<'py> + Send + 'static;
+    fn into_python(self) -> Self::Py;
+}
+
+/// An operation's argument, from what a Python caller passed (`None` when it was left out).
+pub trait FromPython: Sized {
+    fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self>;
+    /// What it accepts, as the stubs write it.
+    fn stub() -> String;
+}
+
+/// A string as Python's `repr()` writes it (single quotes).
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '"' => out.push('"'),
+            c => out.extend(c.escape_debug()),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+impl ToPython for str {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self).into_any())
+    }
+    fn repr(&self) -> Option<String> {
+        Some(quote(self))
+    }
+}
+
+impl ToPython for String {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.as_str().to_python(py)
+    }
+    fn repr(&self) -> Option<String> {
+        self.as_str().repr()
+    }
+}
+
+/// Numbers and booleans, shown as Python shows them.
+macro_rules! scalar {
+    ($($type:ty => $stub:literal),+) => {$(
+        impl ToPython for $type {
+            fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.into_pyobject(py)?.to_owned().into_any())
+            }
+            fn repr(&self) -> Option<String> {
+                Some(self.to_string())
+            }
+        }
+        impl PyStub for $type {
+            fn stub() -> String {
+                $stub.to_owned()
+            }
+        }
+    )+};
+}
+
+scalar!(i64 => "int", u64 => "int", f64 => "float");
+
+impl ToPython for bool {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyBool::new(py, *self).to_owned().into_any())
+    }
+    fn repr(&self) -> Option<String> {
+        Some(if *self { "True" } else { "False" }.to_owned())
+    }
+}
+
+impl PyStub for bool {
+    fn stub() -> String {
+        "bool".to_owned()
+    }
+}
+
+impl PyStub for String {
+    fn stub() -> String {
+        "str".to_owned()
+    }
+}
+
+impl PyStub for str {
+    fn stub() -> String {
+        "str".to_owned()
+    }
+}
+
+impl<T: ToPython + ?Sized> ToPython for &T {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (**self).to_python(py)
+    }
+    fn repr(&self) -> Option<String> {
+        (**self).repr()
+    }
+}
+
+impl<T: PyStub + ?Sized> PyStub for &T {
+    fn stub() -> String {
+        T::stub()
+    }
+}
+
+impl<T: ToPython> ToPython for Option<T> {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(value) => value.to_python(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+    fn repr(&self) -> Option<String> {
+        match self {
+            Some(value) => value.repr(),
+            None => Some("None".to_owned()),
+        }
+    }
+}
+
+impl<T: PyStub> PyStub for Option<T> {
+    fn stub() -> String {
+        format!("Optional[{}]", T::stub())
+    }
+}
+
+impl<T: ToPython> ToPython for Vec<T> {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let items = self.iter().map(|item| item.to_python(py)).collect::<PyResult<Vec<_>>>()?;
+        Ok(pyo3::types::PyList::new(py, items)?.into_any())
+    }
+    fn repr(&self) -> Option<String> {
+        let items: Vec<String> = self.iter().map(|item| item.repr().unwrap_or_else(|| "…".to_owned())).collect();
+        Some(format!("[{}]", items.join(", ")))
+    }
+}
+
+impl<T: PyStub> PyStub for Vec<T> {
+    fn stub() -> String {
+        format!("List[{}]", T::stub())
+    }
+}
+
+/// The server's JSON, as plain Python data.
+impl ToPython for Value {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self)
+    }
+    fn repr(&self) -> Option<String> {
+        None
+    }
+}
+
+impl PyStub for Value {
+    fn stub() -> String {
+        "_JsonValue".to_owned()
+    }
+}
+
+impl ToPython for Map<String, Value> {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(map_to_py(py, self)?.into_any())
+    }
+    fn repr(&self) -> Option<String> {
+        None
+    }
+}
+
+impl PyStub for Map<String, Value> {
+    fn stub() -> String {
+        "Dict[str, _JsonValue]".to_owned()
+    }
+}
+
+impl IntoPython for () {
+    type Py = ();
+    fn into_python(self) {}
+}
+
+impl PyStub for () {
+    fn stub() -> String {
+        "None".to_owned()
+    }
+}
+
+impl IntoPython for Value {
+    type Py = Json;
+    fn into_python(self) -> Json {
+        Json(self)
+    }
+}
+
+/// `"legacy"` or `"v3"`.
+impl IntoPython for mikopbx::ApiGeneration {
+    type Py = &'static str;
+    fn into_python(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl PyStub for mikopbx::ApiGeneration {
+    fn stub() -> String {
+        "str".to_owned()
+    }
+}
+
+/// A round-trip time, in seconds.
+impl IntoPython for Duration {
+    type Py = f64;
+    fn into_python(self) -> f64 {
+        self.as_secs_f64()
+    }
+}
+
+impl PyStub for Duration {
+    fn stub() -> String {
+        "float".to_owned()
+    }
+}
+
+impl<T: IntoPython> IntoPython for Vec<T> {
+    type Py = Vec<T::Py>;
+    fn into_python(self) -> Self::Py {
+        self.into_iter().map(IntoPython::into_python).collect()
+    }
+}
+
+/// Ids and other texts; an `int` is taken as its decimal text (`peer(201)`).
+impl FromPython for String {
+    fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        match value {
+            Some(v) if v.is_instance_of::<PyString>() => Ok(v.str()?.to_cow()?.into_owned()),
+            Some(v) if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() => {
+                Ok(v.str()?.to_cow()?.into_owned())
+            }
+            _ => Err(invalid_input("expected a str (or an int)")),
+        }
+    }
+    fn stub() -> String {
+        "Union[str, int]".to_owned()
+    }
+}
+
+/// A mapping or `(name, value)` pairs.
+impl FromPython for mikopbx::Params {
+    fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        query_from_py(value).map(mikopbx::Params)
+    }
+    fn stub() -> String {
+        "_Params".to_owned()
+    }
+}
+
+/// Any JSON-able value, sent as the JSON body.
+impl FromPython for Option<mikopbx::RequestBody> {
+    fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        value.filter(|v| !v.is_none()).map(|v| from_py(v).map(mikopbx::RequestBody::Json)).transpose()
+    }
+    fn stub() -> String {
+        "_JsonValue".to_owned()
+    }
+}

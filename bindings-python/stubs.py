@@ -1,0 +1,117 @@
+"""Writes the parts of the Python package that come from core's model and operation lists:
+``mikopbx/_enums.py`` and the marked regions of ``mikopbx/_native.pyi`` (the model classes,
+their names in ``__all__``, and the operation methods of both clients).
+
+    python bindings-python/stubs.py           # rewrite (``make python-stubs``)
+    python bindings-python/stubs.py --check   # fail when a file is stale (``make test-python``)
+
+It reads ``mikopbx._native.schema()``, so the extension must be built first.
+"""
+
+import json
+import pathlib
+import re
+import sys
+import textwrap
+from typing import Any, Dict, List
+
+from mikopbx import _native
+
+PACKAGE = pathlib.Path(__file__).resolve().parent / "python" / "mikopbx"
+ENUMS = PACKAGE / "_enums.py"
+STUBS = PACKAGE / "_native.pyi"
+
+
+def docstring(text: str, indent: str) -> List[str]:
+    if not text:
+        return []
+    lines = text.replace('"""', "'''").splitlines()
+    if len(lines) == 1:
+        return [f'{indent}"""{lines[0]}"""']
+    return [f'{indent}"""{lines[0]}'] + [f"{indent}{line}" if line else "" for line in lines[1:]] + [f'{indent}"""']
+
+
+def enums_module(schema: Dict[str, Any]) -> str:
+    out = [
+        '"""States as the server reports them. Each enum\'s values are the server\'s strings; a string',
+        "this SDK does not know yet is ``OTHER`` (value ``None``), and the model's ``state_raw`` /",
+        "``status_raw`` attribute always holds the server's exact string.",
+        "",
+        'Generated from core\'s model list by ``make python-stubs`` (bindings-python/stubs.py)."""',
+        "",
+        "import enum",
+    ]
+    for enum in schema["enums"]:
+        out += ["", "", f"class {enum['name']}(enum.Enum):"]
+        out += docstring(enum["doc"], "    ") + [""]
+        for member in enum["members"]:
+            out += docstring(member["doc"], "    ")
+            out.append(f"    {member['name']} = {json.dumps(member['value'])}")
+        out.append("    OTHER = None")
+    return "\n".join(out) + "\n"
+
+
+def model_classes(schema: Dict[str, Any]) -> List[str]:
+    out: List[str] = []
+    for model in schema["models"]:
+        out += ["@final", f"class {model['name']}:"]
+        out += docstring(model["doc"], "    ") + [""]
+        out.append("    __hash__: ClassVar[None]  # type: ignore[assignment]")
+        for member in model["fields"] + model["methods"]:
+            out += ["    @property", f"    def {member['name']}(self) -> {member['type']}: ..."]
+        out += [
+            "    def to_dict(self) -> Dict[str, Any]: ...",
+            "    def __eq__(self, value: object, /) -> bool: ...",
+            "    def __ne__(self, value: object, /) -> bool: ...",
+            "",
+        ]
+    return out[:-1]
+
+
+def operation_methods(schema: Dict[str, Any], asynchronous: bool) -> List[str]:
+    out = []
+    for op in schema["operations"]:
+        arguments = ["self"] + [
+            f"{a['name']}: {a['type']}" + (" = None" if a["optional"] else "") for a in op["arguments"]
+        ]
+        result = f"Coroutine[Any, Any, {op['result']}]" if asynchronous else op["result"]
+        line = f"    def {op['name']}({', '.join(arguments)}) -> {result}: ..."
+        if len(line) <= 100:
+            out.append(line)
+        else:
+            out += [f"    def {op['name']}(", textwrap.indent(", ".join(arguments), " " * 8), f"    ) -> {result}: ..."]
+    return out
+
+
+def replace_region(text: str, name: str, lines: List[str]) -> str:
+    pattern = re.compile(rf"(?m)^(\s*)# <generated: {name}>\n.*?^\s*# </generated: {name}>\n", re.S)
+    match = pattern.search(text)
+    if match is None:
+        raise SystemExit(f"{STUBS}: no region '# <generated: {name}>'")
+    indent = match.group(1)
+    body = "".join(line + "\n" for line in lines)
+    region = f"{indent}# <generated: {name}>\n{body}{indent}# </generated: {name}>\n"
+    return text[: match.start()] + region + text[match.end() :]
+
+
+def main() -> int:
+    schema = _native.schema()
+    stubs = STUBS.read_text()
+    stubs = replace_region(stubs, "model names", [f'    "{m["name"]}",' for m in schema["models"]])
+    stubs = replace_region(stubs, "models", model_classes(schema))
+    stubs = replace_region(stubs, "operations", operation_methods(schema, asynchronous=False))
+    stubs = replace_region(stubs, "async operations", operation_methods(schema, asynchronous=True))
+    wanted = {ENUMS: enums_module(schema), STUBS: stubs}
+    stale = [path for path, text in wanted.items() if path.read_text() != text]
+    if "--check" in sys.argv[1:]:
+        for path in stale:
+            print(f"{path} is stale: run `make python-stubs`", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(wanted[path])
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
