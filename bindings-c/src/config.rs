@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use mikopbx_core::{ApiVersion, Config, Credentials, Error, TlsTrust};
+use mikopbx_core::{ApiVersion, Config, Error, Options};
 
 use crate::args::{optional_str, required_str};
 use crate::error::invalid;
@@ -111,7 +111,7 @@ impl mikopbx_config {
         Ok(config)
     }
 
-    /// Converts to the core configuration; core validates the values.
+    /// Converts to the core's options, which apply the defaults and validate.
     ///
     /// # Safety
     /// Every string field is NULL or a NUL-terminated string.
@@ -126,30 +126,29 @@ impl mikopbx_config {
         let pin_sha256 = unsafe { optional_str(self.pin_sha256, "config.pin_sha256") }?;
         let user_agent = unsafe { optional_str(self.user_agent, "config.user_agent") }?;
 
-        let mut builder = Config::builder(url)
-            .credentials(Credentials::from_parts(login, password, api_key)?)
-            .tls(TlsTrust::from_options(self.insecure != 0, ca_cert_pem.map(str::to_owned), pin_sha256)?);
-        if let Some(version) = api_version {
-            builder = builder.api_version(version.parse::<ApiVersion>()?);
-        }
-        if self.timeout_ms > 0 {
-            builder = builder.request_timeout(Duration::from_millis(self.timeout_ms.into()));
-        }
-        if self.connect_timeout_ms > 0 {
-            builder = builder.connect_timeout(Duration::from_millis(self.connect_timeout_ms.into()));
-        }
-        match self.retries {
-            0 => {}
-            MIKOPBX_RETRIES_NONE => builder = builder.retries(0),
-            n if n > 0 => builder = builder.retries(n.unsigned_abs()),
+        let retries = match self.retries {
+            0 => None,
+            MIKOPBX_RETRIES_NONE => Some(0),
+            n if n > 0 => Some(n.unsigned_abs()),
             _ => return Err(invalid("retries must be 0 (default), -1 (none) or a positive count")),
+        };
+        let owned = |text: Option<&str>| text.map(str::to_owned);
+        let positive_ms = |ms: u32| (ms > 0).then(|| Duration::from_millis(ms.into()));
+        Options {
+            url: url.to_owned(),
+            login: owned(login),
+            password: owned(password),
+            api_key: owned(api_key),
+            api_version: api_version.map(str::parse::<ApiVersion>).transpose()?,
+            insecure: self.insecure != 0,
+            ca_pem: owned(ca_cert_pem),
+            pin_sha256: owned(pin_sha256),
+            timeout: positive_ms(self.timeout_ms),
+            connect_timeout: positive_ms(self.connect_timeout_ms),
+            retries,
+            max_response_bytes: (self.max_response_bytes > 0).then_some(self.max_response_bytes),
+            user_agent: owned(user_agent),
         }
-        if let Some(agent) = user_agent {
-            builder = builder.user_agent(agent);
-        }
-        if self.max_response_bytes > 0 {
-            builder = builder.max_response_bytes(usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX));
-        }
-        builder.build()
+        .into_config()
     }
 }

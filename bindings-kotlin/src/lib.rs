@@ -69,9 +69,9 @@ pub struct ClientConfig {
     #[uniffi(default = None)]
     pub request_timeout: Option<Duration>,
     /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-    /// (at most 10).
-    #[uniffi(default = 2)]
-    pub retries: u32,
+    /// (at most 10). Default: 2.
+    #[uniffi(default = None)]
+    pub retries: Option<u32>,
     /// The largest answer body read. Default: 8 MiB.
     #[uniffi(default = None)]
     pub max_response_bytes: Option<u64>,
@@ -103,7 +103,7 @@ impl fmt::Display for ClientConfig {
             shown(&self.tls),
             shown(&self.connect_timeout),
             shown(&self.request_timeout),
-            self.retries,
+            shown(&self.retries),
             shown(&self.max_response_bytes),
             shown(&self.user_agent),
         )
@@ -118,35 +118,32 @@ impl fmt::Debug for ClientConfig {
 
 impl ClientConfig {
     fn to_core(&self) -> Result<mikopbx::Config> {
-        let credentials =
-            mikopbx::Credentials::from_parts(self.login.as_deref(), self.password.as_deref(), self.api_key.as_deref())?;
-        let mut builder = mikopbx::Config::builder(self.url.as_str()).retries(self.retries).credentials(credentials);
-        builder = builder.api_version(match self.api_version.unwrap_or(ApiVersion::Auto) {
-            ApiVersion::Auto => mikopbx::ApiVersion::Auto,
-            ApiVersion::Legacy => mikopbx::ApiVersion::Legacy,
-            ApiVersion::V3 => mikopbx::ApiVersion::V3,
-        });
-        builder = builder.tls(match self.tls.clone().unwrap_or(TlsTrust::Verify) {
-            TlsTrust::Verify => mikopbx::TlsTrust::Verify,
-            TlsTrust::CaPem { pem } => mikopbx::TlsTrust::ExtraCa(pem),
-            TlsTrust::PinSha256 { fingerprint } => {
-                mikopbx::TlsTrust::PinSha256(mikopbx::parse_sha256_pin(&fingerprint)?)
-            }
-            TlsTrust::Insecure => mikopbx::TlsTrust::Insecure,
-        });
-        if let Some(timeout) = self.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        if let Some(timeout) = self.request_timeout {
-            builder = builder.request_timeout(timeout);
-        }
-        if let Some(bytes) = self.max_response_bytes {
-            builder = builder.max_response_bytes(usize::try_from(bytes).unwrap_or(usize::MAX));
-        }
-        if let Some(agent) = &self.user_agent {
-            builder = builder.user_agent(agent);
-        }
-        Ok(builder.build()?)
+        let (insecure, ca_pem, pin_sha256) = match self.tls.clone().unwrap_or(TlsTrust::Verify) {
+            TlsTrust::Verify => (false, None, None),
+            TlsTrust::CaPem { pem } => (false, Some(pem), None),
+            TlsTrust::PinSha256 { fingerprint } => (false, None, Some(fingerprint)),
+            TlsTrust::Insecure => (true, None, None),
+        };
+        let options = mikopbx::Options {
+            url: self.url.clone(),
+            login: self.login.clone(),
+            password: self.password.clone(),
+            api_key: self.api_key.clone(),
+            api_version: self.api_version.map(|version| match version {
+                ApiVersion::Auto => mikopbx::ApiVersion::Auto,
+                ApiVersion::Legacy => mikopbx::ApiVersion::Legacy,
+                ApiVersion::V3 => mikopbx::ApiVersion::V3,
+            }),
+            insecure,
+            ca_pem,
+            pin_sha256,
+            timeout: self.request_timeout,
+            connect_timeout: self.connect_timeout,
+            retries: self.retries,
+            max_response_bytes: self.max_response_bytes,
+            user_agent: self.user_agent.clone(),
+        };
+        Ok(options.into_config()?)
     }
 }
 

@@ -1057,9 +1057,9 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
     public var requestTimeout: TimeInterval?
     /**
      * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-     * (at most 10).
+     * (at most 10). Default: 2.
      */
-    public var retries: UInt32
+    public var retries: UInt32?
     /**
      * The largest answer body read. Default: 8 MiB.
      */
@@ -1092,8 +1092,8 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
          */requestTimeout: TimeInterval? = nil, 
         /**
          * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-         * (at most 10).
-         */retries: UInt32 = UInt32(2), 
+         * (at most 10). Default: 2.
+         */retries: UInt32? = nil, 
         /**
          * The largest answer body read. Default: 8 MiB.
          */maxResponseBytes: UInt64? = nil, userAgent: String? = nil) {
@@ -1156,7 +1156,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 tls: FfiConverterOptionTypeTlsTrust.read(from: &buf), 
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
-                retries: FfiConverterUInt32.read(from: &buf), 
+                retries: FfiConverterOptionUInt32.read(from: &buf), 
                 maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf)
         )
@@ -1171,7 +1171,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionTypeTlsTrust.write(value.tls, into: &buf)
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
         FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
-        FfiConverterUInt32.write(value.retries, into: &buf)
+        FfiConverterOptionUInt32.write(value.retries, into: &buf)
         FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
     }
@@ -2358,6 +2358,30 @@ fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use mikopbx::{ApiVersion, Config, Credentials, TlsTrust};
+use mikopbx::{ApiVersion, Config, Credentials, Options, TlsTrust};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyTuple};
@@ -15,40 +15,105 @@ use crate::convert::{Json, from_py, seconds, to_py};
 use crate::errors::{invalid_input, to_py_err};
 use crate::pythonic::{FromPython, IntoPython, PyStub, quote};
 
-/// Builds the core configuration from the constructor's keyword arguments.
+/// The constructor's keyword arguments as the core's options (which apply the defaults and
+/// validate). `verify`: True (system roots), False (no verification) or a CA certificate file.
 #[allow(clippy::too_many_arguments)]
-fn config(
-    url: &str,
+fn options(
+    url: String,
     login: Option<String>,
     password: Option<String>,
     api_key: Option<String>,
-    api_version: &str,
+    api_version: Option<&str>,
     verify: Option<&Bound<'_, PyAny>>,
-    pin_sha256: Option<&str>,
-    limits: Limits,
-) -> PyResult<Config> {
-    let credentials =
-        Credentials::from_parts(login.as_deref(), password.as_deref(), api_key.as_deref()).map_err(to_py_err)?;
-    let api_version: ApiVersion = api_version.parse().map_err(to_py_err)?;
-    let retries = u32::try_from(limits.retries).map_err(|_| invalid_input("retries must be a non-negative number"))?;
-    Config::builder(url)
-        .credentials(credentials)
-        .api_version(api_version)
-        .tls(tls_trust(verify, pin_sha256)?)
-        .request_timeout(seconds("timeout", limits.timeout)?)
-        .connect_timeout(seconds("connect_timeout", limits.connect_timeout)?)
-        .retries(retries)
-        .max_response_bytes(limits.max_response_bytes)
-        .build()
-        .map_err(to_py_err)
+    pin_sha256: Option<String>,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    retries: Option<i64>,
+    max_response_bytes: Option<u64>,
+) -> PyResult<Options> {
+    let (insecure, ca_pem) = match verify {
+        None => (false, None),
+        Some(v) if v.is_instance_of::<PyBool>() => (!v.is_truthy()?, None),
+        Some(v) => {
+            let path: PathBuf = v
+                .extract()
+                .map_err(|_| invalid_input("verify must be True, False or the path of a CA certificate (PEM)"))?;
+            (false, Some(TlsTrust::read_pem_file(&path).map_err(to_py_err)?))
+        }
+    };
+    let retries = retries
+        .map(|n| u32::try_from(n).map_err(|_| invalid_input("retries must be a non-negative number")))
+        .transpose()?;
+    Ok(Options {
+        url,
+        login,
+        password,
+        api_key,
+        api_version: api_version.map(str::parse::<ApiVersion>).transpose().map_err(to_py_err)?,
+        insecure,
+        ca_pem,
+        pin_sha256,
+        timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
+        connect_timeout: connect_timeout.map(|t| seconds("connect_timeout", t)).transpose()?,
+        retries,
+        max_response_bytes,
+        user_agent: None,
+    })
 }
 
-/// The constructor's numeric keyword arguments.
-struct Limits {
-    timeout: f64,
-    connect_timeout: f64,
-    retries: i64,
-    max_response_bytes: usize,
+/// The constructor, `url` and `repr()` of a client class (the same for both).
+macro_rules! client_basics {
+    ($class:ident) => {
+        #[pymethods]
+        impl $class {
+            /// Validates the options (`None`: the default) and connects lazily: the first call
+            /// logs in.
+            #[new]
+            #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version=None, verify=None,
+                                        pin_sha256=None, timeout=None, connect_timeout=None, retries=None,
+                                        max_response_bytes=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                url: String,
+                login: Option<String>,
+                password: Option<String>,
+                api_key: Option<String>,
+                api_version: Option<String>,
+                verify: Option<&Bound<'_, PyAny>>,
+                pin_sha256: Option<String>,
+                timeout: Option<f64>,
+                connect_timeout: Option<f64>,
+                retries: Option<i64>,
+                max_response_bytes: Option<u64>,
+            ) -> PyResult<Self> {
+                let options = options(
+                    url,
+                    login,
+                    password,
+                    api_key,
+                    api_version.as_deref(),
+                    verify,
+                    pin_sha256,
+                    timeout,
+                    connect_timeout,
+                    retries,
+                    max_response_bytes,
+                )?;
+                let config = options.into_config().map_err(to_py_err)?;
+                mikopbx::Client::new(config).map($class).map_err(to_py_err)
+            }
+
+            /// The server's base URL, with a trailing slash.
+            #[getter]
+            fn url(&self) -> &str {
+                self.0.config().base_url().as_str()
+            }
+
+            fn __repr__(&self) -> String {
+                describe(stringify!($class), self.0.config())
+            }
+        }
+    };
 }
 
 /// How often a waiting sync call looks for Ctrl-C (and other signal handlers).
@@ -65,23 +130,6 @@ fn wait<T: Send + 'static>(
         mikopbx::block_on_interruptible(call, SIGNAL_CHECK_INTERVAL, || Python::attach(|py| py.check_signals().err()))
     })?
     .map_err(to_py_err)
-}
-
-/// `verify`: True (system roots), False (no verification) or a CA certificate file;
-/// `pin_sha256` replaces verification by the certificate's fingerprint (core checks that at
-/// most one of them departs from the default).
-fn tls_trust(verify: Option<&Bound<'_, PyAny>>, pin_sha256: Option<&str>) -> PyResult<TlsTrust> {
-    let (insecure, ca_pem) = match verify {
-        None => (false, None),
-        Some(v) if v.is_instance_of::<PyBool>() => (!v.is_truthy()?, None),
-        Some(v) => {
-            let path: PathBuf = v
-                .extract()
-                .map_err(|_| invalid_input("verify must be True, False or the path of a CA certificate (PEM)"))?;
-            (false, Some(TlsTrust::read_pem_file(&path).map_err(to_py_err)?))
-        }
-    };
-    TlsTrust::from_options(insecure, ca_pem, pin_sha256).map_err(to_py_err)
 }
 
 /// `call`'s arguments: a dict (or None) as JSON.
@@ -112,46 +160,10 @@ fn describe(class: &str, config: &Config) -> String {
 #[pyclass(frozen, module = "mikopbx")]
 pub struct Client(mikopbx::Client);
 
+client_basics!(Client);
+
 #[pymethods]
 impl Client {
-    #[new]
-    #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version="auto".to_owned(),
-                        verify=None, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2,
-                        max_response_bytes=8_388_608),
-           text_signature = "(url, *, login=None, password=None, api_key=None, api_version='auto', verify=True, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2, max_response_bytes=8388608)")]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        url: String,
-        login: Option<String>,
-        password: Option<String>,
-        api_key: Option<String>,
-        api_version: String,
-        verify: Option<&Bound<'_, PyAny>>,
-        pin_sha256: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        retries: i64,
-        max_response_bytes: usize,
-    ) -> PyResult<Self> {
-        let config = config(
-            &url,
-            login,
-            password,
-            api_key,
-            &api_version,
-            verify,
-            pin_sha256.as_deref(),
-            Limits { timeout, connect_timeout, retries, max_response_bytes },
-        )?;
-        mikopbx::Client::new(config).map(Client).map_err(to_py_err)
-    }
-
-    /// The server's base URL, with a trailing slash.
-    #[getter]
-    fn url(&self) -> &str {
-        self.0.config().base_url().as_str()
-    }
-
     /// Ends the session (like `logout()`); a later call would log in again.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let client = self.0.clone();
@@ -181,10 +193,6 @@ impl Client {
     fn __exit__(&self, py: Python<'_>, _exc_info: &Bound<'_, PyTuple>) -> PyResult<()> {
         self.close(py)
     }
-
-    fn __repr__(&self) -> String {
-        describe("Client", self.0.config())
-    }
 }
 
 /// The same client for asyncio: every method is a coroutine running on the core runtime.
@@ -192,45 +200,10 @@ impl Client {
 #[pyclass(frozen, module = "mikopbx")]
 pub struct AsyncClient(mikopbx::Client);
 
+client_basics!(AsyncClient);
+
 #[pymethods]
 impl AsyncClient {
-    #[new]
-    #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version="auto".to_owned(),
-                        verify=None, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2,
-                        max_response_bytes=8_388_608),
-           text_signature = "(url, *, login=None, password=None, api_key=None, api_version='auto', verify=True, pin_sha256=None, timeout=45.0, connect_timeout=10.0, retries=2, max_response_bytes=8388608)")]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        url: String,
-        login: Option<String>,
-        password: Option<String>,
-        api_key: Option<String>,
-        api_version: String,
-        verify: Option<&Bound<'_, PyAny>>,
-        pin_sha256: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        retries: i64,
-        max_response_bytes: usize,
-    ) -> PyResult<Self> {
-        let config = config(
-            &url,
-            login,
-            password,
-            api_key,
-            &api_version,
-            verify,
-            pin_sha256.as_deref(),
-            Limits { timeout, connect_timeout, retries, max_response_bytes },
-        )?;
-        mikopbx::Client::new(config).map(AsyncClient).map_err(to_py_err)
-    }
-
-    #[getter]
-    fn url(&self) -> &str {
-        self.0.config().base_url().as_str()
-    }
-
     /// Ends the session (like `logout()`); a later call would log in again.
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
@@ -259,10 +232,6 @@ impl AsyncClient {
     #[pyo3(signature = (*_exc_info))]
     fn __aexit__<'py>(&self, py: Python<'py>, _exc_info: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
         self.close(py)
-    }
-
-    fn __repr__(&self) -> String {
-        describe("AsyncClient", self.0.config())
     }
 }
 

@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mikopbx::{ApiVersion, Config, Credentials, ErrorKind, RequestBody, TlsTrust, blocking::Client};
+use mikopbx::{ApiVersion, Config, ErrorKind, Options, RequestBody, TlsTrust, blocking::Client};
 use mikopbx_sim::{Simulator, SimulatorOptions};
 use serde_json::json;
 
@@ -230,16 +230,22 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
 
 fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
     let timeout = mikopbx::seconds("--timeout", cli.timeout)?;
-    let builder = Config::builder(url)
-        .api_version(cli.api_version.parse()?)
-        .request_timeout(timeout)
-        .connect_timeout(timeout.min(mikopbx::DEFAULT_CONNECT_TIMEOUT));
     // A login with a password wins over an API key from the environment.
-    let api_key = if cli.login.is_some() || cli.password.is_some() { None } else { cli.api_key.as_deref() };
-    let credentials = Credentials::from_parts(cli.login.as_deref(), cli.password.as_deref(), api_key)?;
-    let ca_pem = cli.ca_cert.as_deref().map(TlsTrust::read_pem_file).transpose()?;
-    let tls = TlsTrust::from_options(cli.insecure, ca_pem, cli.pin_sha256.as_deref())?;
-    Ok(builder.credentials(credentials).tls(tls).build()?)
+    let api_key = if cli.login.is_some() || cli.password.is_some() { None } else { cli.api_key.clone() };
+    let options = Options {
+        url: url.to_owned(),
+        login: cli.login.clone(),
+        password: cli.password.clone(),
+        api_key,
+        api_version: Some(cli.api_version.parse()?),
+        insecure: cli.insecure,
+        ca_pem: cli.ca_cert.as_deref().map(TlsTrust::read_pem_file).transpose()?,
+        pin_sha256: cli.pin_sha256.clone(),
+        timeout: Some(timeout),
+        connect_timeout: Some(timeout.min(mikopbx::DEFAULT_CONNECT_TIMEOUT)),
+        ..Options::default()
+    };
+    Ok(options.into_config()?)
 }
 
 /// The project's main job on an embedded default: a simulated PBX queried over HTTP with a

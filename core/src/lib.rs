@@ -26,6 +26,7 @@ mod error;
 mod fuzz;
 mod generation;
 mod model;
+mod options;
 mod path;
 mod redact;
 mod runtime;
@@ -46,6 +47,7 @@ pub use config::{
 pub use envelope::Messages;
 pub use error::{Error, ErrorKind, Result};
 pub use generation::ApiGeneration;
+pub use options::Options;
 pub use runtime::{block_on, block_on_interruptible, runtime};
 pub use saved_session::SavedSession;
 pub use tls::certificate_sha256;

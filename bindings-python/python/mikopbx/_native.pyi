@@ -160,13 +160,13 @@ class Client:
         login: Optional[str] = None,
         password: Optional[str] = None,
         api_key: Optional[str] = None,
-        api_version: str = "auto",
-        verify: _Verify = True,
+        api_version: Optional[str] = None,
+        verify: Optional[_Verify] = None,
         pin_sha256: Optional[str] = None,
-        timeout: float = 45.0,
-        connect_timeout: float = 10.0,
-        retries: int = 2,
-        max_response_bytes: int = 8388608,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        retries: Optional[int] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> "Client": ...
     @property
     def url(self) -> str: ...
@@ -201,13 +201,13 @@ class AsyncClient:
         login: Optional[str] = None,
         password: Optional[str] = None,
         api_key: Optional[str] = None,
-        api_version: str = "auto",
-        verify: _Verify = True,
+        api_version: Optional[str] = None,
+        verify: Optional[_Verify] = None,
         pin_sha256: Optional[str] = None,
-        timeout: float = 45.0,
-        connect_timeout: float = 10.0,
-        retries: int = 2,
-        max_response_bytes: int = 8388608,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        retries: Optional[int] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> "AsyncClient": ...
     @property
     def url(self) -> str: ...

@@ -1973,9 +1973,9 @@ data class ClientConfig (
     , 
     /**
      * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-     * (at most 10).
+     * (at most 10). Default: 2.
      */
-    var `retries`: kotlin.UInt = 2u 
+    var `retries`: kotlin.UInt? = null 
     , 
     /**
      * The largest answer body read. Default: 8 MiB.
@@ -2016,7 +2016,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeTlsTrust.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalDuration.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -2031,7 +2031,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeTlsTrust.allocationSize(value.`tls`) +
             FfiConverterOptionalDuration.allocationSize(value.`connectTimeout`) +
             FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
-            FfiConverterUInt.allocationSize(value.`retries`) +
+            FfiConverterOptionalUInt.allocationSize(value.`retries`) +
             FfiConverterOptionalULong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`)
     )
@@ -2045,7 +2045,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeTlsTrust.write(value.`tls`, buf)
             FfiConverterOptionalDuration.write(value.`connectTimeout`, buf)
             FfiConverterOptionalDuration.write(value.`requestTimeout`, buf)
-            FfiConverterUInt.write(value.`retries`, buf)
+            FfiConverterOptionalUInt.write(value.`retries`, buf)
             FfiConverterOptionalULong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
     }
@@ -3337,6 +3337,38 @@ public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?>
         } else {
             buf.put(1)
             FfiConverterUShort.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
         }
     }
 }

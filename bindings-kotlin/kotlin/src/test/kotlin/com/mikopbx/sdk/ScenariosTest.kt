@@ -74,7 +74,7 @@ class ScenariosTest {
         }
         return base.copy(
             requestTimeout = options["timeout_ms"]?.let { Duration.ofMillis(it.jsonPrimitive.content.toLong()) },
-            retries = options["retries"]?.jsonPrimitive?.int?.toUInt() ?: 2u,
+            retries = options["retries"]?.jsonPrimitive?.int?.toUInt(),
         )
     }
 

@@ -72,7 +72,7 @@ class Simulator(vararg flags: String) : AutoCloseable {
         password: String? = PASSWORD,
         login: String? = if (password == null) null else LOGIN,
         requestTimeout: Duration? = null,
-        retries: UInt = 2u,
+        retries: UInt? = null,
         tls: TlsTrust? = null,
         apiVersion: ApiVersion? = null,
     ) = ClientConfig(
