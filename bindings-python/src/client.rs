@@ -70,8 +70,8 @@ macro_rules! client_basics {
             /// logs in.
             #[new]
             #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version=None, verify=None,
-                                        pin_sha256=None, timeout=None, connect_timeout=None, retries=None,
-                                        max_response_bytes=None))]
+                                                pin_sha256=None, timeout=None, connect_timeout=None, retries=None,
+                                                max_response_bytes=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 url: String,

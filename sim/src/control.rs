@@ -16,7 +16,7 @@ use crate::state::{PbxState, Peer};
 
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/__sim/state", get(get_state).put(put_state))
+        .route("/__sim/state", get(get_state).put(put_state).patch(patch_state))
         .route("/__sim/peers/{id}", put(put_peer).delete(delete_peer))
         .route("/__sim/providers/{id}", put(put_provider))
         .route("/__sim/sessions/expire", post(expire_sessions))
@@ -38,6 +38,19 @@ async fn get_state(State(shared): State<Arc<Shared>>) -> Json<PbxState> {
 async fn put_state(State(shared): State<Arc<Shared>>, Json(state): Json<PbxState>) -> Response {
     shared.set_state(state);
     done()
+}
+
+/// Body: a JSON merge patch of the state: changes any section (`{"webrtc": true}`,
+/// `{"banned_ips": [...]}`); `null` removes a key.
+async fn patch_state(State(shared): State<Arc<Shared>>, Json(patch): Json<Value>) -> Response {
+    let patched = shared.pbx().patch(&patch);
+    match patched {
+        Ok(state) => {
+            shared.set_state(state);
+            done()
+        }
+        Err(e) => bad_request(&e),
+    }
 }
 
 /// Body: `{"state": "OK", "contacts": [{…}]}`; omitted fields keep their value.

@@ -13,6 +13,7 @@ use axum::routing::{any, get, post};
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
+use crate::api::{self, Outcome};
 use crate::sessions::Sessions;
 use crate::{php, request};
 
@@ -172,67 +173,30 @@ async fn api(
     dispatch(&shared, group, action, &params)
 }
 
+/// The resource's answer in the legacy envelope (`result: false` answers HTTP 200), or the
+/// processor's "Unknown action".
 fn dispatch(shared: &Shared, group: &str, action: &str, params: &Map<String, Value>) -> Response {
-    let class = processor_of(group).unwrap_or("ApiProcessor");
-    let ok = |processor: &str, data: Value| php::envelope(action, &format!("{LIB}{processor}"), true, data, json!([]));
-    match (group, action) {
-        ("sip", "getPeersStatuses") => {
-            let pbx = shared.pbx();
-            let data = pbx.peers.iter().map(|p| json!({"id": p.id, "state": p.state})).collect();
-            ok("SIPStackProcessor::getPeersStatuses", Value::Array(data))
+    match api::legacy(shared, &api::LegacyCall { group, action, params }) {
+        Some(answer) => {
+            let processor = format!("{LIB}{}", answer.processor);
+            match answer.outcome {
+                Outcome::Data { data, messages } => php::envelope(answer.function, &processor, true, data, messages),
+                Outcome::Refused(message) => {
+                    php::envelope(answer.function, &processor, false, json!([]), json!({"error": [message]}))
+                }
+            }
         }
-        ("sip", "getSipPeer") => match non_empty(params.get("peer")) {
-            Some(id) => ok("SIPStackProcessor::getPeerStatus", sip_peer(shared, &id)),
-            None => fail(action, "SIPStackProcessor::getPeerStatus", "Empty peer value in POST/GET data"),
-        },
-        ("sip", "getRegistry") => {
-            let data = shared.pbx().providers.iter().cloned().map(Value::Object).collect();
-            ok("SIPStackProcessor::getRegistry", Value::Array(data))
-        }
-        ("sip", "getSecret") => match non_empty(params.get("number")) {
-            Some(number) => ok("SIPStackProcessor::getSecret", json!({"number": number, "secret": ""})),
-            None => fail(action, "SIPStackProcessor::getSecret", "Empty number value in POST/GET data"),
-        },
-        ("iax", "getRegistry") => ok("Iax\\GetRegistryAction::main", json!([])),
-        ("system", "getDate") => ok("SystemManagementProcessor::callBack", json!({"timestamp": php::unix_now()})),
-        ("advice", "getList") => ok("Advice\\GetAdviceAction::main", json!({"advice": []})),
-        ("firewall", "getBannedIp") => ok("Firewall\\GetBannedIpAction::main", json!([])),
-        // The real server double-encodes this one (reference §5.1).
-        ("cdr", "getActiveCalls") => ok("CdrDB\\GetActiveCallsAction::main", json!(["[]"])),
-        _ => fail(action, &format!("{class}::callBack"), &format!("Unknown action - {action} in {LIB}{class}")),
-    }
-}
-
-fn fail(function: &str, processor: &str, message: &str) -> Response {
-    php::envelope(function, &format!("{LIB}{processor}"), false, json!([]), json!({"error": [message]}))
-}
-
-/// PHP's `empty()`: missing, null, "" and "0" are empty; numbers are accepted.
-fn non_empty(value: Option<&Value>) -> Option<String> {
-    let text = match value? {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    (!text.is_empty() && text != "0").then_some(text)
-}
-
-/// `AsteriskManager::getPjSipPeer`: the first contact with plain keys, further ones with
-/// `-1`, `-2`… suffixes, then `state` from whether a URI exists. Unknown and unregistered
-/// peers are the same `{"state":"UNKNOWN"}`.
-fn sip_peer(shared: &Shared, id: &str) -> Value {
-    let pbx = shared.pbx();
-    let mut data = Map::new();
-    let contacts = pbx.peer(id).map(|p| p.contacts.as_slice()).unwrap_or_default();
-    for (index, contact) in contacts.iter().enumerate() {
-        for (key, value) in contact {
-            let key = if index == 0 { key.clone() } else { format!("{key}-{index}") };
-            data.insert(key, value.clone());
+        None => {
+            let class = processor_of(group).unwrap_or("ApiProcessor");
+            php::envelope(
+                action,
+                &format!("{LIB}{class}::callBack"),
+                false,
+                json!([]),
+                json!({"error": [format!("Unknown action - {action} in {LIB}{class}")]}),
+            )
         }
     }
-    let registered = data.get("URI").and_then(Value::as_str).is_some_and(|uri| !uri.is_empty());
-    data.insert("state".into(), json!(if registered { "OK" } else { "UNKNOWN" }));
-    Value::Object(data)
 }
 
 /// Anything else on the web server: nginx's 404 page.

@@ -9,6 +9,7 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
 mod control;
 mod faults;
 mod legacy;
@@ -126,7 +127,7 @@ pub(crate) struct Shared {
     sessions: Mutex<Sessions>,
     tokens: Mutex<Tokens>,
     /// v3 extension statuses as last checked (`GetAllStatusesAction`'s 30-second cache).
-    status_cache: Mutex<Option<v3::StatusSnapshot>>,
+    status_cache: Mutex<Option<api::StatusSnapshot>>,
     faults: Mutex<Vec<Fault>>,
     login_attempts: AtomicU64,
     logins: AtomicU64,
@@ -144,7 +145,7 @@ impl Shared {
         edit(&mut self.pbx.write().unwrap_or_else(|p| p.into_inner()));
         self.status_cache().take();
     }
-    fn status_cache(&self) -> MutexGuard<'_, Option<v3::StatusSnapshot>> {
+    fn status_cache(&self) -> MutexGuard<'_, Option<api::StatusSnapshot>> {
         self.status_cache.lock().unwrap_or_else(|p| p.into_inner())
     }
     fn sessions(&self) -> MutexGuard<'_, Sessions> {

@@ -40,6 +40,10 @@ pub struct PbxState {
     /// has a `<id>-WS` endpoint, which v3 `sip:getPeersStatuses` lists as its own entry.
     #[serde(default)]
     pub webrtc: bool,
+    /// The sections of resources that type their own state (`sim/src/api/<resource>.rs`),
+    /// by name; see [`PbxState::section`].
+    #[serde(flatten)]
+    pub sections: Map<String, Value>,
 }
 
 impl Default for PbxState {
@@ -56,6 +60,19 @@ impl PbxState {
             return Err(format!("every provider needs a string \"id\": {}", Value::Object(bad.clone())));
         }
         Ok(state)
+    }
+
+    /// A resource's section of the state, read as its own type; `T::default()` when the
+    /// state has none (a section that does not fit was refused by [`PbxState::patch`]).
+    pub fn section<T: serde::de::DeserializeOwned + Default>(&self, name: &str) -> T {
+        self.sections.get(name).and_then(|value| serde_json::from_value(value.clone()).ok()).unwrap_or_default()
+    }
+
+    /// Applies a JSON merge patch (RFC 7386) to the whole state: any section, typed or not.
+    pub fn patch(&self, patch: &Value) -> Result<PbxState, String> {
+        let mut document = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        merge_patch(&mut document, patch);
+        PbxState::from_json(&document.to_string())
     }
 
     pub fn peer(&self, id: &str) -> Option<&Peer> {
@@ -88,6 +105,25 @@ impl PbxState {
             if key != "id" {
                 provider.insert(key, value);
             }
+        }
+    }
+}
+
+/// RFC 7386: objects merge key by key, `null` deletes a key, anything else replaces.
+fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let Value::Object(map) = target else { return };
+    for (key, value) in patch {
+        if value.is_null() {
+            map.remove(key);
+        } else {
+            merge_patch(map.entry(key.clone()).or_insert(Value::Null), value);
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -13,9 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Map, Value, json};
 
-use crate::state::Peer;
 use crate::tokens::REFRESH_TTL;
-use crate::{Shared, legacy, php, request};
+use crate::{Shared, api, legacy, php, request};
 
 const LIB: &str = "MikoPBX\\PBXCoreREST\\Lib\\";
 const REFRESH_COOKIE: &str = "refreshToken";
@@ -48,18 +47,9 @@ fn parse(rest: &str) -> Option<Route<'_>> {
     Some(Route { resource, id, method })
 }
 
-/// Custom methods the simulator knows: resource, method, verb, resource-level (needs an id).
-const METHODS: &[(&str, &str, Method, bool)] = &[
-    ("system", "ping", Method::GET, false),
-    ("system", "datetime", Method::GET, false),
-    ("auth", "login", Method::POST, false),
-    ("auth", "refresh", Method::POST, false),
-    ("auth", "logout", Method::POST, false),
-    ("sip", "getPeersStatuses", Method::GET, false),
-    ("sip", "getStatuses", Method::GET, false),
-    ("sip", "getRegistry", Method::GET, false),
-    ("sip", "getStatus", Method::GET, true),
-];
+/// The methods of the token exchange, which are the generation's own; every other custom
+/// method belongs to a resource (`api::v3_methods`).
+const AUTH_METHODS: &[&str] = &["login", "refresh", "logout"];
 
 /// `PublicEndpointsRegistry`: URI prefixes that skip authentication, whatever the verb.
 const PUBLIC: &[&str] = &["/pbxcore/api/v3/system:ping", "/pbxcore/api/v3/auth:login", "/pbxcore/api/v3/auth:refresh"];
@@ -83,7 +73,9 @@ async fn api(
     shared.count_api_request();
     let Some(route) = parse(&rest) else { return not_found(uri).await };
     let Some(action) = route.method else { return not_found(uri).await };
-    if !METHODS.iter().any(|(resource, ..)| *resource == route.resource) {
+    let methods = api::v3_methods();
+    let auth = route.resource == "auth";
+    if !auth && !methods.iter().any(|known| known.resource == route.resource) {
         return not_found(uri).await;
     }
     let public = PUBLIC.iter().any(|prefix| uri.path().starts_with(prefix));
@@ -91,32 +83,39 @@ async fn api(
         shared.count_unauthorized();
         return refusal;
     }
-    let known = METHODS.iter().find(|(r, m, verb, _)| *r == route.resource && *m == action && *verb == method);
-    let Some((_, _, _, resource_level)) = known else {
+    let known = if auth {
+        AUTH_METHODS.contains(&action) && method == Method::POST
+    } else {
+        methods.iter().any(|m| m.resource == route.resource && m.method == action && m.verb == method)
+    };
+    if !known {
         return rest_error(
             StatusCode::METHOD_NOT_ALLOWED,
             &format!("Method '{action}' is not allowed with HTTP {method}"),
         );
-    };
+    }
     let id = route.id.filter(|id| !id.is_empty());
-    if *resource_level && id.is_none() {
+    let needs_id = methods.iter().any(|m| m.resource == route.resource && m.method == action && m.needs_id);
+    if needs_id && id.is_none() {
         return rest_error(StatusCode::BAD_REQUEST, &format!("Method '{action}' requires a resource ID"));
     }
     let data = request::data(&method, &headers, uri.query(), &body);
     match (route.resource, action) {
-        ("system", "ping") => ok("ping", "SystemManagementProcessor::handlePing", json!([])),
-        // `Lib/System/DateTimeAction.php` (2026.1.223): GET answers the server's unix time.
-        ("system", "datetime") => ok("datetime", "System\\DateTimeAction::main", json!({"timestamp": php::unix_now()})),
         ("auth", "login") => login(&shared, &data),
         ("auth", "refresh") => refresh(&shared, peer.ip(), &headers, &data),
         ("auth", "logout") => logout(&shared, &headers, &data),
-        ("sip", "getPeersStatuses") => {
-            ok("getPeersStatuses", "Sip\\GetPeersStatusesAction::main", peers_statuses(&shared))
-        }
-        ("sip", "getStatuses") => all_statuses(&shared, &data),
-        ("sip", "getRegistry") => ok("getRegistry", "Sip\\GetRegistryAction::main", registry(&shared)),
-        ("sip", "getStatus") => peer_status(&shared, id.unwrap_or_default(), &data),
-        _ => not_found(uri).await,
+        _ => match api::v3(&shared, &api::V3Call { resource: route.resource, id, method: action, data: &data }) {
+            Some(answer) => answered(answer),
+            None => not_found(uri).await,
+        },
+    }
+}
+
+/// A resource's answer in the v3 envelope: `result: false` without `httpCode` is a 422.
+fn answered(answer: api::Answer) -> Response {
+    match answer.outcome {
+        api::Outcome::Data { data, messages } => ok_with(answer.function, &answer.processor, data, messages),
+        api::Outcome::Refused(message) => unprocessable(answer.function, &answer.processor, &message),
     }
 }
 
@@ -252,167 +251,6 @@ fn logout(shared: &Shared, headers: &HeaderMap, data: &Map<String, Value>) -> Re
         }
     }
     response
-}
-
-/// `AsteriskManager::getPjSipPeers` at 2026.1: one entry per PJSIP endpoint, keyed by its
-/// name. Extensions; their WebRTC twins `<id>-WS` when WebRTC is on; the enabled providers'
-/// trunk endpoints (named by uniqid). `detailed-state` is Asterisk's device state.
-fn peers_statuses(shared: &Shared) -> Value {
-    let pbx = shared.pbx();
-    let mut entries = Vec::new();
-    for peer in &pbx.peers {
-        let detailed = match peer.state.as_str() {
-            "OK" => "Not in use",
-            "UNKNOWN" => "Unavailable",
-            _ => "Unknown",
-        };
-        entries.push(json!({"id": peer.id, "state": peer.state, "detailed-state": detailed}));
-        if pbx.webrtc {
-            entries.push(json!({"id": format!("{}-WS", peer.id), "state": "UNKNOWN", "detailed-state": "Unavailable"}));
-        }
-    }
-    for provider in &pbx.providers {
-        let (Some(id), Some(state)) =
-            (provider.get("id").and_then(Value::as_str), provider.get("state").and_then(Value::as_str))
-        else {
-            continue;
-        };
-        // Disabled providers (registry state OFF) get no endpoint at all.
-        let (state, detailed) = match state {
-            "OFF" => continue,
-            "OK" | "REGISTERED" => ("OK", "Not in use"),
-            _ => ("UNKNOWN", "Unavailable"),
-        };
-        entries.push(json!({"id": id, "state": state, "detailed-state": detailed}));
-    }
-    Value::Array(entries)
-}
-
-/// The statuses `GetAllStatusesAction` keeps in Redis and when they were checked.
-pub struct StatusSnapshot {
-    checked_at: u64,
-    statuses: Map<String, Value>,
-}
-
-/// How long `GetAllStatusesAction` answers from its cache: `time() - lastCheck < 30`.
-const STATUS_CACHE_SECS: u64 = 30;
-
-/// `GetAllStatusesAction::main`: the cached statuses when checked less than 30 whole seconds
-/// ago (and not empty), else a fresh check that refreshes the cache. True when cached.
-fn extension_statuses(shared: &Shared, force: bool) -> (Map<String, Value>, bool) {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let mut cache = shared.status_cache();
-    if !force
-        && let Some(snapshot) = cache.as_ref()
-        && !snapshot.statuses.is_empty()
-        && now.saturating_sub(snapshot.checked_at) < STATUS_CACHE_SECS
-    {
-        return (snapshot.statuses.clone(), true);
-    }
-    let statuses: Map<String, Value> =
-        shared.pbx().peers.iter().map(|peer| (peer.id.clone(), extension_status(peer))).collect();
-    *cache = Some(StatusSnapshot { checked_at: now, statuses: statuses.clone() });
-    (statuses, false)
-}
-
-/// PHP's `filter_var(…, FILTER_VALIDATE_BOOLEAN)`.
-fn php_bool(value: Option<&Value>) -> bool {
-    match value {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_i64() == Some(1),
-        Some(Value::String(s)) => matches!(s.to_ascii_lowercase().as_str(), "1" | "true" | "on" | "yes"),
-        _ => false,
-    }
-}
-
-/// A PHP array key: a canonical decimal integer string becomes an integer.
-fn php_key(key: &str) -> Value {
-    match key.parse::<i64>() {
-        Ok(number) if number.to_string() == key => json!(number),
-        _ => json!(key),
-    }
-}
-
-/// `sip:getStatuses`: every extension's status keyed by number (`[]` when none), from the
-/// 30-second cache with `messages.info` saying so; `forceCheck` skips the cache, `simplified`
-/// keeps only `extension` (a PHP array key, so a number) and `status`.
-fn all_statuses(shared: &Shared, data: &Map<String, Value>) -> Response {
-    let force = php_bool(data.get("forceCheck"));
-    let (statuses, cached) = extension_statuses(shared, force);
-    let messages = if cached {
-        json!({"info": ["Using cached data (fresh)"]})
-    } else if force {
-        json!({"info": ["Force check completed, cache updated"]})
-    } else {
-        json!([])
-    };
-    let statuses: Map<String, Value> = if php_bool(data.get("simplified")) {
-        statuses
-            .into_iter()
-            .map(|(extension, status)| {
-                let simple = json!({"extension": php_key(&extension), "status": status["status"]});
-                (extension, simple)
-            })
-            .collect()
-    } else {
-        statuses
-    };
-    let data = if statuses.is_empty() { json!([]) } else { Value::Object(statuses) };
-    ok_with("getStatuses", "Extensions\\GetAllStatusesAction::main", data, messages)
-}
-
-/// Outbound registrations come from AMI with the `-REG` suffix 2026.1 leaves on their ids;
-/// disabled and registration-less providers come from the database with plain ids.
-fn registry(shared: &Shared) -> Value {
-    let pbx = shared.pbx();
-    let entries = pbx.providers.iter().map(|provider| {
-        let mut entry = provider.clone();
-        let outbound =
-            matches!(entry.get("state").and_then(Value::as_str), Some("REGISTERED" | "UNREGISTERED" | "REJECTED"));
-        if outbound && let Some(Value::String(id)) = entry.get_mut("id") {
-            id.push_str("-REG");
-        }
-        Value::Object(entry)
-    });
-    Value::Array(entries.collect())
-}
-
-/// `sip/{ext}:getStatus`: `SIPStackProcessor` takes the extension's entry from
-/// `GetAllStatusesAction` (so from its cache) but drops its messages; an unknown extension is
-/// a `result:false` without `httpCode`, hence 422.
-fn peer_status(shared: &Shared, id: &str, data: &Map<String, Value>) -> Response {
-    const PROCESSOR: &str = "SIPStackProcessor::callBack";
-    if id == "0" {
-        // PHP's empty("0").
-        return unprocessable("getStatus", PROCESSOR, "Empty extension value in POST/GET data");
-    }
-    let (mut statuses, _) = extension_statuses(shared, php_bool(data.get("forceCheck")));
-    match statuses.remove(id) {
-        Some(status) => ok("getStatus", PROCESSOR, status),
-        None => unprocessable("getStatus", PROCESSOR, "Extension not found or status unavailable"),
-    }
-}
-
-fn extension_status(peer: &Peer) -> Value {
-    let text =
-        |contact: &Map<String, Value>, key: &str| contact.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
-    let devices: Vec<Value> = peer
-        .contacts
-        .iter()
-        .map(|contact| {
-            // ip and port from the contact URI (sip:201@172.16.156.1:60939;ob).
-            let uri = text(contact, "URI");
-            let host_port = uri.split_once('@').map_or("", |(_, rest)| rest).split(';').next().unwrap_or("");
-            let (ip, port) = host_port.split_once(':').unwrap_or((host_port, "5060"));
-            let rtt = text(contact, "RoundtripUsec").parse::<f64>().ok().map(|usec| (usec / 10.0).round() / 100.0);
-            json!({"ip": ip, "port": port.parse::<u16>().unwrap_or(5060), "user_agent": text(contact, "UserAgent"),
-                   "rtt": rtt, "country": "", "countryName": ""})
-        })
-        .collect();
-    let available = peer.contacts.iter().any(|c| matches!(text(c, "Status").as_str(), "Reachable" | "NonQualified"));
-    let best_rtt = devices.iter().filter_map(|d| d["rtt"].as_f64()).reduce(f64::min);
-    json!({"extension": peer.id, "callerid": "", "status": if available { "Available" } else { "Unavailable" },
-           "devices": devices, "rtt": best_rtt})
 }
 
 fn ok(function: &str, processor: &str, data: Value) -> Response {

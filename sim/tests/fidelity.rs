@@ -280,3 +280,25 @@ fn binary_prints_its_url_first() {
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     assert!(fingerprint.starts_with("sha256 ") && fingerprint.len() == 7 + 64, "{fingerprint}");
 }
+
+/// One control route changes any section of the state, typed (`webrtc`) or a resource's own
+/// (`banned_ips`, read by `api/firewall.rs`); a patch that breaks a typed section changes
+/// nothing.
+#[tokio::test]
+async fn any_state_section_changes_through_one_patch_route() {
+    let sim = Simulator::start(SimulatorOptions { trust_loopback: true, ..Default::default() }).await.unwrap();
+    async fn patch(sim: &Simulator, body: Value) -> u16 {
+        http(sim, "PATCH", "/__sim/state", None, false, Some(("application/json", body.to_string()))).await.0
+    }
+    let bans = json!([{"ip": "10.0.0.9", "jail": "asterisk", "timeofban": 1700000000, "timeunban": 1700086400}]);
+    assert_eq!(patch(&sim, json!({"banned_ips": bans, "webrtc": true})).await, 200);
+    let (_, _, body) = http(&sim, "GET", "/pbxcore/api/firewall/getBannedIp", None, false, None).await;
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"], bans);
+    assert!(sim.state().webrtc);
+    assert_eq!(sim.state().sections["banned_ips"], bans);
+    assert_eq!(patch(&sim, json!({"providers": [{"state": "OK"}]})).await, 400);
+    assert_eq!(sim.state().sections["banned_ips"], bans);
+    assert_eq!(patch(&sim, json!({"banned_ips": null})).await, 200);
+    let (_, _, body) = http(&sim, "GET", "/pbxcore/api/firewall/getBannedIp", None, false, None).await;
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"], json!([]));
+}
