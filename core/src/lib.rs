@@ -34,11 +34,7 @@ mod saved_session;
 mod tls;
 mod transport;
 
-pub use api::peers::{Contact, ContactStatus, PeerDetail, PeerState, PeerStatus};
-pub use api::providers::{ProviderRegistration, ProviderState};
-pub use api::{
-    Argument, Model, OPERATIONS, Operation, Output, Params, StateEnum, models, models_json, operation, operations_json,
-};
+pub use api::*;
 pub use client::Client;
 pub use config::{
     ApiVersion, Config, ConfigBuilder, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,

@@ -78,6 +78,20 @@ macro_rules! define_models {
             pub struct $model {
                 $( $(#[doc = $field_doc])* $(#[serde($($serde)*)])* pub $field: $type, )*
             }
+
+            impl $crate::api::Output for $model {
+                const SHAPE: &'static str = stringify!($model);
+                fn into_json(self) -> serde_json::Value {
+                    $crate::api::serialized(&self)
+                }
+            }
+
+            impl $crate::api::Output for Vec<$model> {
+                const SHAPE: &'static str = concat!(stringify!($model), "[]");
+                fn into_json(self) -> serde_json::Value {
+                    $crate::api::serialized(&self)
+                }
+            }
         )*
     };
 }

@@ -47,6 +47,11 @@ fn sha1_hex(text: &str) -> String {
 
 /// PHP `date('c')` in the server's local time zone.
 /// The current unix time in seconds (`time()`).
+/// A PHP associative array as `json_encode` writes it: an empty one is `[]`, not `{}`.
+pub fn object(map: serde_json::Map<String, Value>) -> Value {
+    if map.is_empty() { Value::Array(Vec::new()) } else { Value::Object(map) }
+}
+
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

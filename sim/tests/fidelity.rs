@@ -290,7 +290,7 @@ async fn any_state_section_changes_through_one_patch_route() {
     async fn patch(sim: &Simulator, body: Value) -> u16 {
         http(sim, "PATCH", "/__sim/state", None, false, Some(("application/json", body.to_string()))).await.0
     }
-    let bans = json!([{"ip": "10.0.0.9", "jail": "asterisk", "timeofban": 1700000000, "timeunban": 1700086400}]);
+    let bans = json!({"10.0.0.9": [{"jail": "asterisk", "timeofban": 1700000000, "timeunban": 1700086400, "v": "1"}]});
     assert_eq!(patch(&sim, json!({"banned_ips": bans, "webrtc": true})).await, 200);
     let (_, _, body) = http(&sim, "GET", "/pbxcore/api/firewall/getBannedIp", None, false, None).await;
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"], bans);

@@ -15,7 +15,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use arguments::{Argument, Params};
-pub use output::Output;
+pub use output::{Output, serialized};
+pub use peers::*;
+pub use providers::*;
 
 use crate::error::{Error, Result};
 

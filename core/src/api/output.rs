@@ -14,23 +14,12 @@ pub trait Output {
     fn into_json(self) -> Value;
 }
 
-/// Models whose serde form is their JSON form.
-macro_rules! serialized {
-    ($($ty:ty = $shape:literal),+ $(,)?) => {$(
-        impl Output for $ty {
-            const SHAPE: &'static str = $shape;
-            fn into_json(self) -> Value {
-                // Models serialize to JSON without fail (string keys, finite numbers).
-                serde_json::to_value(&self).unwrap_or(Value::Null)
-            }
-        }
-    )+};
-}
-
-serialized! {
-    crate::PeerDetail = "PeerDetail",
-    Vec<crate::PeerStatus> = "PeerStatus[]",
-    Vec<crate::ProviderRegistration> = "ProviderRegistration[]",
+#[doc(hidden)]
+/// The JSON form of a model (its serde form); models are `Output` by their declaration
+/// (`model::define_models!`).
+pub fn serialized(model: &impl serde::Serialize) -> Value {
+    // Models serialize to JSON without fail (string keys, finite numbers).
+    serde_json::to_value(model).unwrap_or(Value::Null)
 }
 
 impl Output for () {
