@@ -1,6 +1,7 @@
 """Writes the parts of the Python package that come from core's model and operation lists:
-``mikopbx/_enums.py`` and the marked regions of ``mikopbx/_native.pyi`` (the model classes,
-their names in ``__all__``, and the operation methods of both clients).
+``mikopbx/_enums.py``, the marked regions of ``mikopbx/_native.pyi`` (the model classes,
+their names in ``__all__``, and the operation methods of both clients) and of
+``mikopbx/__init__.py`` (the models it re-exports).
 
     python bindings-python/stubs.py           # rewrite (``make python-stubs``)
     python bindings-python/stubs.py --check   # fail when a file is stale (``make test-python``)
@@ -20,6 +21,7 @@ from mikopbx import _native
 PACKAGE = pathlib.Path(__file__).resolve().parent / "python" / "mikopbx"
 ENUMS = PACKAGE / "_enums.py"
 STUBS = PACKAGE / "_native.pyi"
+INIT = PACKAGE / "__init__.py"
 
 
 def docstring(text: str, indent: str) -> List[str]:
@@ -65,7 +67,7 @@ def model_classes(schema: Dict[str, Any]) -> List[str]:
             "    def __ne__(self, value: object, /) -> bool: ...",
             "",
         ]
-    return out[:-1]
+    return out
 
 
 def operation_methods(schema: Dict[str, Any], asynchronous: bool) -> List[str]:
@@ -83,11 +85,11 @@ def operation_methods(schema: Dict[str, Any], asynchronous: bool) -> List[str]:
     return out
 
 
-def replace_region(text: str, name: str, lines: List[str]) -> str:
-    pattern = re.compile(rf"(?m)^(\s*)# <generated: {name}>\n.*?^\s*# </generated: {name}>\n", re.S)
+def replace_region(text: str, name: str, lines: List[str], path: pathlib.Path = STUBS) -> str:
+    pattern = re.compile(rf"(?m)^([ \t]*)# <generated: {name}>\n.*?^[ \t]*# </generated: {name}>\n", re.S)
     match = pattern.search(text)
     if match is None:
-        raise SystemExit(f"{STUBS}: no region '# <generated: {name}>'")
+        raise SystemExit(f"{path}: no region '# <generated: {name}>'")
     indent = match.group(1)
     body = "".join(line + "\n" for line in lines)
     region = f"{indent}# <generated: {name}>\n{body}{indent}# </generated: {name}>\n"
@@ -97,11 +99,19 @@ def replace_region(text: str, name: str, lines: List[str]) -> str:
 def main() -> int:
     schema = _native.schema()
     stubs = STUBS.read_text()
+    enum_names = ", ".join(e["name"] for e in schema["enums"])
+    stubs = replace_region(stubs, "enum imports", [f"from ._enums import {enum_names}"])
     stubs = replace_region(stubs, "model names", [f'    "{m["name"]}",' for m in schema["models"]])
     stubs = replace_region(stubs, "models", model_classes(schema))
     stubs = replace_region(stubs, "operations", operation_methods(schema, asynchronous=False))
     stubs = replace_region(stubs, "async operations", operation_methods(schema, asynchronous=True))
-    wanted = {ENUMS: enums_module(schema), STUBS: stubs}
+    models = sorted(m["name"] for m in schema["models"])
+    enums = sorted(e["name"] for e in schema["enums"])
+    imports = [f"from ._enums import {n}" for n in enums] + [f"from ._native import {n}" for n in models]
+    init = INIT.read_text()
+    init = replace_region(init, "model imports", imports, INIT)
+    init = replace_region(init, "model names", [f'    "{n}",' for n in sorted(models + enums)], INIT)
+    wanted = {ENUMS: enums_module(schema), STUBS: stubs, INIT: init}
     stale = [path for path, text in wanted.items() if path.read_text() != text]
     if "--check" in sys.argv[1:]:
         for path in stale:

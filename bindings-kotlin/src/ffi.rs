@@ -38,7 +38,15 @@ macro_rules! as_is {
     )+};
 }
 
-as_is!(String, bool, i64, u64, f64, (), Duration);
+as_is!(String, bool, i32, i64, u16, u32, u64, f64, (), Duration);
+
+/// An optional argument: Kotlin's `null` is "not given".
+impl<T: FromFfi> FromFfi for Option<T> {
+    type Ffi = Option<T::Ffi>;
+    fn from_ffi(ffi: Self::Ffi) -> Result<Self> {
+        ffi.map(T::from_ffi).transpose()
+    }
+}
 
 impl<T: IntoFfi> IntoFfi for Option<T> {
     type Ffi = Option<T::Ffi>;

@@ -656,6 +656,12 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func apiGeneration() async throws  -> String
     
     /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+    func bannedIps() async throws  -> [BannedIp]
+    
+    /**
      * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
      * arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
      * JSON text, in the shape of the CLI's `--format json`.
@@ -707,6 +713,11 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
      * transient failures, other methods never.
      */
     func request(method: String, path: String, params: [String: String]?, json: String?) async throws  -> String
+    
+    /**
+     * Lifts every ban of an address.
+     */
+    func unbanIp(ip: String) async throws 
     
 }
 /**
@@ -794,6 +805,26 @@ open func apiGeneration()async throws  -> String  {
             completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+open func bannedIps()async throws  -> [BannedIp]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_banned_ips(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeBannedIp.lift,
             errorHandler: FfiConverterTypeMikoPbxError_lift
         )
 }
@@ -963,6 +994,25 @@ open func request(method: String, path: String, params: [String: String]? = nil,
         )
 }
     
+    /**
+     * Lifts every ban of an address.
+     */
+open func unbanIp(ip: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_unban_ip(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(ip)
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_void,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_void,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
 
     
 // The local Rust `Display` implementation.
@@ -1020,6 +1070,125 @@ public func FfiConverterTypeMikoPbxClient_lower(_ value: MikoPbxClient) -> UInt6
 }
 
 
+
+
+/**
+ * One ban of one address by one fail2ban jail.
+ */
+public struct BannedIp: Equatable, Hashable {
+    /**
+     * The banned address.
+     */
+    public var ip: String
+    /**
+     * The fail2ban jail, as the server names it (`asterisk_public_v2`).
+     */
+    public var jail: String
+    /**
+     * When the ban began, unix seconds.
+     */
+    public var bannedAt: Int64?
+    /**
+     * When the ban ends, unix seconds.
+     */
+    public var unbanAt: Int64?
+    /**
+     * The address's country code (v3 only; `LOCAL` for private networks).
+     */
+    public var country: String?
+    /**
+     * The country's name (v3 only).
+     */
+    public var countryName: String?
+    /**
+     * The ban's entry as sent.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The banned address.
+         */ip: String, 
+        /**
+         * The fail2ban jail, as the server names it (`asterisk_public_v2`).
+         */jail: String, 
+        /**
+         * When the ban began, unix seconds.
+         */bannedAt: Int64?, 
+        /**
+         * When the ban ends, unix seconds.
+         */unbanAt: Int64?, 
+        /**
+         * The address's country code (v3 only; `LOCAL` for private networks).
+         */country: String?, 
+        /**
+         * The country's name (v3 only).
+         */countryName: String?, 
+        /**
+         * The ban's entry as sent.
+         */raw: String) {
+        self.ip = ip
+        self.jail = jail
+        self.bannedAt = bannedAt
+        self.unbanAt = unbanAt
+        self.country = country
+        self.countryName = countryName
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BannedIp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBannedIp: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BannedIp {
+        return
+            try BannedIp(
+                ip: FfiConverterString.read(from: &buf), 
+                jail: FfiConverterString.read(from: &buf), 
+                bannedAt: FfiConverterOptionInt64.read(from: &buf), 
+                unbanAt: FfiConverterOptionInt64.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf), 
+                countryName: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BannedIp, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ip, into: &buf)
+        FfiConverterString.write(value.jail, into: &buf)
+        FfiConverterOptionInt64.write(value.bannedAt, into: &buf)
+        FfiConverterOptionInt64.write(value.unbanAt, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterOptionString.write(value.countryName, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBannedIp_lift(_ buf: RustBuffer) throws -> BannedIp {
+    return try FfiConverterTypeBannedIp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBannedIp_lower(_ value: BannedIp) -> RustBuffer {
+    return FfiConverterTypeBannedIp.lower(value)
+}
 
 
 /**
@@ -2679,6 +2848,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBannedIp: FfiConverterRustBuffer {
+    typealias SwiftType = [BannedIp]
+
+    public static func write(_ value: [BannedIp], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBannedIp.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BannedIp] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BannedIp]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBannedIp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
     typealias SwiftType = [Contact]
 
@@ -2871,6 +3065,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 12262) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips() != 21535) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2893,6 +3090,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip() != 35793) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {

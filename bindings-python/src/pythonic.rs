@@ -90,7 +90,80 @@ macro_rules! scalar {
     )+};
 }
 
-scalar!(i64 => "int", u64 => "int", f64 => "float");
+scalar!(i32 => "int", i64 => "int", u16 => "int", u32 => "int", u64 => "int", f64 => "float");
+
+/// Numbers an operation takes or returns: Python's `int`/`float` (a `bool` is refused).
+macro_rules! number_argument {
+    ($($type:ty => $stub:literal),+) => {$(
+        impl FromPython for $type {
+            fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+                match value {
+                    Some(v) if !v.is_instance_of::<PyBool>() => v
+                        .extract::<$type>()
+                        .map_err(|_| invalid_input(concat!("expected ", $stub, " (", stringify!($type), ")"))),
+                    _ => Err(invalid_input(concat!("expected ", $stub))),
+                }
+            }
+            fn stub() -> String {
+                $stub.to_owned()
+            }
+        }
+        impl IntoPython for $type {
+            type Py = $type;
+            fn into_python(self) -> $type {
+                self
+            }
+        }
+    )+};
+}
+
+number_argument!(i32 => "int", i64 => "int", u16 => "int", u32 => "int", u64 => "int", f64 => "float");
+
+impl FromPython for bool {
+    fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        match value {
+            Some(v) if v.is_instance_of::<PyBool>() => Ok(v.is_truthy()?),
+            _ => Err(invalid_input("expected a bool")),
+        }
+    }
+    fn stub() -> String {
+        "bool".to_owned()
+    }
+}
+
+impl IntoPython for bool {
+    type Py = bool;
+    fn into_python(self) -> bool {
+        self
+    }
+}
+
+impl IntoPython for String {
+    type Py = String;
+    fn into_python(self) -> String {
+        self
+    }
+}
+
+/// An optional argument: `None` (or left out) is "not given".
+impl<T: FromPython> FromPython for Option<T> {
+    fn from_python(value: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        match value.filter(|v| !v.is_none()) {
+            Some(v) => T::from_python(Some(v)).map(Some),
+            None => Ok(None),
+        }
+    }
+    fn stub() -> String {
+        format!("Optional[{}]", T::stub())
+    }
+}
+
+impl<T: IntoPython> IntoPython for Option<T> {
+    type Py = Option<T::Py>;
+    fn into_python(self) -> Self::Py {
+        self.map(IntoPython::into_python)
+    }
+}
 
 impl ToPython for bool {
     fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -118,6 +118,12 @@ impl Simulator {
         Ok(())
     }
 
+    /// Changes any section of the state with a JSON merge patch (`{"webrtc": True}`,
+    /// `{"banned_ips": {...}}`; `None` removes a key).
+    fn patch_state(&self, patch: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.0.patch_state(&from_py(patch)?).map_err(invalid_input)
+    }
+
     /// Adds or replaces a peer; `contacts` are Asterisk contact fields (`{"URI": ..., ...}`).
     #[pyo3(signature = (id, state="OK", contacts=None))]
     fn set_peer(&self, id: String, state: &str, contacts: Option<&Bound<'_, PyAny>>) -> PyResult<()> {

@@ -42,6 +42,8 @@ def start_simulator(generation: str, scenario: Dict[str, Any]) -> Simulator:
     setup = scenario.get("sim", {})
     options = {"login_limit": setup["login_limit"]} if "login_limit" in setup else {}
     sim = Simulator(api=generation, **options)
+    if "state" in setup:
+        sim.patch_state(setup["state"])
     for peer in setup.get("peers", []):
         sim.set_peer(peer["id"], peer["state"], peer.get("contacts", []))
     for fault in setup.get("faults", []):

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use mikopbx::Config;
-use mikopbx_sim::{ApiGeneration, Fault, Peer, Simulator, SimulatorOptions};
+use mikopbx_sim::{ApiGeneration, Fault, Peer, Simulator, SimulatorOptions, merge_patch};
 use serde_json::Value;
 
 /// `expected` is contained in `actual`: objects by key (extra keys allowed), arrays
@@ -21,25 +21,6 @@ fn contains(expected: &Value, actual: &Value) -> bool {
     }
 }
 
-/// RFC 7386 JSON merge patch.
-fn merge_patch(target: &mut Value, patch: &Value) {
-    let Value::Object(patch) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(serde_json::Map::new());
-    }
-    let Value::Object(map) = target else { return };
-    for (key, value) in patch {
-        if value.is_null() {
-            map.remove(key);
-        } else {
-            merge_patch(map.entry(key.clone()).or_insert(Value::Null), value);
-        }
-    }
-}
-
 async fn start_sim(scenario: &Value, api: ApiGeneration) -> Simulator {
     let sim_setup = &scenario["sim"];
     let mut options = SimulatorOptions { api, ..Default::default() };
@@ -47,6 +28,9 @@ async fn start_sim(scenario: &Value, api: ApiGeneration) -> Simulator {
         options.login_limit = limit as u32;
     }
     let sim = common::sim_with(options).await;
+    if let Some(patch) = sim_setup.get("state") {
+        sim.patch_state(patch).expect("scenario state patch");
+    }
     for peer in sim_setup["peers"].as_array().into_iter().flatten() {
         sim.set_peer(serde_json::from_value::<Peer>(peer.clone()).expect("scenario peer"));
     }

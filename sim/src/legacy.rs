@@ -162,13 +162,17 @@ async fn api(
         shared.count_unauthorized();
         return php::error(StatusCode::UNAUTHORIZED, "The user isn't authenticated.");
     }
-    // GET reads `$_REQUEST`; POST of the sip group reads the raw body as JSON.
+    // GET reads `$_REQUEST`; POST of the sip group reads the raw body as JSON, the other
+    // groups' POST controllers `$_POST` (a form; `Controllers/Firewall/PostController.php`).
+    let form = |text: &[u8]| -> Map<String, Value> {
+        form_urlencoded::parse(text).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect()
+    };
     let params: Map<String, Value> = if method == Method::GET {
-        form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
-            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-            .collect()
-    } else {
+        form(query.as_deref().unwrap_or("").as_bytes())
+    } else if *group == "sip" {
         serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default()
+    } else {
+        form(&body)
     };
     dispatch(&shared, group, action, &params)
 }

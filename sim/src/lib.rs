@@ -32,7 +32,7 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 
 pub use faults::{Fault, FaultKind, HeaderValues};
-pub use state::{Credentials, DEFAULT_STATE_JSON, PbxState, Peer, Provider};
+pub use state::{Credentials, DEFAULT_STATE_JSON, PbxState, Peer, Provider, merge_patch};
 
 use sessions::Sessions;
 use tokens::Tokens;
@@ -324,6 +324,13 @@ impl Simulator {
     }
     pub fn set_state(&self, state: PbxState) {
         self.shared.set_state(state);
+    }
+    /// Changes any section of the state with a JSON merge patch (as `PATCH /__sim/state`);
+    /// a patch that breaks a typed section changes nothing.
+    pub fn patch_state(&self, patch: &serde_json::Value) -> Result<(), String> {
+        let state = self.shared.pbx().patch(patch)?;
+        self.shared.set_state(state);
+        Ok(())
     }
     /// Adds or replaces a peer.
     pub fn set_peer(&self, peer: Peer) {

@@ -110,7 +110,7 @@ impl PbxState {
 }
 
 /// RFC 7386: objects merge key by key, `null` deletes a key, anything else replaces.
-fn merge_patch(target: &mut Value, patch: &Value) {
+pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *target = patch.clone();
         return;

@@ -290,15 +290,21 @@ async fn any_state_section_changes_through_one_patch_route() {
     async fn patch(sim: &Simulator, body: Value) -> u16 {
         http(sim, "PATCH", "/__sim/state", None, false, Some(("application/json", body.to_string()))).await.0
     }
-    let bans = json!({"10.0.0.9": [{"jail": "asterisk", "timeofban": 1700000000, "timeunban": 1700086400, "v": "1"}]});
+    let ban = json!({"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800_u64, "v": "2"});
+    let bans = json!({"10.0.0.9": {"country": "LOCAL", "countryName": "Local/Private Network", "bans": [ban]}});
     assert_eq!(patch(&sim, json!({"banned_ips": bans, "webrtc": true})).await, 200);
     let (_, _, body) = http(&sim, "GET", "/pbxcore/api/firewall/getBannedIp", None, false, None).await;
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"], bans);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"], json!({"10.0.0.9": [ban]}));
     assert!(sim.state().webrtc);
     assert_eq!(sim.state().sections["banned_ips"], bans);
     assert_eq!(patch(&sim, json!({"providers": [{"state": "OK"}]})).await, 400);
     assert_eq!(sim.state().sections["banned_ips"], bans);
-    assert_eq!(patch(&sim, json!({"banned_ips": null})).await, 200);
+    // 2024.1 reads the unban form from `$_POST`.
+    let form = Some(("application/x-www-form-urlencoded", "ip=10.0.0.9".to_owned()));
+    let (status, _, _) = http(&sim, "POST", "/pbxcore/api/firewall/unBanIp", None, false, form).await;
+    assert_eq!(status, 200);
     let (_, _, body) = http(&sim, "GET", "/pbxcore/api/firewall/getBannedIp", None, false, None).await;
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["data"], json!([]));
+    assert_eq!(patch(&sim, json!({"banned_ips": null})).await, 200);
+    assert!(!sim.state().sections.contains_key("banned_ips"));
 }

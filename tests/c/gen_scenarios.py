@@ -62,7 +62,7 @@ def scenario_entry(index, api, s):
     name = s.get("name") or fail(f"scenario #{index} has no name")
     only(name, s, ["name", "sim", "client", "call", "expect"])
     sim, client, call, expect = s.get("sim", {}), s.get("client", {}), s["call"], s["expect"]
-    only(name, sim, ["peers", "faults", "login_limit"])
+    only(name, sim, ["state", "peers", "faults", "login_limit"])
     only(name, client, ["password", "credentials", "api_key", "timeout_ms", "retries"])
     only(name, expect, ["ok", "result", "absent", "error", "status", "message_contains"])
     if client.get("credentials", "login") not in ("login", "none", "api_key"):
@@ -75,6 +75,8 @@ def scenario_entry(index, api, s):
         fail(f"scenario {name}: expects nothing")
 
     setup = []
+    if "state" in sim:
+        setup.append(("PATCH", "/__sim/state", compact(sim["state"])))
     for peer in sim.get("peers", []):
         body = {"state": peer.get("state"), "contacts": peer.get("contacts", [])}
         setup.append(("PUT", f"/__sim/peers/{peer['id']}", compact(body)))

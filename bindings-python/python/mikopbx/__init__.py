@@ -9,7 +9,6 @@ models and one exception hierarchy, on the SDK's Rust core.
 ``mikopbx.testing.Simulator`` runs a simulated PBX for tests.
 """
 
-from ._enums import ContactStatus, PeerState, ProviderState
 from ._errors import (
     ApiError,
     AuthenticationError,
@@ -26,32 +25,42 @@ from ._errors import (
 from ._native import (
     AsyncClient,
     Client,
-    Contact,
-    PeerDetail,
-    PeerStatus,
-    ProviderRegistration,
     __version__,
     models,
     operations,
 )
 
+# <generated: model imports>
+from ._enums import ContactStatus
+from ._enums import PeerState
+from ._enums import ProviderState
+from ._native import BannedIp
+from ._native import Contact
+from ._native import PeerDetail
+from ._native import PeerStatus
+from ._native import ProviderRegistration
+# </generated: model imports>
+
 __all__ = [
-    "ApiError",
-    "AsyncClient",
-    "AuthenticationError",
-    "Client",
+    # <generated: model names>
+    "BannedIp",
     "Contact",
     "ContactStatus",
-    "DecodeError",
-    "HttpError",
-    "InternalError",
-    "InvalidInputError",
-    "MikoPBXError",
     "PeerDetail",
     "PeerState",
     "PeerStatus",
     "ProviderRegistration",
     "ProviderState",
+    # </generated: model names>
+    "ApiError",
+    "AsyncClient",
+    "AuthenticationError",
+    "Client",
+    "DecodeError",
+    "HttpError",
+    "InternalError",
+    "InvalidInputError",
+    "MikoPBXError",
     "TimeoutError",
     "TlsError",
     "TransportError",

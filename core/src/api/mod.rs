@@ -4,6 +4,7 @@
 //! generations and their quirks; `docs/adding-an-endpoint.md` shows how an operation is added.
 
 mod arguments;
+mod firewall;
 mod output;
 pub(crate) mod peers;
 pub(crate) mod providers;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use arguments::{Argument, Params};
+pub use firewall::*;
 pub use output::{Output, serialized};
 pub use peers::*;
 pub use providers::*;
@@ -65,6 +67,16 @@ macro_rules! for_each_operation {
             provider_registrations() -> ::std::vec::Vec<$crate::ProviderRegistration>,
                 read = providers::registrations, example "{}";
 
+            /// Every address the firewall (fail2ban) bans: one entry per address and jail, with
+            /// the ban's times and, on v3, the address's country.
+            banned_ips() -> ::std::vec::Vec<$crate::BannedIp>, read = firewall::banned_ips, example "{}";
+
+            /// Lifts every ban of an address.
+            unban_ip(
+                /// The banned IP address (v4 or v6).
+                ip: ::std::string::String,
+            ) -> (), write = firewall::unban_ip, example r#"{"ip": "10.0.0.9"}"#;
+
             /// Any endpoint, with the same authentication, retries and error handling as the
             /// typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
             /// `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
@@ -96,6 +108,7 @@ macro_rules! for_each_model {
     ($callback:ident) => {
         $crate::__peer_models!($callback);
         $crate::__provider_models!($callback);
+        $crate::__firewall_models!($callback);
     };
 }
 
@@ -315,7 +328,18 @@ mod tests {
         let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
         assert_eq!(
             names,
-            ["api_generation", "login", "logout", "ping", "peer_statuses", "peer", "provider_registrations", "request"]
+            [
+                "api_generation",
+                "login",
+                "logout",
+                "ping",
+                "peer_statuses",
+                "peer",
+                "provider_registrations",
+                "banned_ips",
+                "unban_ip",
+                "request"
+            ]
         );
         let peer = operation("peer").unwrap();
         assert_eq!((peer.result, peer.idempotent, peer.arguments.len()), ("PeerDetail", true, 1));
@@ -327,7 +351,7 @@ mod tests {
         assert!(peer.doc_text().ends_with("as the server reports it."), "{}", peer.doc_text());
         let (models, enums) = models();
         let names: Vec<&str> = models.iter().map(|m| m.name).collect();
-        assert_eq!(names, ["PeerStatus", "Contact", "PeerDetail", "ProviderRegistration"]);
+        assert_eq!(names, ["PeerStatus", "Contact", "PeerDetail", "ProviderRegistration", "BannedIp"]);
         assert!(models[1].fields.contains(&"qualify_timeout"));
         assert_eq!(enums[0].values, ["OK", "UNKNOWN"]);
         let request = operation("request").unwrap();

@@ -686,6 +686,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login(
@@ -701,6 +703,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new(
     ): Int
@@ -730,6 +734,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_api_generation(`ptr`: Long,
     ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_banned_ips(`ptr`: Long,
+    ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_call(`ptr`: Long,`operation`: RustBuffer.ByValue,`argsJson`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_login(`ptr`: Long,
@@ -745,6 +751,8 @@ internal object UniffiLib {
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_registrations(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_unban_ip(`ptr`: Long,`ip`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -894,6 +902,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 12262) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips() != 21535) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -916,6 +927,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip() != 35793) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {
@@ -1467,6 +1481,12 @@ public interface MikoPbxClientInterface {
     suspend fun `apiGeneration`(): kotlin.String
     
     /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+    suspend fun `bannedIps`(): List<BannedIp>
+    
+    /**
      * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
      * arguments as a JSON object (`{"id": "201"}`; null for none). Returns the result as
      * JSON text, in the shape of the CLI's `--format json`.
@@ -1518,6 +1538,11 @@ public interface MikoPbxClientInterface {
      * transient failures, other methods never.
      */
     suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>? = null, `json`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * Lifts every ban of an address.
+     */
+    suspend fun `unbanIp`(`ip`: kotlin.String)
     
     companion object
 }
@@ -1659,6 +1684,31 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `bannedIps`() : List<BannedIp> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_banned_ips(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeBannedIp.lift(it) },
         // Error FFI converter
         MikoPbxException.ErrorHandler,
     )
@@ -1879,6 +1929,32 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
     }
 
     
+    /**
+     * Lifts every ban of an address.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unbanIp`(`ip`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_unban_ip(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`ip`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_void(future) },
+        // lift function
+        { Unit },
+        
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -1925,6 +2001,93 @@ public object FfiConverterTypeMikoPbxClient: FfiConverter<MikoPbxClient, Long> {
 
     override fun write(value: MikoPbxClient, buf: ByteBuffer) {
         buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * One ban of one address by one fail2ban jail.
+ */
+data class BannedIp (
+    /**
+     * The banned address.
+     */
+    var `ip`: kotlin.String
+    , 
+    /**
+     * The fail2ban jail, as the server names it (`asterisk_public_v2`).
+     */
+    var `jail`: kotlin.String
+    , 
+    /**
+     * When the ban began, unix seconds.
+     */
+    var `bannedAt`: kotlin.Long?
+    , 
+    /**
+     * When the ban ends, unix seconds.
+     */
+    var `unbanAt`: kotlin.Long?
+    , 
+    /**
+     * The address's country code (v3 only; `LOCAL` for private networks).
+     */
+    var `country`: kotlin.String?
+    , 
+    /**
+     * The country's name (v3 only).
+     */
+    var `countryName`: kotlin.String?
+    , 
+    /**
+     * The ban's entry as sent.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBannedIp: FfiConverterRustBuffer<BannedIp> {
+    override fun read(buf: ByteBuffer): BannedIp {
+        return BannedIp(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BannedIp) = (
+            FfiConverterString.allocationSize(value.`ip`) +
+            FfiConverterString.allocationSize(value.`jail`) +
+            FfiConverterOptionalLong.allocationSize(value.`bannedAt`) +
+            FfiConverterOptionalLong.allocationSize(value.`unbanAt`) +
+            FfiConverterOptionalString.allocationSize(value.`country`) +
+            FfiConverterOptionalString.allocationSize(value.`countryName`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: BannedIp, buf: ByteBuffer) {
+            FfiConverterString.write(value.`ip`, buf)
+            FfiConverterString.write(value.`jail`, buf)
+            FfiConverterOptionalLong.write(value.`bannedAt`, buf)
+            FfiConverterOptionalLong.write(value.`unbanAt`, buf)
+            FfiConverterOptionalString.write(value.`country`, buf)
+            FfiConverterOptionalString.write(value.`countryName`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
@@ -3749,6 +3912,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBannedIp: FfiConverterRustBuffer<List<BannedIp>> {
+    override fun read(buf: ByteBuffer): List<BannedIp> {
+        val len = buf.getInt()
+        return List<BannedIp>(len) {
+            FfiConverterTypeBannedIp.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BannedIp>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBannedIp.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BannedIp>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBannedIp.write(it, buf)
         }
     }
 }

@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test
 
 /** Every operation of the core's list is a method of `MikoPbxClient` and runs by name through `call`. */
 class OperationsTest {
+    companion object {
+        const val BANS = """{"banned_ips": {"10.0.0.9": {"country": "LOCAL", "countryName": "Local/Private Network",
+            "bans": [{"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800, "v": "2"}]}}}"""
+    }
+
     private val operations = Json.parseToJsonElement(operationsJson()).jsonArray.map { it.jsonObject }
 
     @Test
@@ -30,6 +35,7 @@ class OperationsTest {
     fun everyOperationRunsByNameOnBothGenerations() {
         for (api in listOf("legacy", "v3")) {
             Simulator("--api", api).use { sim ->
+                sim.patchState(Json.parseToJsonElement(BANS))
                 MikoPbxClient(sim.config()).use { client ->
                     runBlocking {
                         for (op in operations) {
@@ -40,6 +46,10 @@ class OperationsTest {
                                 "peer_statuses" -> assertCarries(result, client.peerStatuses(), name)
                                 "peer" -> assertCarries(result, client.peer("201"), name)
                                 "provider_registrations" -> assertCarries(result, client.providerRegistrations(), name)
+                                "banned_ips" -> {
+                                    assertCarries(result, client.bannedIps(), name)
+                                    assertEquals(1, (result as kotlinx.serialization.json.JsonArray).size, "$result")
+                                }
                                 "ping" -> assertTrue((result as JsonObject).getValue("rtt_ms").jsonPrimitive.content.toDouble() >= 0.0)
                             }
                         }

@@ -44,10 +44,11 @@ class ScenariosTest {
     fun scenario(generation: String, name: String, scenario: JsonObject) {
         expectKeys(scenario, "scenario", "name", "sim", "client", "call", "expect")
         val sim = scenario["sim"]?.jsonObject ?: JsonObject(emptyMap())
-        expectKeys(sim, "sim", "login_limit", "peers", "faults")
+        expectKeys(sim, "sim", "login_limit", "state", "peers", "faults")
         val flags = listOf("--api", generation) +
             (sim["login_limit"]?.let { listOf("--login-limit", it.jsonPrimitive.content) } ?: emptyList())
         Simulator(*flags.toTypedArray()).use { simulator ->
+            sim["state"]?.let { simulator.patchState(it) }
             sim["peers"]?.jsonArray?.forEach { peer ->
                 val fields = peer.jsonObject
                 simulator.putPeer(fields.getValue("id").jsonPrimitive.content, JsonObject(fields - "id"))

@@ -55,6 +55,8 @@ class Simulator(vararg flags: String) : AutoCloseable {
     }
 
     fun putPeer(id: String, body: JsonElement) = control("PUT", "/__sim/peers/$id", body.toString())
+    /** Changes any section of the state with a JSON merge patch. */
+    fun patchState(patch: JsonElement) = control("PATCH", "/__sim/state", patch.toString())
     fun addFault(fault: JsonElement) = control("POST", "/__sim/faults", fault.toString())
     fun addFault(json: String) = control("POST", "/__sim/faults", json)
     fun clearFaults() = control("DELETE", "/__sim/faults")
