@@ -42,10 +42,17 @@ pub const MIKOPBX_ERR_PANIC: mikopbx_status = 10;
 
 const PANIC_MESSAGE: &str = "internal error: the mikopbx library panicked (a bug; details on stderr)";
 
-#[derive(Default)]
 struct LastError {
     message: CString,
     http_status: u16,
+    /// `Error::details` as JSON text; `null` after a success.
+    details: CString,
+}
+
+impl Default for LastError {
+    fn default() -> Self {
+        LastError { message: CString::default(), http_status: 0, details: c"null".to_owned() }
+    }
 }
 
 thread_local! {
@@ -107,12 +114,27 @@ fn describe(error: &Error) -> String {
     text
 }
 
-fn record(message: &str, http_status: u16) {
+/// Records the thread's last outcome: `None` for a success.
+fn record(error: Option<&Error>) {
+    match error {
+        Some(error) => store(&describe(error), error.status().unwrap_or(0), &error.details().to_string()),
+        None => store("", 0, "null"),
+    }
+}
+
+/// Records a caught panic: a fixed message (the panic's own text goes to stderr only).
+fn record_panic() {
+    let details = Error::Internal { message: PANIC_MESSAGE.to_owned() }.details();
+    store(PANIC_MESSAGE, 0, &details.to_string());
+}
+
+fn store(message: &str, http_status: u16, details: &str) {
     // `try_with` fails only while the thread is exiting; there is nobody left to tell then.
     let _ = LAST_ERROR.try_with(|cell| {
         if let Ok(mut last) = cell.try_borrow_mut() {
             last.message = c_string(message);
             last.http_status = http_status;
+            last.details = c_string(details);
         }
     });
 }
@@ -122,17 +144,17 @@ fn record(message: &str, http_status: u16) {
 pub(crate) fn guard(work: impl FnOnce() -> Result<(), Error>) -> mikopbx_status {
     let outcome = catch_unwind(AssertUnwindSafe(|| match work() {
         Ok(()) => {
-            record("", 0);
+            record(None);
             MIKOPBX_OK
         }
         Err(error) => {
-            record(&describe(&error), error.status().unwrap_or(0));
+            record(Some(&error));
             status_of(error.kind())
         }
     }));
     outcome.unwrap_or_else(|_| {
         // Recording can only panic on allocation failure; the status still gets through.
-        let _ = catch_unwind(|| record(PANIC_MESSAGE, 0));
+        let _ = catch_unwind(record_panic);
         MIKOPBX_ERR_PANIC
     })
 }
@@ -141,7 +163,7 @@ pub(crate) fn guard(work: impl FnOnce() -> Result<(), Error>) -> mikopbx_status 
 /// stopped at the boundary and recorded as the thread's last error.
 pub(crate) fn guard_void(work: impl FnOnce()) {
     if catch_unwind(AssertUnwindSafe(work)).is_err() {
-        let _ = catch_unwind(|| record(PANIC_MESSAGE, 0));
+        let _ = catch_unwind(record_panic);
     }
 }
 
@@ -158,6 +180,15 @@ pub(crate) fn last_error_ptr() -> *const c_char {
         .ok()
         .flatten()
         .unwrap_or(c"".as_ptr())
+}
+
+/// The thread's last error as JSON (`Error::details`), `null` after a success.
+pub(crate) fn last_error_json_ptr() -> *const c_char {
+    LAST_ERROR
+        .try_with(|cell| cell.try_borrow().map(|last| last.details.as_ptr()).ok())
+        .ok()
+        .flatten()
+        .unwrap_or(c"null".as_ptr())
 }
 
 pub(crate) fn last_error_http_status() -> u16 {

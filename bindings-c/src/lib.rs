@@ -372,6 +372,16 @@ pub extern "C" fn mikopbx_last_error() -> *const c_char {
     guard_value(c"".as_ptr(), error::last_error_ptr)
 }
 
+/// The calling thread's last error with every detail, as JSON text: `{"kind", "message",
+/// "status", "url", "messages", "excerpt"}` (the same names as the other languages' errors;
+/// absent details are `null`), or `null` after a successful call. Never NULL.
+///
+/// Owned by the library and thread-local like `mikopbx_last_error`: do not free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_last_error_json() -> *const c_char {
+    guard_value(c"null".as_ptr(), error::last_error_json_ptr)
+}
+
 /// The HTTP status that came with the calling thread's last error (`MIKOPBX_ERR_HTTP`,
 /// `MIKOPBX_ERR_AUTH` (401, 403, or the status of a refused login) and `MIKOPBX_ERR_API`), or 0.
 ///

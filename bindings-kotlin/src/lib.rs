@@ -221,6 +221,12 @@ impl MikoPbxError {
     pub fn kind(&self) -> String {
         self.to_core().kind().as_str().to_owned()
     }
+
+    /// Every detail as JSON, with the same names in every language: `{"kind", "message",
+    /// "status", "url", "messages", "excerpt"}` (absent details are `null`).
+    pub fn details_json(&self) -> String {
+        self.to_core().details().to_string()
+    }
 }
 
 impl From<mikopbx::Error> for MikoPbxError {

@@ -1997,6 +1997,19 @@ enum MikoPbxError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
     
     /**
+     * Every detail as JSON, with the same names in every language: `{"kind", "message",
+     * "status", "url", "messages", "excerpt"}` (absent details are `null`).
+     */
+public func detailsJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxerror_details_json(
+            FfiConverterTypeMikoPbxError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
      * `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
      * language).

@@ -142,6 +142,20 @@ impl Error {
         }
     }
 
+    /// Every detail of the error as JSON, with the same names on every surface:
+    /// `{"kind", "message", "status", "url", "messages", "excerpt"}` (absent details are
+    /// `null`; `messages` is a list).
+    pub fn details(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.kind().as_str(),
+            "message": self.to_string(),
+            "status": self.status(),
+            "url": self.url(),
+            "messages": self.server_messages(),
+            "excerpt": self.excerpt(),
+        })
+    }
+
     /// The start of the body that could not be decoded (decode errors only; secrets redacted).
     pub fn excerpt(&self) -> Option<&str> {
         match self {

@@ -166,11 +166,37 @@ static void every_operation(const char *url, const char *generation) {
           mikopbx_last_error());
     CHECK_STATUS(mikopbx_call(client, "peer", "{}", &out), MIKOPBX_ERR_INVALID_ARGUMENT, "missing id");
     CHECK(strstr(mikopbx_last_error(), "missing argument \"id\"") != NULL, "%s", mikopbx_last_error());
+    json *details = json_parse(mikopbx_last_error_json());
+    CHECK(details && strcmp(json_get(details, "kind")->string, "invalid_input") == 0, "error details: %s",
+          mikopbx_last_error_json());
+    CHECK(details && json_get(details, "url")->type == JSON_NULL && json_get(details, "messages")->type == JSON_ARRAY,
+          "error details: %s", mikopbx_last_error_json());
+    json_free(details);
     CHECK_STATUS(mikopbx_call(client, "peer", "{\"id\":", &out), MIKOPBX_ERR_INVALID_ARGUMENT, "bad JSON");
     CHECK_STATUS(mikopbx_call(client, NULL, NULL, &out), MIKOPBX_ERR_INVALID_ARGUMENT, "NULL operation");
     CHECK_STATUS(mikopbx_call(client, "ping", NULL, NULL), MIKOPBX_ERR_INVALID_ARGUMENT, "NULL out");
     CHECK_STATUS(mikopbx_call(NULL, "ping", NULL, &out), MIKOPBX_ERR_INVALID_ARGUMENT, "NULL client");
+    CHECK_STATUS(mikopbx_call(client, "ping", NULL, &out), MIKOPBX_OK, "ping");
+    mikopbx_string_free(out);
+    CHECK(strcmp(mikopbx_last_error_json(), "null") == 0, "no error details after a success: %s",
+          mikopbx_last_error_json());
     mikopbx_client_free(client);
+
+    /* A refused login: kind, status and URL, as in every language. */
+    mikopbx_config wrong;
+    t_config(&wrong, url);
+    wrong.password = "wrong";
+    mikopbx_client *refused = t_client(&wrong);
+    mikopbx_peer_list *peers = NULL;
+    CHECK_STATUS(mikopbx_peer_statuses(refused, &peers), MIKOPBX_ERR_AUTH, "wrong password");
+    details = json_parse(mikopbx_last_error_json());
+    CHECK(details && strcmp(json_get(details, "kind")->string, "authentication") == 0 &&
+              json_get(details, "status")->type == JSON_NUMBER && json_get(details, "url")->type == JSON_STRING,
+          "authentication details: %s", mikopbx_last_error_json());
+    CHECK(mikopbx_last_error_http_status() > 0, "the status of a refused login");
+    CHECK(strstr(mikopbx_last_error_json(), "wrong") == NULL, "no password in the details");
+    json_free(details);
+    mikopbx_client_free(refused);
 }
 
 static void struct_sizes(const char *url) {
@@ -217,12 +243,22 @@ static void struct_sizes(const char *url) {
 }
 
 int main(void) {
-    every_operation(t_env("MIKOPBX_TEST_LEGACY_URL"), "legacy");
-    every_operation(t_env("MIKOPBX_TEST_V3_URL"), "v3");
-    typed_structs_carry_every_field(t_env("MIKOPBX_TEST_LEGACY_URL"));
-    typed_structs_carry_every_field(t_env("MIKOPBX_TEST_V3_URL"));
-    struct_sizes(t_env("MIKOPBX_TEST_LEGACY_URL"));
-    sim_reset(t_env("MIKOPBX_TEST_LEGACY_URL"));
+    const char *legacy = t_env("MIKOPBX_TEST_LEGACY_URL");
+    const char *v3 = t_env("MIKOPBX_TEST_V3_URL");
+    /* Each step starts from a fresh simulator state: the legacy login throttle counts
+     * successful logins too. */
+    sim_reset(legacy);
+    every_operation(legacy, "legacy");
+    sim_reset(v3);
+    every_operation(v3, "v3");
+    sim_reset(legacy);
+    typed_structs_carry_every_field(legacy);
+    sim_reset(v3);
+    typed_structs_carry_every_field(v3);
+    sim_reset(legacy);
+    struct_sizes(legacy);
+    sim_reset(legacy);
+    sim_reset(v3);
     sim_reset_done();
     return t_finish("test_call");
 }

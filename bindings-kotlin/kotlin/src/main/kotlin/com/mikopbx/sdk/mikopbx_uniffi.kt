@@ -756,6 +756,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_details_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_kind(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -2842,6 +2844,20 @@ sealed class MikoPbxException: kotlin.Exception() {
         ) : MikoPbxException() {
         override val message
             get() = "reason=${ `reason` }"
+    }
+    
+
+    
+        /**
+         * Every detail as JSON, with the same names in every language: `{"kind", "message",
+         * "status", "url", "messages", "excerpt"}` (absent details are `null`).
+         */ fun `detailsJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxerror_details_json(FfiConverterTypeMikoPbxError.lower(this),
+        _status)
+}
+    )
     }
     
 

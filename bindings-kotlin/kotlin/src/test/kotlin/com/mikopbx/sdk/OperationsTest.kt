@@ -85,6 +85,10 @@ class OperationsTest {
                 runBlocking { MikoPbxClient(sim.config(password = "wrong")).use { it.peerStatuses() } }
             }
             assertTrue(refused.status != null && refused.url.startsWith(sim.url), "${refused.status} ${refused.url}")
+            val details = Json.parseToJsonElement(refused.detailsJson()).jsonObject
+            assertEquals("authentication", details.getValue("kind").jsonPrimitive.content)
+            assertEquals(refused.status!!.toInt(), details.getValue("status").jsonPrimitive.content.toInt())
+            assertEquals(refused.url, details.getValue("url").jsonPrimitive.content)
         }
     }
 }
