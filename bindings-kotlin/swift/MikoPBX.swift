@@ -650,6 +650,17 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     
     /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+    func activeCalls() async throws  -> [ActiveCall]
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+    func activeChannels() async throws  -> [ActiveChannel]
+    
+    /**
      * The server's API generation (`legacy` or `v3`): forced by the configuration,
      * or probed once and cached.
      */
@@ -788,6 +799,45 @@ public convenience init(config: ClientConfig)throws  {
 
     
 
+    
+    /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+open func activeCalls()async throws  -> [ActiveCall]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_active_calls(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeActiveCall.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+open func activeChannels()async throws  -> [ActiveChannel]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_active_channels(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeActiveChannel.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
     
     /**
      * The server's API generation (`legacy` or `v3`): forced by the configuration,
@@ -1070,6 +1120,284 @@ public func FfiConverterTypeMikoPbxClient_lower(_ value: MikoPbxClient) -> UInt6
 }
 
 
+
+
+/**
+ * One leg of a call in progress (a row of the PBX's temporary CDR table).
+ */
+public struct ActiveCall: Equatable, Hashable {
+    /**
+     * The call this leg belongs to; every leg of a call has the same.
+     */
+    public var linkedid: String
+    /**
+     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     */
+    public var start: String
+    /**
+     * When it was answered (absent while ringing).
+     */
+    public var answer: String?
+    /**
+     * When it ended (the table keeps a leg for a few seconds after that).
+     */
+    public var endtime: String?
+    public var srcNum: String
+    /**
+     * The caller's name (v3 only).
+     */
+    public var srcName: String?
+    public var dstNum: String
+    /**
+     * The callee's name (v3 only).
+     */
+    public var dstName: String?
+    /**
+     * The number dialled from outside, when the call came in on a DID.
+     */
+    public var did: String?
+    /**
+     * The row as sent.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The call this leg belongs to; every leg of a call has the same.
+         */linkedid: String, 
+        /**
+         * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+         */start: String, 
+        /**
+         * When it was answered (absent while ringing).
+         */answer: String?, 
+        /**
+         * When it ended (the table keeps a leg for a few seconds after that).
+         */endtime: String?, srcNum: String, 
+        /**
+         * The caller's name (v3 only).
+         */srcName: String?, dstNum: String, 
+        /**
+         * The callee's name (v3 only).
+         */dstName: String?, 
+        /**
+         * The number dialled from outside, when the call came in on a DID.
+         */did: String?, 
+        /**
+         * The row as sent.
+         */raw: String) {
+        self.linkedid = linkedid
+        self.start = start
+        self.answer = answer
+        self.endtime = endtime
+        self.srcNum = srcNum
+        self.srcName = srcName
+        self.dstNum = dstNum
+        self.dstName = dstName
+        self.did = did
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActiveCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActiveCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActiveCall {
+        return
+            try ActiveCall(
+                linkedid: FfiConverterString.read(from: &buf), 
+                start: FfiConverterString.read(from: &buf), 
+                answer: FfiConverterOptionString.read(from: &buf), 
+                endtime: FfiConverterOptionString.read(from: &buf), 
+                srcNum: FfiConverterString.read(from: &buf), 
+                srcName: FfiConverterOptionString.read(from: &buf), 
+                dstNum: FfiConverterString.read(from: &buf), 
+                dstName: FfiConverterOptionString.read(from: &buf), 
+                did: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActiveCall, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.linkedid, into: &buf)
+        FfiConverterString.write(value.start, into: &buf)
+        FfiConverterOptionString.write(value.answer, into: &buf)
+        FfiConverterOptionString.write(value.endtime, into: &buf)
+        FfiConverterString.write(value.srcNum, into: &buf)
+        FfiConverterOptionString.write(value.srcName, into: &buf)
+        FfiConverterString.write(value.dstNum, into: &buf)
+        FfiConverterOptionString.write(value.dstName, into: &buf)
+        FfiConverterOptionString.write(value.did, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActiveCall_lift(_ buf: RustBuffer) throws -> ActiveCall {
+    return try FfiConverterTypeActiveCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActiveCall_lower(_ value: ActiveCall) -> RustBuffer {
+    return FfiConverterTypeActiveCall.lower(value)
+}
+
+
+/**
+ * One leg of a call whose channels are live in Asterisk.
+ */
+public struct ActiveChannel: Equatable, Hashable {
+    /**
+     * The call this leg belongs to.
+     */
+    public var linkedid: String
+    /**
+     * When the leg began, the PBX's local time as sent.
+     */
+    public var start: String
+    /**
+     * When it was answered (absent while ringing).
+     */
+    public var answer: String?
+    /**
+     * The calling channel (`PJSIP/201-0000002a`).
+     */
+    public var srcChan: String?
+    /**
+     * The called channel.
+     */
+    public var dstChan: String?
+    public var srcNum: String
+    /**
+     * The caller's name (v3 only).
+     */
+    public var srcName: String?
+    public var dstNum: String
+    /**
+     * The callee's name (v3 only).
+     */
+    public var dstName: String?
+    public var did: String?
+    /**
+     * The row as sent.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The call this leg belongs to.
+         */linkedid: String, 
+        /**
+         * When the leg began, the PBX's local time as sent.
+         */start: String, 
+        /**
+         * When it was answered (absent while ringing).
+         */answer: String?, 
+        /**
+         * The calling channel (`PJSIP/201-0000002a`).
+         */srcChan: String?, 
+        /**
+         * The called channel.
+         */dstChan: String?, srcNum: String, 
+        /**
+         * The caller's name (v3 only).
+         */srcName: String?, dstNum: String, 
+        /**
+         * The callee's name (v3 only).
+         */dstName: String?, did: String?, 
+        /**
+         * The row as sent.
+         */raw: String) {
+        self.linkedid = linkedid
+        self.start = start
+        self.answer = answer
+        self.srcChan = srcChan
+        self.dstChan = dstChan
+        self.srcNum = srcNum
+        self.srcName = srcName
+        self.dstNum = dstNum
+        self.dstName = dstName
+        self.did = did
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActiveChannel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActiveChannel: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActiveChannel {
+        return
+            try ActiveChannel(
+                linkedid: FfiConverterString.read(from: &buf), 
+                start: FfiConverterString.read(from: &buf), 
+                answer: FfiConverterOptionString.read(from: &buf), 
+                srcChan: FfiConverterOptionString.read(from: &buf), 
+                dstChan: FfiConverterOptionString.read(from: &buf), 
+                srcNum: FfiConverterString.read(from: &buf), 
+                srcName: FfiConverterOptionString.read(from: &buf), 
+                dstNum: FfiConverterString.read(from: &buf), 
+                dstName: FfiConverterOptionString.read(from: &buf), 
+                did: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActiveChannel, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.linkedid, into: &buf)
+        FfiConverterString.write(value.start, into: &buf)
+        FfiConverterOptionString.write(value.answer, into: &buf)
+        FfiConverterOptionString.write(value.srcChan, into: &buf)
+        FfiConverterOptionString.write(value.dstChan, into: &buf)
+        FfiConverterString.write(value.srcNum, into: &buf)
+        FfiConverterOptionString.write(value.srcName, into: &buf)
+        FfiConverterString.write(value.dstNum, into: &buf)
+        FfiConverterOptionString.write(value.dstName, into: &buf)
+        FfiConverterOptionString.write(value.did, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActiveChannel_lift(_ buf: RustBuffer) throws -> ActiveChannel {
+    return try FfiConverterTypeActiveChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActiveChannel_lower(_ value: ActiveChannel) -> RustBuffer {
+    return FfiConverterTypeActiveChannel.lower(value)
+}
 
 
 /**
@@ -2861,6 +3189,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeActiveCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ActiveCall]
+
+    public static func write(_ value: [ActiveCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActiveCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActiveCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActiveCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActiveCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActiveChannel: FfiConverterRustBuffer {
+    typealias SwiftType = [ActiveChannel]
+
+    public static func write(_ value: [ActiveChannel], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActiveChannel.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActiveChannel] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActiveChannel]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActiveChannel.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBannedIp: FfiConverterRustBuffer {
     typealias SwiftType = [BannedIp]
 
@@ -3073,6 +3451,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_calls() != 38216) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_channels() != 56454) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 12262) {

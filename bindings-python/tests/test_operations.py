@@ -58,7 +58,13 @@ def test_every_model_class_has_every_field():
 
 
 BAN = {"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800, "v": "2"}
-STATE = {"banned_ips": {"10.0.0.9": {"country": "LOCAL", "countryName": "Local/Private Network", "bans": [BAN]}}}
+CALL = {"start": "2026-01-15 10:30:45.123", "answer": "", "endtime": "", "src_chan": "PJSIP/201-0000002a",
+        "dst_chan": "", "src_num": "201", "src_name": "Alice", "dst_num": "202", "dst_name": "", "did": "",
+        "linkedid": "1768462245.42"}
+STATE = {
+    "banned_ips": {"10.0.0.9": {"country": "LOCAL", "countryName": "Local/Private Network", "bans": [BAN]}},
+    "calls": [CALL],
+}
 MODEL_NAMES = {m["name"] for m in mikopbx.models()["models"]}
 
 

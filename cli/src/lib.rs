@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use mikopbx::{ApiVersion, Config, ErrorKind, Options, RequestBody, TlsTrust, blocking::Client};
 use mikopbx_sim::{Simulator, SimulatorOptions};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use output::{Format, Printer};
 
@@ -83,6 +83,17 @@ enum Command {
     },
     /// Registration state of every SIP provider.
     Providers,
+    /// Every leg of the calls in progress.
+    Calls,
+    /// The legs of calls whose channels are live.
+    Channels,
+    /// Every address the firewall (fail2ban) bans.
+    Bans,
+    /// Lift every ban of an address.
+    Unban {
+        /// The banned IP address.
+        ip: String,
+    },
     /// Check that the server answers (no authentication needed).
     Ping,
     /// Call any API endpoint and print its JSON answer.
@@ -98,7 +109,7 @@ enum Command {
     /// List the operations of the SDK (every one can be run with `call`).
     Ops,
     /// Run any operation by name, e.g. `mikopbx call peer --args '{"id": "201"}'`; prints its
-    /// result as JSON (the shape of `--format json`).
+    /// result as a table, or as JSON with `--format json`.
     Call {
         /// Operation name, as `mikopbx ops` lists it.
         operation: String,
@@ -203,6 +214,10 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Peers => printer.peers(&client.peer_statuses()?),
         Command::Peer { id } => printer.peer(&client.peer(id)?),
         Command::Providers => printer.providers(&client.provider_registrations()?),
+        Command::Calls => printer.result(&client.call_json("active_calls", Value::Null)?),
+        Command::Channels => printer.result(&client.call_json("active_channels", Value::Null)?),
+        Command::Bans => printer.result(&client.call_json("banned_ips", Value::Null)?),
+        Command::Unban { ip } => client.unban_ip(ip)?,
         Command::Ping => printer.ping(client.config().base_url().as_str(), client.ping()?),
         Command::Request { method, path, data } => {
             let body = match data {
@@ -218,9 +233,9 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
                 Some(text) => {
                     serde_json::from_str(text).map_err(|e| usage(format!("--args is not valid JSON: {e}")))?
                 }
-                None => serde_json::Value::Null,
+                None => Value::Null,
             };
-            printer.json_document(&client.call_json(operation, arguments)?)
+            printer.result(&client.call_json(operation, arguments)?)
         }
         Command::Logout => client.logout()?,
         Command::Demo | Command::Ops => unreachable!("handled above"),

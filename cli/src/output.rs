@@ -94,6 +94,47 @@ impl Printer {
         });
     }
 
+    /// Any operation's result (its JSON form): JSON, or a table of a list of objects (one
+    /// column per scalar field of the first), key/value lines of an object, or the value.
+    pub fn result(&self, result: &Value) {
+        if self.format == Format::Json {
+            return self.json_document(result);
+        }
+        match result {
+            Value::Array(rows) => {
+                let columns: Vec<&str> = match rows.first() {
+                    Some(Value::Object(first)) => {
+                        first.iter().filter(|(_, v)| !v.is_array() && !v.is_object()).map(|(k, _)| k.as_str()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                if columns.is_empty() {
+                    return rows.iter().for_each(|row| outln!("{}", printable(&plain(row))));
+                }
+                let headers: Vec<String> = columns.iter().map(|c| c.to_ascii_uppercase()).collect();
+                let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+                let cells = |row: &Value| -> Vec<String> {
+                    columns
+                        .iter()
+                        .map(|c| row.get(*c).filter(|v| !v.is_null()).map(plain).unwrap_or_default())
+                        .collect()
+                };
+                emit(&table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()));
+            }
+            Value::Object(fields) => {
+                let rows: Vec<Vec<String>> = fields
+                    .iter()
+                    .filter(|(_, value)| !matches!(value, Value::Null | Value::Array(_) | Value::Object(_)))
+                    .filter(|(_, value)| value.as_str() != Some(""))
+                    .map(|(key, value)| vec![key.clone(), plain(value)])
+                    .collect();
+                emit(&table(&[], &rows));
+            }
+            Value::Null => {}
+            other => outln!("{}", printable(&plain(other))),
+        }
+    }
+
     pub fn json_document<T: Serialize + ?Sized>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
             Ok(text) => outln!("{text}"),

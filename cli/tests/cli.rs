@@ -270,7 +270,7 @@ fn every_operation_runs_through_call() {
         let expected: Vec<&str> = mikopbx::OPERATIONS.iter().map(|op| op.name).collect();
         assert_eq!(names, expected);
         for op in mikopbx::OPERATIONS {
-            let result = run(&["call", op.name, "--args", op.example]);
+            let result = run(&["call", op.name, "--args", op.example, "--format", "json"]);
             match op.name {
                 "api_generation" => {
                     assert_eq!(result, json!(if api == mikopbx_sim::ApiGeneration::V3 { "v3" } else { "legacy" }))
@@ -289,4 +289,27 @@ fn every_operation_runs_through_call() {
         assert_eq!(out.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&out.stderr).contains("missing argument \"id\""));
     }
+}
+
+/// The named monitoring commands print tables of the operations' results; `call` does too.
+#[test]
+fn monitoring_commands_print_tables() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let ban = json!({"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800_u64, "v": "2"});
+    sim.patch_state(&json!({"banned_ips": {"10.0.0.9": {"country": "", "countryName": "", "bans": [ban]}}})).unwrap();
+    let cache = cache_dir("monitoring");
+    let text = |args: &[&str]| {
+        let out = mikopbx_caching_in(&cache, &sim, "adminpassword", args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let bans = text(&["bans"]);
+    assert!(bans.starts_with("IP        JAIL                BANNED_AT   UNBAN_AT"), "{bans}");
+    assert!(bans.contains("\n10.0.0.9  asterisk_public_v2  1700000000  4102444800"), "{bans}");
+    assert_eq!(text(&["unban", "10.0.0.9"]), "");
+    assert_eq!(text(&["bans"]), "");
+    assert_eq!(text(&["calls"]), "");
+    let peer = text(&["call", "peer", "--args", r#"{"id": "201"}"#]);
+    assert!(peer.lines().any(|line| line.starts_with("state ") && line.ends_with(" OK")), "{peer}");
 }

@@ -34,6 +34,8 @@ from ._native import (
 from ._enums import ContactStatus
 from ._enums import PeerState
 from ._enums import ProviderState
+from ._native import ActiveCall
+from ._native import ActiveChannel
 from ._native import BannedIp
 from ._native import Contact
 from ._native import PeerDetail
@@ -43,6 +45,8 @@ from ._native import ProviderRegistration
 
 __all__ = [
     # <generated: model names>
+    "ActiveCall",
+    "ActiveChannel",
     "BannedIp",
     "Contact",
     "ContactStatus",

@@ -4,6 +4,7 @@
 //! generations and their quirks; `docs/adding-an-endpoint.md` shows how an operation is added.
 
 mod arguments;
+mod calls;
 mod firewall;
 mod output;
 pub(crate) mod peers;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use arguments::{Argument, Params};
+pub use calls::*;
 pub use firewall::*;
 pub use output::{Output, serialized};
 pub use peers::*;
@@ -67,6 +69,13 @@ macro_rules! for_each_operation {
             provider_registrations() -> ::std::vec::Vec<$crate::ProviderRegistration>,
                 read = providers::registrations, example "{}";
 
+            /// Every leg of the calls in progress (one row per leg; legs of one call share
+            /// `linkedid`; an ended leg stays a few seconds with its `endtime`).
+            active_calls() -> ::std::vec::Vec<$crate::ActiveCall>, read = calls::active_calls, example "{}";
+
+            /// The legs of calls whose channels are live in Asterisk, with the channel names.
+            active_channels() -> ::std::vec::Vec<$crate::ActiveChannel>, read = calls::active_channels, example "{}";
+
             /// Every address the firewall (fail2ban) bans: one entry per address and jail, with
             /// the ban's times and, on v3, the address's country.
             banned_ips() -> ::std::vec::Vec<$crate::BannedIp>, read = firewall::banned_ips, example "{}";
@@ -109,6 +118,7 @@ macro_rules! for_each_model {
         $crate::__peer_models!($callback);
         $crate::__provider_models!($callback);
         $crate::__firewall_models!($callback);
+        $crate::__call_models!($callback);
     };
 }
 
@@ -336,6 +346,8 @@ mod tests {
                 "peer_statuses",
                 "peer",
                 "provider_registrations",
+                "active_calls",
+                "active_channels",
                 "banned_ips",
                 "unban_ip",
                 "request"
@@ -351,7 +363,10 @@ mod tests {
         assert!(peer.doc_text().ends_with("as the server reports it."), "{}", peer.doc_text());
         let (models, enums) = models();
         let names: Vec<&str> = models.iter().map(|m| m.name).collect();
-        assert_eq!(names, ["PeerStatus", "Contact", "PeerDetail", "ProviderRegistration", "BannedIp"]);
+        assert_eq!(
+            names,
+            ["PeerStatus", "Contact", "PeerDetail", "ProviderRegistration", "BannedIp", "ActiveCall", "ActiveChannel"]
+        );
         assert!(models[1].fields.contains(&"qualify_timeout"));
         assert_eq!(enums[0].values, ["OK", "UNKNOWN"]);
         let request = operation("request").unwrap();

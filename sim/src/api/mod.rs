@@ -117,12 +117,3 @@ pub fn php_bool(value: Option<&Value>) -> bool {
         _ => false,
     }
 }
-
-/// A resource that serves no v3 method.
-fn no_v3_methods() -> Vec<V3Method> {
-    Vec::new()
-}
-
-fn no_v3(_: &Shared, _: &V3Call<'_>) -> Option<Answer> {
-    None
-}

@@ -684,6 +684,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_func_models_json(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_calls(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_channels(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips(
@@ -731,6 +735,10 @@ internal object UniffiLib {
     external fun uniffi_mikopbx_uniffi_fn_free_mikopbxclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_mikopbx_uniffi_fn_constructor_mikopbxclient_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_active_calls(`ptr`: Long,
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_active_channels(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_api_generation(`ptr`: Long,
     ): Long
@@ -899,6 +907,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_calls() != 38216) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_channels() != 56454) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation() != 12262) {
@@ -1477,6 +1491,17 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
 public interface MikoPbxClientInterface {
     
     /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+    suspend fun `activeCalls`(): List<ActiveCall>
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+    suspend fun `activeChannels`(): List<ActiveChannel>
+    
+    /**
      * The server's API generation (`legacy` or `v3`): forced by the configuration,
      * or probed once and cached.
      */
@@ -1664,6 +1689,55 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         return uniffiRustCall() { status ->
             UniffiLib.uniffi_mikopbx_uniffi_fn_clone_mikopbxclient(handle, status)
         }
+    }
+
+    
+    /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `activeCalls`() : List<ActiveCall> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_active_calls(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeActiveCall.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `activeChannels`() : List<ActiveChannel> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_active_channels(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeActiveChannel.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
     }
 
     
@@ -2003,6 +2077,221 @@ public object FfiConverterTypeMikoPbxClient: FfiConverter<MikoPbxClient, Long> {
 
     override fun write(value: MikoPbxClient, buf: ByteBuffer) {
         buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * One leg of a call in progress (a row of the PBX's temporary CDR table).
+ */
+data class ActiveCall (
+    /**
+     * The call this leg belongs to; every leg of a call has the same.
+     */
+    var `linkedid`: kotlin.String
+    , 
+    /**
+     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     */
+    var `start`: kotlin.String
+    , 
+    /**
+     * When it was answered (absent while ringing).
+     */
+    var `answer`: kotlin.String?
+    , 
+    /**
+     * When it ended (the table keeps a leg for a few seconds after that).
+     */
+    var `endtime`: kotlin.String?
+    , 
+    var `srcNum`: kotlin.String
+    , 
+    /**
+     * The caller's name (v3 only).
+     */
+    var `srcName`: kotlin.String?
+    , 
+    var `dstNum`: kotlin.String
+    , 
+    /**
+     * The callee's name (v3 only).
+     */
+    var `dstName`: kotlin.String?
+    , 
+    /**
+     * The number dialled from outside, when the call came in on a DID.
+     */
+    var `did`: kotlin.String?
+    , 
+    /**
+     * The row as sent.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActiveCall: FfiConverterRustBuffer<ActiveCall> {
+    override fun read(buf: ByteBuffer): ActiveCall {
+        return ActiveCall(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ActiveCall) = (
+            FfiConverterString.allocationSize(value.`linkedid`) +
+            FfiConverterString.allocationSize(value.`start`) +
+            FfiConverterOptionalString.allocationSize(value.`answer`) +
+            FfiConverterOptionalString.allocationSize(value.`endtime`) +
+            FfiConverterString.allocationSize(value.`srcNum`) +
+            FfiConverterOptionalString.allocationSize(value.`srcName`) +
+            FfiConverterString.allocationSize(value.`dstNum`) +
+            FfiConverterOptionalString.allocationSize(value.`dstName`) +
+            FfiConverterOptionalString.allocationSize(value.`did`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: ActiveCall, buf: ByteBuffer) {
+            FfiConverterString.write(value.`linkedid`, buf)
+            FfiConverterString.write(value.`start`, buf)
+            FfiConverterOptionalString.write(value.`answer`, buf)
+            FfiConverterOptionalString.write(value.`endtime`, buf)
+            FfiConverterString.write(value.`srcNum`, buf)
+            FfiConverterOptionalString.write(value.`srcName`, buf)
+            FfiConverterString.write(value.`dstNum`, buf)
+            FfiConverterOptionalString.write(value.`dstName`, buf)
+            FfiConverterOptionalString.write(value.`did`, buf)
+            FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * One leg of a call whose channels are live in Asterisk.
+ */
+data class ActiveChannel (
+    /**
+     * The call this leg belongs to.
+     */
+    var `linkedid`: kotlin.String
+    , 
+    /**
+     * When the leg began, the PBX's local time as sent.
+     */
+    var `start`: kotlin.String
+    , 
+    /**
+     * When it was answered (absent while ringing).
+     */
+    var `answer`: kotlin.String?
+    , 
+    /**
+     * The calling channel (`PJSIP/201-0000002a`).
+     */
+    var `srcChan`: kotlin.String?
+    , 
+    /**
+     * The called channel.
+     */
+    var `dstChan`: kotlin.String?
+    , 
+    var `srcNum`: kotlin.String
+    , 
+    /**
+     * The caller's name (v3 only).
+     */
+    var `srcName`: kotlin.String?
+    , 
+    var `dstNum`: kotlin.String
+    , 
+    /**
+     * The callee's name (v3 only).
+     */
+    var `dstName`: kotlin.String?
+    , 
+    var `did`: kotlin.String?
+    , 
+    /**
+     * The row as sent.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActiveChannel: FfiConverterRustBuffer<ActiveChannel> {
+    override fun read(buf: ByteBuffer): ActiveChannel {
+        return ActiveChannel(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ActiveChannel) = (
+            FfiConverterString.allocationSize(value.`linkedid`) +
+            FfiConverterString.allocationSize(value.`start`) +
+            FfiConverterOptionalString.allocationSize(value.`answer`) +
+            FfiConverterOptionalString.allocationSize(value.`srcChan`) +
+            FfiConverterOptionalString.allocationSize(value.`dstChan`) +
+            FfiConverterString.allocationSize(value.`srcNum`) +
+            FfiConverterOptionalString.allocationSize(value.`srcName`) +
+            FfiConverterString.allocationSize(value.`dstNum`) +
+            FfiConverterOptionalString.allocationSize(value.`dstName`) +
+            FfiConverterOptionalString.allocationSize(value.`did`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: ActiveChannel, buf: ByteBuffer) {
+            FfiConverterString.write(value.`linkedid`, buf)
+            FfiConverterString.write(value.`start`, buf)
+            FfiConverterOptionalString.write(value.`answer`, buf)
+            FfiConverterOptionalString.write(value.`srcChan`, buf)
+            FfiConverterOptionalString.write(value.`dstChan`, buf)
+            FfiConverterString.write(value.`srcNum`, buf)
+            FfiConverterOptionalString.write(value.`srcName`, buf)
+            FfiConverterString.write(value.`dstNum`, buf)
+            FfiConverterOptionalString.write(value.`dstName`, buf)
+            FfiConverterOptionalString.write(value.`did`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
@@ -3928,6 +4217,62 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeActiveCall: FfiConverterRustBuffer<List<ActiveCall>> {
+    override fun read(buf: ByteBuffer): List<ActiveCall> {
+        val len = buf.getInt()
+        return List<ActiveCall>(len) {
+            FfiConverterTypeActiveCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ActiveCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeActiveCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ActiveCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeActiveCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeActiveChannel: FfiConverterRustBuffer<List<ActiveChannel>> {
+    override fun read(buf: ByteBuffer): List<ActiveChannel> {
+        val len = buf.getInt()
+        return List<ActiveChannel>(len) {
+            FfiConverterTypeActiveChannel.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ActiveChannel>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeActiveChannel.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ActiveChannel>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeActiveChannel.write(it, buf)
         }
     }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test
 class OperationsTest {
     companion object {
         const val BANS = """{"banned_ips": {"10.0.0.9": {"country": "LOCAL", "countryName": "Local/Private Network",
-            "bans": [{"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800, "v": "2"}]}}}"""
+            "bans": [{"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800, "v": "2"}]}},
+            "calls": [{"start": "2026-01-15 10:30:45.123", "answer": "", "endtime": "", "src_chan": "PJSIP/201-0000002a",
+            "dst_chan": "", "src_num": "201", "src_name": "Alice", "dst_num": "202", "dst_name": "", "did": "",
+            "linkedid": "1768462245.42"}]}"""
     }
 
     private val operations = Json.parseToJsonElement(operationsJson()).jsonArray.map { it.jsonObject }
@@ -46,6 +49,8 @@ class OperationsTest {
                                 "peer_statuses" -> assertCarries(result, client.peerStatuses(), name)
                                 "peer" -> assertCarries(result, client.peer("201"), name)
                                 "provider_registrations" -> assertCarries(result, client.providerRegistrations(), name)
+                                "active_calls" -> assertCarries(result, client.activeCalls(), name)
+                                "active_channels" -> assertCarries(result, client.activeChannels(), name)
                                 "banned_ips" -> {
                                     assertCarries(result, client.bannedIps(), name)
                                     assertEquals(1, (result as kotlinx.serialization.json.JsonArray).size, "$result")
