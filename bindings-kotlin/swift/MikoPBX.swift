@@ -708,7 +708,7 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func ping() async throws  -> TimeInterval
     
     /**
-     * Registration state of every SIP provider.
+     * Registration state of every provider: the SIP ones, then the IAX ones.
      */
     func providerRegistrations() async throws  -> [ProviderRegistration]
     
@@ -999,7 +999,7 @@ open func ping()async throws  -> TimeInterval  {
 }
     
     /**
-     * Registration state of every SIP provider.
+     * Registration state of every provider: the SIP ones, then the IAX ones.
      */
 open func providerRegistrations()async throws  -> [ProviderRegistration]  {
     return
@@ -1996,10 +1996,14 @@ public func FfiConverterTypePeerStatus_lower(_ value: PeerStatus) -> RustBuffer 
 
 
 /**
- * Registration of one SIP provider (`getRegistry`).
+ * Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
  */
 public struct ProviderRegistration: Equatable, Hashable {
     public var id: String
+    /**
+     * `sip` or `iax`.
+     */
+    public var technology: ProviderTechnology
     public var state: ProviderState
     public var username: String
     public var host: String
@@ -2010,11 +2014,15 @@ public struct ProviderRegistration: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, state: ProviderState, username: String, host: String, 
+    public init(id: String, 
+        /**
+         * `sip` or `iax`.
+         */technology: ProviderTechnology, state: ProviderState, username: String, host: String, 
         /**
          * The server's entry as sent.
          */raw: String) {
         self.id = id
+        self.technology = technology
         self.state = state
         self.username = username
         self.host = host
@@ -2038,6 +2046,7 @@ public struct FfiConverterTypeProviderRegistration: FfiConverterRustBuffer {
         return
             try ProviderRegistration(
                 id: FfiConverterString.read(from: &buf), 
+                technology: FfiConverterTypeProviderTechnology.read(from: &buf), 
                 state: FfiConverterTypeProviderState.read(from: &buf), 
                 username: FfiConverterString.read(from: &buf), 
                 host: FfiConverterString.read(from: &buf), 
@@ -2047,6 +2056,7 @@ public struct FfiConverterTypeProviderRegistration: FfiConverterRustBuffer {
 
     public static func write(_ value: ProviderRegistration, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeProviderTechnology.write(value.technology, into: &buf)
         FfiConverterTypeProviderState.write(value.state, into: &buf)
         FfiConverterString.write(value.username, into: &buf)
         FfiConverterString.write(value.host, into: &buf)
@@ -2621,7 +2631,10 @@ public func FfiConverterTypePeerState_lower(_ value: PeerState) -> RustBuffer {
 
 
 /**
- * Registration state of a SIP provider (trunk).
+ * Registration state of a provider (trunk), as the server reports it: SIP
+ * registries use these upper-case words; IAX reports Asterisk's own
+ * (`Registered`, `Request Sent`, `Error register.`) or, without registration,
+ * the peer's status (`OK`, `UNREACHABLE`), kept as `Other` where unlisted.
  */
 
 public enum ProviderState: Equatable, Hashable {
@@ -2744,6 +2757,100 @@ public func FfiConverterTypeProviderState_lift(_ buf: RustBuffer) throws -> Prov
 #endif
 public func FfiConverterTypeProviderState_lower(_ value: ProviderState) -> RustBuffer {
     return FfiConverterTypeProviderState.lower(value)
+}
+
+
+
+/**
+ * The protocol of a provider.
+ */
+
+public enum ProviderTechnology: Equatable, Hashable {
+    
+    case sip
+    case iax
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */
+public func raw() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(
+            FfiConverterTypeProviderTechnology_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ProviderTechnology: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProviderTechnology: FfiConverterRustBuffer {
+    typealias SwiftType = ProviderTechnology
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProviderTechnology {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sip
+        
+        case 2: return .iax
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProviderTechnology, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sip:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .iax:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderTechnology_lift(_ buf: RustBuffer) throws -> ProviderTechnology {
+    return try FfiConverterTypeProviderTechnology.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderTechnology_lower(_ value: ProviderTechnology) -> RustBuffer {
+    return FfiConverterTypeProviderTechnology.lower(value)
 }
 
 
@@ -3483,7 +3590,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_ping() != 58480) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 36976) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 17857) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {

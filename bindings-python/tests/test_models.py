@@ -80,8 +80,13 @@ def test_provider_registrations(sim: Simulator, client: mikopbx.Client) -> None:
     off, rejected = client.provider_registrations()
     assert off.state is ProviderState.OFF and rejected.state is ProviderState.REJECTED
     assert (off.id, off.username, off.host) == ("SIP-1601534775", "316811", "sip.zadarma.com")
-    assert off.to_dict() == {"id": "SIP-1601534775", "state": "OFF", "username": "316811", "host": "sip.zadarma.com"}
-    assert repr(off) == "ProviderRegistration(id='SIP-1601534775', state='OFF', username='316811', host='sip.zadarma.com')"
+    assert off.to_dict() == {
+        "id": "SIP-1601534775", "technology": "sip", "state": "OFF", "username": "316811", "host": "sip.zadarma.com"
+    }
+    assert off.technology is mikopbx.ProviderTechnology.SIP
+    assert repr(off) == (
+        "ProviderRegistration(id='SIP-1601534775', technology='sip', state='OFF', username='316811', host='sip.zadarma.com')"
+    )
 
 
 def test_models_are_immutable_and_compare_by_value(client: mikopbx.Client) -> None:

@@ -39,8 +39,8 @@ impl Printer {
     }
 
     pub fn providers(&self, providers: &[ProviderRegistration]) {
-        self.list(providers, &["ID", "STATE", "USERNAME", "HOST"], |p| {
-            vec![p.id.clone(), p.state.to_string(), p.username.clone(), p.host.clone()]
+        self.list(providers, &["ID", "TECH", "STATE", "USERNAME", "HOST"], |p| {
+            vec![p.id.clone(), p.technology.to_string(), p.state.to_string(), p.username.clone(), p.host.clone()]
         });
     }
 

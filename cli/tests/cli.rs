@@ -47,7 +47,10 @@ fn json_output_shapes() {
     let peers = json_out(&mikopbx(&sim, "adminpassword", &["peers", "--format", "json"]));
     assert_eq!(peers, json!([{"id":"201","state":"OK"},{"id":"241","state":"UNKNOWN"},{"id":"240","state":"UNKNOWN"}]));
     let providers = json_out(&mikopbx(&sim, "adminpassword", &["--format", "json", "providers"]));
-    assert_eq!(providers[0], json!({"id":"SIP-1601534775","state":"OFF","username":"316811","host":"sip.zadarma.com"}));
+    assert_eq!(
+        providers[0],
+        json!({"id":"SIP-1601534775","technology":"sip","state":"OFF","username":"316811","host":"sip.zadarma.com"})
+    );
     let peer = json_out(&mikopbx(&sim, "adminpassword", &["peer", "201", "--format", "json"]));
     assert_eq!((&peer["id"], &peer["state"], &peer["status"]), (&json!("201"), &json!("OK"), &json!("Reachable")));
     assert_eq!((&peer["roundtrip_usec"], &peer["reg_expire"]), (&json!(5871), &json!(1643110170)));

@@ -86,21 +86,21 @@ static json *provider_list_json(const mikopbx_provider_list *list) {
     return a;
 }
 
-/* The typed result (as JSON) equals what mikopbx_call gives for the same operation: both
- * ways contain each other. */
+/* Every field of the typed result (as JSON) is in what mikopbx_call gives for the same
+ * operation, with the same value; the typed structs are frozen, so fields the models gained
+ * later (a provider's technology) reach C through mikopbx_call only. */
 static void same_as_call(mikopbx_client *client, const char *op, const char *args, json *typed) {
     char *out = NULL;
     CHECK_STATUS(mikopbx_call(client, op, args, &out), MIKOPBX_OK, op);
     json *by_name = out ? json_parse(out) : NULL;
     char why[512] = "";
-    CHECK(by_name && json_contains(by_name, typed, why, sizeof why), "%s: the typed struct lacks %s", op, why);
     CHECK(by_name && json_contains(typed, by_name, why, sizeof why), "%s: the typed struct differs: %s", op, why);
     json_free(by_name);
     json_free(typed);
     mikopbx_string_free(out);
 }
 
-/* The frozen typed calls carry every field of the core's JSON of each model. */
+/* The frozen typed calls agree with the core's JSON of each model. */
 static void typed_structs_carry_every_field(const char *url) {
     mikopbx_config cfg;
     t_config(&cfg, url);

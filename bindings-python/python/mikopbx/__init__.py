@@ -34,6 +34,7 @@ from ._native import (
 from ._enums import ContactStatus
 from ._enums import PeerState
 from ._enums import ProviderState
+from ._enums import ProviderTechnology
 from ._native import ActiveCall
 from ._native import ActiveChannel
 from ._native import BannedIp
@@ -55,6 +56,7 @@ __all__ = [
     "PeerStatus",
     "ProviderRegistration",
     "ProviderState",
+    "ProviderTechnology",
     # </generated: model names>
     "ApiError",
     "AsyncClient",

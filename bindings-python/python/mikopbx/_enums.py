@@ -28,8 +28,20 @@ class ContactStatus(enum.Enum):
     OTHER = None
 
 
+class ProviderTechnology(enum.Enum):
+    """The protocol of a provider."""
+
+    SIP = "sip"
+    IAX = "iax"
+    OTHER = None
+
+
 class ProviderState(enum.Enum):
-    """Registration state of a SIP provider (trunk)."""
+    """Registration state of a provider (trunk), as the server reports it: SIP
+    registries use these upper-case words; IAX reports Asterisk's own
+    (`Registered`, `Request Sent`, `Error register.`) or, without registration,
+    the peer's status (`OK`, `UNREACHABLE`), kept as `Other` where unlisted.
+    """
 
     REGISTERED = "REGISTERED"
     UNREGISTERED = "UNREGISTERED"

@@ -5,7 +5,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Coroutine, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union, final
 
 # <generated: enum imports>
-from ._enums import PeerState, ContactStatus, ProviderState
+from ._enums import PeerState, ContactStatus, ProviderTechnology, ProviderState
 # </generated: enum imports>
 
 __all__ = [
@@ -133,11 +133,13 @@ class PeerDetail:
 
 @final
 class ProviderRegistration:
-    """Registration of one SIP provider (`getRegistry`)."""
+    """Registration of one provider (`sip/getRegistry`, `iax/getRegistry`)."""
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def id(self) -> str: ...
+    @property
+    def technology(self) -> ProviderTechnology: ...
     @property
     def state(self) -> ProviderState: ...
     @property

@@ -65,7 +65,7 @@ macro_rules! for_each_operation {
                 id: ::std::string::String,
             ) -> $crate::PeerDetail, read = peers::detail, example r#"{"id": "201"}"#;
 
-            /// Registration state of every SIP provider.
+            /// Registration state of every provider: the SIP ones, then the IAX ones.
             provider_registrations() -> ::std::vec::Vec<$crate::ProviderRegistration>,
                 read = providers::registrations, example "{}";
 

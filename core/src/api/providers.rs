@@ -1,6 +1,7 @@
-//! SIP providers (trunks): their registrations, on both generations.
+//! Providers (SIP and IAX trunks): their registrations, on both generations.
 //!
-//! Quirk handled here: 2026.1 names outbound registrations `<id>-REG`.
+//! Quirk handled here: 2026.1 names outbound SIP registrations `<id>-REG`; IAX ids are the
+//! provider's on both (docs/server-notes.md, "IAX registry").
 
 use serde_json::Value;
 
@@ -11,6 +12,8 @@ use crate::model::{define_models, list_of, string_field};
 
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
 const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
+const LEGACY_IAX_REGISTRY: &str = "pbxcore/api/iax/getRegistry";
+const V3_IAX_REGISTRY: &str = "pbxcore/api/v3/iax:getRegistry";
 
 /// The models of providers, declared once (see `__peer_models!`).
 #[doc(hidden)]
@@ -19,7 +22,13 @@ macro_rules! __provider_models {
     ($callback:ident) => {
         $callback! {
             enums {
-                /// Registration state of a SIP provider (trunk).
+                /// The protocol of a provider.
+                enum ProviderTechnology { Sip = "sip", Iax = "iax" }
+
+                /// Registration state of a provider (trunk), as the server reports it: SIP
+                /// registries use these upper-case words; IAX reports Asterisk's own
+                /// (`Registered`, `Request Sent`, `Error register.`) or, without registration,
+                /// the peer's status (`OK`, `UNREACHABLE`), kept as `Other` where unlisted.
                 enum ProviderState {
                     Registered = "REGISTERED",
                     Unregistered = "UNREGISTERED",
@@ -32,9 +41,11 @@ macro_rules! __provider_models {
                 }
             }
             models {
-                /// Registration of one SIP provider (`getRegistry`).
+                /// Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
                 struct ProviderRegistration {
                     id: String,
+                    /// `sip` or `iax`.
+                    technology: $crate::ProviderTechnology,
                     state: $crate::ProviderState,
                     username: String,
                     host: String,
@@ -66,12 +77,21 @@ impl ProviderRegistration {
         }
     }
 
-    /// An entry with an `id`; anything else is handed back.
+    /// A SIP registry entry with an `id`; anything else is handed back.
     pub(crate) fn from_entry(entry: Value) -> Result<ProviderRegistration, Value> {
+        Self::from_registry_entry(entry, ProviderTechnology::Sip)
+    }
+
+    fn from_iax_entry(entry: Value) -> Result<ProviderRegistration, Value> {
+        Self::from_registry_entry(entry, ProviderTechnology::Iax)
+    }
+
+    fn from_registry_entry(entry: Value, technology: ProviderTechnology) -> Result<ProviderRegistration, Value> {
         let Some(map) = entry.as_object() else { return Err(entry) };
         let Some(id) = string_field(map, "id") else { return Err(entry) };
         Ok(ProviderRegistration {
             id,
+            technology,
             state: ProviderState::from_raw(&string_field(map, "state").unwrap_or_default()),
             username: string_field(map, "username").unwrap_or_default(),
             host: string_field(map, "host").unwrap_or_default(),
@@ -80,19 +100,21 @@ impl ProviderRegistration {
     }
 }
 
-/// `provider_registrations`: every SIP provider's registration, with the same ids on both
-/// generations.
+/// `provider_registrations`: every SIP provider's registration, then every IAX provider's,
+/// with the same ids on both generations.
 pub(crate) async fn registrations(inner: &Inner) -> Result<Vec<ProviderRegistration>> {
     let generation = inner.generation().await?;
-    let path = match generation {
-        ApiGeneration::Legacy => LEGACY_REGISTRY,
-        ApiGeneration::V3 => V3_REGISTRY,
+    let (sip, iax) = match generation {
+        ApiGeneration::Legacy => (LEGACY_REGISTRY, LEGACY_IAX_REGISTRY),
+        ApiGeneration::V3 => (V3_REGISTRY, V3_IAX_REGISTRY),
     };
-    let (url, data) = inner.get_data(path).await?;
+    let (url, data) = inner.get_data(sip).await?;
     let mut providers = list_of(&url, data, ProviderRegistration::from_entry)?;
     if generation == ApiGeneration::V3 {
         providers.iter_mut().for_each(ProviderRegistration::normalize_v3_id);
     }
+    let (url, data) = inner.get_data(iax).await?;
+    providers.extend(list_of(&url, data, ProviderRegistration::from_iax_entry)?);
     Ok(providers)
 }
 

@@ -1,7 +1,10 @@
-//! SIP providers (trunks) and their registrations (state section `providers`).
+//! Providers (trunks) and their registrations: SIP in the state's `providers`, IAX in the
+//! section `iax_providers` (registry entries as both generations send them: `state`, `id`,
+//! `username`, `host`, `noregister` and, for peers without registration, `time-response`;
+//! none by default).
 
 use axum::http::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Answer, LegacyCall, Resource, V3Call, V3Method};
 use crate::Shared;
@@ -14,18 +17,24 @@ fn legacy(shared: &Shared, call: &LegacyCall<'_>) -> Option<Answer> {
             let data = shared.pbx().providers.iter().cloned().map(Value::Object).collect();
             Answer::data("getRegistry", "SIPStackProcessor::getRegistry", Value::Array(data))
         }
-        ("iax", "getRegistry") => Answer::data("getRegistry", "Iax\\GetRegistryAction::main", json!([])),
+        ("iax", "getRegistry") => Answer::data("getRegistry", "Iax\\GetRegistryAction::main", iax_registry(shared)),
         _ => return None,
     })
 }
 
 fn v3_methods() -> Vec<V3Method> {
-    vec![V3Method { resource: "sip", method: "getRegistry", verb: Method::GET, needs_id: false }]
+    vec![
+        V3Method { resource: "sip", method: "getRegistry", verb: Method::GET, needs_id: false },
+        V3Method { resource: "iax", method: "getRegistry", verb: Method::GET, needs_id: false },
+    ]
 }
 
 fn v3(shared: &Shared, call: &V3Call<'_>) -> Option<Answer> {
     match (call.resource, call.method) {
         ("sip", "getRegistry") => Some(Answer::data("getRegistry", "Sip\\GetRegistryAction::main", registry(shared))),
+        ("iax", "getRegistry") => {
+            Some(Answer::data("getRegistry", "Iax\\GetRegistryAction::main", iax_registry(shared)))
+        }
         _ => None,
     }
 }
@@ -44,4 +53,10 @@ fn registry(shared: &Shared) -> Value {
         Value::Object(entry)
     });
     Value::Array(entries.collect())
+}
+
+/// `Iax\GetRegistryAction` (the same on both generations): every IAX provider, ids unchanged.
+fn iax_registry(shared: &Shared) -> Value {
+    let providers: Vec<Value> = shared.pbx().section("iax_providers");
+    Value::Array(providers)
 }

@@ -776,6 +776,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -939,7 +941,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_ping() != 58480) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 36976) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 17857) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
@@ -1549,7 +1551,7 @@ public interface MikoPbxClientInterface {
     suspend fun `ping`(): java.time.Duration
     
     /**
-     * Registration state of every SIP provider.
+     * Registration state of every provider: the SIP ones, then the IAX ones.
      */
     suspend fun `providerRegistrations`(): List<ProviderRegistration>
     
@@ -1946,7 +1948,7 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
-     * Registration state of every SIP provider.
+     * Registration state of every provider: the SIP ones, then the IAX ones.
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -2754,10 +2756,15 @@ public object FfiConverterTypePeerStatus: FfiConverterRustBuffer<PeerStatus> {
 
 
 /**
- * Registration of one SIP provider (`getRegistry`).
+ * Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
  */
 data class ProviderRegistration (
     var `id`: kotlin.String
+    , 
+    /**
+     * `sip` or `iax`.
+     */
+    var `technology`: ProviderTechnology
     , 
     var `state`: ProviderState
     , 
@@ -2786,6 +2793,7 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
     override fun read(buf: ByteBuffer): ProviderRegistration {
         return ProviderRegistration(
             FfiConverterString.read(buf),
+            FfiConverterTypeProviderTechnology.read(buf),
             FfiConverterTypeProviderState.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
@@ -2795,6 +2803,7 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
 
     override fun allocationSize(value: ProviderRegistration) = (
             FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeProviderTechnology.allocationSize(value.`technology`) +
             FfiConverterTypeProviderState.allocationSize(value.`state`) +
             FfiConverterString.allocationSize(value.`username`) +
             FfiConverterString.allocationSize(value.`host`) +
@@ -2803,6 +2812,7 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
 
     override fun write(value: ProviderRegistration, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeProviderTechnology.write(value.`technology`, buf)
             FfiConverterTypeProviderState.write(value.`state`, buf)
             FfiConverterString.write(value.`username`, buf)
             FfiConverterString.write(value.`host`, buf)
@@ -3485,7 +3495,10 @@ public object FfiConverterTypePeerState : FfiConverterRustBuffer<PeerState>{
 
 
 /**
- * Registration state of a SIP provider (trunk).
+ * Registration state of a provider (trunk), as the server reports it: SIP
+ * registries use these upper-case words; IAX reports Asterisk's own
+ * (`Registered`, `Request Sent`, `Error register.`) or, without registration,
+ * the peer's status (`OK`, `UNREACHABLE`), kept as `Other` where unlisted.
  */
 sealed class ProviderState {
     
@@ -3641,6 +3654,112 @@ public object FfiConverterTypeProviderState : FfiConverterRustBuffer<ProviderSta
             }
             is ProviderState.Other -> {
                 buf.putInt(7)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The protocol of a provider.
+ */
+sealed class ProviderTechnology {
+    
+    object Sip : ProviderTechnology()
+    
+    
+    object Iax : ProviderTechnology()
+    
+    
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    data class Other(
+        val `value`: kotlin.String) : ProviderTechnology()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */ fun `raw`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(FfiConverterTypeProviderTechnology.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProviderTechnology : FfiConverterRustBuffer<ProviderTechnology>{
+    override fun read(buf: ByteBuffer): ProviderTechnology {
+        return when(buf.getInt()) {
+            1 -> ProviderTechnology.Sip
+            2 -> ProviderTechnology.Iax
+            3 -> ProviderTechnology.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ProviderTechnology): ULong = when(value) {
+        is ProviderTechnology.Sip -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderTechnology.Iax -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderTechnology.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: ProviderTechnology, buf: ByteBuffer) {
+        when(value) {
+            is ProviderTechnology.Sip -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ProviderTechnology.Iax -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ProviderTechnology.Other -> {
+                buf.putInt(3)
                 FfiConverterString.write(value.`value`, buf)
                 Unit
             }
