@@ -116,6 +116,11 @@ pub(crate) fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: 
     }
 }
 
+/// A decode error about part of an answer's `data`, quoting the start of that part.
+pub(crate) fn data_error(url: &str, message: &str, data: &Value) -> Error {
+    Error::Decode { url: url.to_owned(), message: message.to_owned(), excerpt: excerpt(data.to_string().as_bytes()) }
+}
+
 /// Reads a list; PHP sends `[]` for an empty list and may send an object for a sparse one.
 pub(crate) fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, Value>) -> Result<Vec<T>> {
     let entries = match data {

@@ -12,9 +12,9 @@ use serde_json::{Map, Value, json};
 
 use crate::client::Inner;
 use crate::envelope::BodyExpectation;
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{define_models, number_field, string_field};
+use crate::model::{data_error, define_models, number_field, string_field};
 use crate::transport::{Request, RequestBody};
 
 const LEGACY_BANNED: &str = "pbxcore/api/firewall/getBannedIp";
@@ -68,7 +68,7 @@ pub(crate) async fn banned_ips(inner: &Inner) -> Result<Vec<BannedIp>> {
         Value::Object(map) => map,
         // PHP's empty array: nothing is banned.
         Value::Array(items) if items.is_empty() => return Ok(Vec::new()),
-        other => return Err(shape_error(&url, "the bans are not an object keyed by address", &other)),
+        other => return Err(data_error(&url, "the bans are not an object keyed by address", &other)),
     };
     let mut bans = Vec::new();
     for (ip, entry) in entries {
@@ -82,11 +82,11 @@ pub(crate) async fn banned_ips(inner: &Inner) -> Result<Vec<BannedIp>> {
                     _ => (country, name, Vec::new()),
                 }
             }
-            (_, other) => return Err(shape_error(&url, &format!("the bans of {ip} are not a list"), &other)),
+            (_, other) => return Err(data_error(&url, &format!("the bans of {ip} are not a list"), &other)),
         };
         for ban in list {
             let Value::Object(fields) = &ban else {
-                return Err(shape_error(&url, &format!("a ban of {ip} is not an object"), &ban));
+                return Err(data_error(&url, &format!("a ban of {ip} is not an object"), &ban));
             };
             bans.push(BannedIp {
                 ip: ip.clone(),
@@ -120,8 +120,4 @@ pub(crate) async fn unban_ip(inner: &Inner, ip: String) -> Result<()> {
 /// A unix time; the legacy server writes 0 for a time it could not read.
 fn timestamp(fields: &Map<String, Value>, key: &str) -> Option<i64> {
     number_field::<i64>(fields, key).filter(|t| *t > 0)
-}
-
-fn shape_error(url: &str, message: &str, data: &Value) -> Error {
-    Error::Decode { url: url.to_owned(), message: message.to_owned(), excerpt: excerpt(data.to_string().as_bytes()) }
 }

@@ -10,9 +10,9 @@ use serde_json::{Map, Value, json};
 
 use crate::client::Inner;
 use crate::envelope::{self, BodyExpectation};
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{define_models, list_of, number_field, string_field};
+use crate::model::{data_error, define_models, list_of, number_field, string_field};
 use crate::transport::{Request, RequestBody};
 
 const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
@@ -391,11 +391,7 @@ async fn v3_extension_numbers(inner: &Inner) -> Result<Option<HashSet<String>>> 
 
 /// A peer answer whose `data` is not an object.
 fn peer_data_error(inner: &Inner, path: &str, data: &Value) -> Error {
-    Error::Decode {
-        url: inner.url(path),
-        message: "the peer answer's \"data\" is not an object".to_owned(),
-        excerpt: excerpt(data.to_string().as_bytes()),
-    }
+    data_error(&inner.url(path), "the peer answer's \"data\" is not an object", data)
 }
 
 #[cfg(test)]
