@@ -29,6 +29,11 @@
 #define MIKOPBX_RETRIES_NONE -1
 
 /**
+ * `requests_per_minute` value that turns pacing off (0 means "the default").
+ */
+#define MIKOPBX_PACING_OFF -1
+
+/**
  * A connection to one PBX: configuration, connection pool and login session.
  *
  * Opaque; made by `mikopbx_client_new`, released by `mikopbx_client_free`. One client may
@@ -114,6 +119,17 @@ typedef struct mikopbx_config {
    * (Since 0.2: a smaller `struct_size` leaves it at the default.)
    */
   uint64_t max_response_bytes;
+  /**
+   * Requests a minute to the server, whatever its generation: 0: the default (150 a
+   * minute to a v3 server that is not on this host, the rate limit of MikoPBX 2026.1
+   * being 200), `MIKOPBX_PACING_OFF` (-1): no pacing, N > 0: N. (Since 0.3.)
+   */
+  int32_t requests_per_minute;
+  /**
+   * Requests in flight to the server at once, shared by its clients in the process;
+   * 0: 4. At most 64. (Since 0.3.)
+   */
+  uint32_t max_in_flight;
 } mikopbx_config;
 
 /**
@@ -359,6 +375,13 @@ typedef struct mikopbx_provider_list {
  * the caller; the message says where.
  */
 #define MIKOPBX_ERR_PANIC 10
+
+/**
+ * The server's rate limit blocked this address (MikoPBX 2026.1 blocks for 300 s and more),
+ * or the client's pacing could not fit the call into its timeout; the details' `retry_after`
+ * (`mikopbx_last_error_json()`) says for how long.
+ */
+#define MIKOPBX_ERR_RATE_LIMITED 11
 
 #ifdef __cplusplus
 extern "C" {

@@ -11,6 +11,9 @@ use crate::error::invalid;
 /// `retries` value that turns retries off (0 means "the default", 2).
 pub const MIKOPBX_RETRIES_NONE: i32 = -1;
 
+/// `requests_per_minute` value that turns pacing off (0 means "the default").
+pub const MIKOPBX_PACING_OFF: i32 = -1;
+
 /// Client configuration. Fill it with `mikopbx_config_init` (which sets `struct_size` and
 /// every default), then set the fields you need: NULL strings and 0 numbers mean "the
 /// default".
@@ -59,6 +62,13 @@ pub struct mikopbx_config {
     /// The largest answer body read, in bytes; 0: 8 MiB (8 388 608). At least 1024.
     /// (Since 0.2: a smaller `struct_size` leaves it at the default.)
     pub max_response_bytes: u64,
+    /// Requests a minute to the server, whatever its generation: 0: the default (150 a
+    /// minute to a v3 server that is not on this host, the rate limit of MikoPBX 2026.1
+    /// being 200), `MIKOPBX_PACING_OFF` (-1): no pacing, N > 0: N. (Since 0.3.)
+    pub requests_per_minute: i32,
+    /// Requests in flight to the server at once, shared by its clients in the process;
+    /// 0: 4. At most 64. (Since 0.3.)
+    pub max_in_flight: u32,
 }
 
 /// The size of the first `mikopbx_config` that had `struct_size` (up to `user_agent`): the
@@ -81,6 +91,8 @@ impl mikopbx_config {
         retries: 0,
         user_agent: std::ptr::null(),
         max_response_bytes: 0,
+        requests_per_minute: 0,
+        max_in_flight: 0,
     };
 
     /// Reads the caller's config of `struct_size` bytes: a smaller (older) struct gets the
@@ -132,6 +144,12 @@ impl mikopbx_config {
             n if n > 0 => Some(n.unsigned_abs()),
             _ => return Err(invalid("retries must be 0 (default), -1 (none) or a positive count")),
         };
+        let requests_per_minute = match self.requests_per_minute {
+            0 => None,
+            MIKOPBX_PACING_OFF => Some(0),
+            n if n > 0 => Some(n.unsigned_abs()),
+            _ => return Err(invalid("requests_per_minute must be 0 (default), -1 (off) or a positive rate")),
+        };
         let owned = |text: Option<&str>| text.map(str::to_owned);
         let positive_ms = |ms: u32| (ms > 0).then(|| Duration::from_millis(ms.into()));
         Options {
@@ -148,6 +166,8 @@ impl mikopbx_config {
             retries,
             max_response_bytes: (self.max_response_bytes > 0).then_some(self.max_response_bytes),
             user_agent: owned(user_agent),
+            requests_per_minute,
+            max_in_flight: (self.max_in_flight > 0).then_some(self.max_in_flight),
         }
         .into_config()
     }

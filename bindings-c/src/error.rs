@@ -39,6 +39,10 @@ pub const MIKOPBX_ERR_UNSUPPORTED: mikopbx_status = 9;
 /// An internal error (a bug in the library, such as a panic) was caught before it reached
 /// the caller; the message says where.
 pub const MIKOPBX_ERR_PANIC: mikopbx_status = 10;
+/// The server's rate limit blocked this address (MikoPBX 2026.1 blocks for 300 s and more),
+/// or the client's pacing could not fit the call into its timeout; the details' `retry_after`
+/// (`mikopbx_last_error_json()`) says for how long.
+pub const MIKOPBX_ERR_RATE_LIMITED: mikopbx_status = 11;
 
 const PANIC_MESSAGE: &str = "internal error: the mikopbx library panicked (a bug; details on stderr)";
 
@@ -72,6 +76,7 @@ pub(crate) fn status_of(kind: ErrorKind) -> mikopbx_status {
         ErrorKind::Decode => MIKOPBX_ERR_DECODE,
         ErrorKind::Unsupported => MIKOPBX_ERR_UNSUPPORTED,
         ErrorKind::Internal => MIKOPBX_ERR_PANIC,
+        ErrorKind::RateLimited => MIKOPBX_ERR_RATE_LIMITED,
     }
 }
 
@@ -89,6 +94,7 @@ pub(crate) fn status_name(status: mikopbx_status) -> &'static CStr {
         MIKOPBX_ERR_DECODE => c"MIKOPBX_ERR_DECODE",
         MIKOPBX_ERR_UNSUPPORTED => c"MIKOPBX_ERR_UNSUPPORTED",
         MIKOPBX_ERR_PANIC => c"MIKOPBX_ERR_PANIC",
+        MIKOPBX_ERR_RATE_LIMITED => c"MIKOPBX_ERR_RATE_LIMITED",
         _ => c"MIKOPBX_UNKNOWN_STATUS",
     }
 }
@@ -235,11 +241,12 @@ mod tests {
             ErrorKind::Decode,
             ErrorKind::Unsupported,
             ErrorKind::Internal,
+            ErrorKind::RateLimited,
         ];
         let mut codes: Vec<_> = kinds.iter().map(|kind| status_of(*kind)).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes, (1..=10).collect::<Vec<_>>());
+        assert_eq!(codes, (1..=11).collect::<Vec<_>>());
         assert!(codes.iter().all(|code| status_name(*code) != c"MIKOPBX_UNKNOWN_STATUS"));
     }
 

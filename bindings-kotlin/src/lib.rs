@@ -77,6 +77,13 @@ pub struct ClientConfig {
     pub max_response_bytes: Option<u64>,
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
+    /// Requests a minute to the server, whatever its generation; 0 turns pacing off.
+    /// Default: 150 a minute to a v3 server that is not on this host.
+    #[uniffi(default = None)]
+    pub requests_per_minute: Option<u32>,
+    /// Requests in flight to the server at once (shared by its clients). Default: 4.
+    #[uniffi(default = None)]
+    pub max_in_flight: Option<u32>,
 }
 
 /// Shows an optional field the way Kotlin prints it: the value, or `null`.
@@ -94,7 +101,8 @@ impl fmt::Display for ClientConfig {
         write!(
             f,
             "ClientConfig(url={}, login={}, password={}, apiKey={}, apiVersion={}, tls={}, \
-             connectTimeout={}, requestTimeout={}, retries={}, maxResponseBytes={}, userAgent={})",
+             connectTimeout={}, requestTimeout={}, retries={}, maxResponseBytes={}, userAgent={}, \
+             requestsPerMinute={}, maxInFlight={})",
             self.url,
             shown(&self.login),
             redacted(&self.password),
@@ -106,6 +114,8 @@ impl fmt::Display for ClientConfig {
             shown(&self.retries),
             shown(&self.max_response_bytes),
             shown(&self.user_agent),
+            shown(&self.requests_per_minute),
+            shown(&self.max_in_flight),
         )
     }
 }
@@ -142,6 +152,8 @@ impl ClientConfig {
             retries: self.retries,
             max_response_bytes: self.max_response_bytes,
             user_agent: self.user_agent.clone(),
+            requests_per_minute: self.requests_per_minute,
+            max_in_flight: self.max_in_flight,
         };
         Ok(options.into_config()?)
     }
@@ -172,6 +184,9 @@ pub enum MikoPbxError {
     Unsupported { reason: String },
     /// A bug in the SDK (a panic caught at its boundary); please report the reason.
     Internal { reason: String },
+    /// The server's rate limit blocked this address, or the client's pacing could not fit
+    /// the call into its timeout; `retry_after` says for how long, when known.
+    RateLimited { url: String, reason: String, retry_after: Option<Duration> },
 }
 
 impl fmt::Display for MikoPbxError {
@@ -209,6 +224,9 @@ impl MikoPbxError {
             MikoPbxError::InvalidInput { reason } => mikopbx::Error::InvalidInput { message: own(reason) },
             MikoPbxError::Unsupported { reason } => mikopbx::Error::Unsupported { message: own(reason) },
             MikoPbxError::Internal { reason } => mikopbx::Error::Internal { message: own(reason) },
+            MikoPbxError::RateLimited { url, reason, retry_after } => {
+                mikopbx::Error::RateLimited { url: own(url), message: own(reason), retry_after: *retry_after }
+            }
         }
     }
 }
@@ -216,14 +234,14 @@ impl MikoPbxError {
 #[uniffi::export]
 impl MikoPbxError {
     /// The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
-    /// `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
+    /// `tls`, `decode`, `invalid_input`, `unsupported`, `internal` or `rate_limited` (the same in every
     /// language).
     pub fn kind(&self) -> String {
         self.to_core().kind().as_str().to_owned()
     }
 
     /// Every detail as JSON, with the same names in every language: `{"kind", "message",
-    /// "status", "url", "messages", "excerpt"}` (absent details are `null`).
+    /// "status", "url", "messages", "excerpt", "retry_after"}` (absent details are `null`).
     pub fn details_json(&self) -> String {
         self.to_core().details().to_string()
     }
@@ -245,6 +263,7 @@ impl From<mikopbx::Error> for MikoPbxError {
             E::InvalidInput { message } => MikoPbxError::InvalidInput { reason: message },
             E::Unsupported { message } => MikoPbxError::Unsupported { reason: message },
             E::Internal { message } => MikoPbxError::Internal { reason: message },
+            E::RateLimited { url, message, retry_after } => MikoPbxError::RateLimited { url, reason: message, retry_after },
         }
     }
 }

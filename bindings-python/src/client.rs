@@ -30,6 +30,8 @@ fn options(
     connect_timeout: Option<f64>,
     retries: Option<i64>,
     max_response_bytes: Option<u64>,
+    requests_per_minute: Option<u32>,
+    max_in_flight: Option<u32>,
 ) -> PyResult<Options> {
     let (insecure, ca_pem) = match verify {
         None => (false, None),
@@ -58,6 +60,8 @@ fn options(
         retries,
         max_response_bytes,
         user_agent: None,
+        requests_per_minute,
+        max_in_flight,
     })
 }
 
@@ -71,7 +75,7 @@ macro_rules! client_basics {
             #[new]
             #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version=None, verify=None,
                                                 pin_sha256=None, timeout=None, connect_timeout=None, retries=None,
-                                                max_response_bytes=None))]
+                                                max_response_bytes=None, requests_per_minute=None, max_in_flight=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 url: String,
@@ -85,6 +89,8 @@ macro_rules! client_basics {
                 connect_timeout: Option<f64>,
                 retries: Option<i64>,
                 max_response_bytes: Option<u64>,
+                requests_per_minute: Option<u32>,
+                max_in_flight: Option<u32>,
             ) -> PyResult<Self> {
                 let options = options(
                     url,
@@ -98,6 +104,8 @@ macro_rules! client_basics {
                     connect_timeout,
                     retries,
                     max_response_bytes,
+                    requests_per_minute,
+                    max_in_flight,
                 )?;
                 let config = options.into_config().map_err(to_py_err)?;
                 mikopbx::Client::new(config).map($class).map_err(to_py_err)

@@ -27,6 +27,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidInput => "InvalidInputError",
         ErrorKind::Unsupported => "UnsupportedError",
         ErrorKind::Internal => "InternalError",
+        ErrorKind::RateLimited => "RateLimitedError",
     }
 }
 
@@ -38,5 +39,6 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     kwargs.set_item("messages", error.server_messages())?;
     kwargs.set_item("url", error.url())?;
     kwargs.set_item("excerpt", error.excerpt())?;
+    kwargs.set_item("retry_after", error.retry_after().map(|d| d.as_secs_f64()))?;
     Ok(PyErr::from_value(class.call((error.to_string(),), Some(&kwargs))?))
 }

@@ -142,6 +142,7 @@ def test_hierarchy() -> None:
         "DecodeError",
         "UnsupportedError",
         "InvalidInputError",
+        "RateLimitedError",
     ):
         assert issubclass(getattr(mikopbx, name), mikopbx.MikoPBXError)
     assert issubclass(mikopbx.TimeoutError, builtins.TimeoutError)

@@ -27,6 +27,7 @@ ERROR_CLASSES = {
     "decode": mikopbx.DecodeError,
     "invalid_input": mikopbx.InvalidInputError,
     "unsupported": mikopbx.UnsupportedError,
+    "rate_limited": mikopbx.RateLimitedError,
 }
 
 

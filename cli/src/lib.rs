@@ -163,6 +163,7 @@ impl From<mikopbx::Error> for Failure {
             ErrorKind::Transport | ErrorKind::Tls | ErrorKind::Timeout => 4,
             ErrorKind::Api | ErrorKind::Http => 5,
             ErrorKind::Decode | ErrorKind::Unsupported | ErrorKind::Internal => 1,
+            ErrorKind::RateLimited => 6,
         };
         let mut message = error.to_string();
         if error.kind() == ErrorKind::Authentication && !error.server_messages().is_empty() {

@@ -10,6 +10,13 @@ pub struct Client {
     inner: crate::Client,
 }
 
+/// The blocking face of an asynchronous client (they share the session).
+impl From<crate::Client> for Client {
+    fn from(inner: crate::Client) -> Self {
+        Client { inner }
+    }
+}
+
 impl Client {
     pub fn new(config: Config) -> Result<Client> {
         Ok(Client { inner: crate::Client::new(config)? })

@@ -152,7 +152,11 @@ impl Inner {
     }
 
     pub(crate) async fn generation(&self) -> Result<ApiGeneration> {
-        self.generation.get_or_try_init(|| generation::detect(&self.transport)).await.copied()
+        let generation = *self.generation.get_or_try_init(|| generation::detect(&self.transport)).await?;
+        if generation == ApiGeneration::Legacy {
+            self.transport.server_is_legacy();
+        }
+        Ok(generation)
     }
 
     /// The generation if it is known already (configured, probed or resumed).

@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::pacing::{DEFAULT_MAX_IN_FLIGHT, MAX_IN_FLIGHT, Pacing};
 
 /// Which API generation to speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -160,6 +161,8 @@ pub struct Config {
     pub(crate) retries: u32,
     pub(crate) user_agent: String,
     pub(crate) max_response_bytes: usize,
+    pub(crate) pacing: Pacing,
+    pub(crate) max_in_flight: u32,
 }
 
 impl Config {
@@ -188,6 +191,12 @@ impl Config {
     }
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
+    }
+    pub fn pacing(&self) -> Pacing {
+        self.pacing
+    }
+    pub fn max_in_flight(&self) -> u32 {
+        self.max_in_flight
     }
 }
 
@@ -228,6 +237,8 @@ pub struct ConfigBuilder {
     retries: u32,
     user_agent: Option<String>,
     max_response_bytes: usize,
+    pacing: Pacing,
+    max_in_flight: u32,
 }
 
 impl ConfigBuilder {
@@ -242,6 +253,8 @@ impl ConfigBuilder {
             retries: DEFAULT_RETRIES,
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            pacing: Pacing::Auto,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
         }
     }
 
@@ -295,6 +308,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// How requests are paced to stay under the server's rate limit (default
+    /// [`Pacing::Auto`]: v3 servers off this host, docs/server-notes.md "Rate limit").
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
+    /// Requests in flight to the server at once, shared by its clients in this process
+    /// (default [`DEFAULT_MAX_IN_FLIGHT`], at most [`MAX_IN_FLIGHT`]).
+    pub fn max_in_flight(mut self, requests: u32) -> Self {
+        self.max_in_flight = requests;
+        self
+    }
+
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -320,6 +347,9 @@ impl ConfigBuilder {
         if self.retries > MAX_RETRIES {
             return Err(Error::invalid(format!("retries must be at most {MAX_RETRIES}")));
         }
+        if !(1..=MAX_IN_FLIGHT).contains(&self.max_in_flight) {
+            return Err(Error::invalid(format!("max_in_flight must be between 1 and {MAX_IN_FLIGHT}")));
+        }
         if self.max_response_bytes < MIN_RESPONSE_BYTES {
             return Err(Error::invalid(format!("max_response_bytes must be at least {MIN_RESPONSE_BYTES}")));
         }
@@ -338,6 +368,8 @@ impl ConfigBuilder {
             request_timeout: self.request_timeout,
             retries: self.retries,
             max_response_bytes: self.max_response_bytes,
+            pacing: self.pacing,
+            max_in_flight: self.max_in_flight,
             user_agent: self.user_agent.unwrap_or_else(|| format!("mikopbx-sdk/{}", env!("CARGO_PKG_VERSION"))),
         })
     }

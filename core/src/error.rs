@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Unsupported,
     /// A bug in this SDK (a panic caught at the boundary); the message says where.
     Internal,
+    /// The server's rate limit blocked this address, or the client's own pacing could not
+    /// fit the call into its timeout; `retry_after` says for how long.
+    RateLimited,
 }
 
 impl ErrorKind {
@@ -42,6 +45,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::Internal => "internal",
+            ErrorKind::RateLimited => "rate_limited",
         }
     }
 }
@@ -87,6 +91,13 @@ pub enum Error {
     Unsupported { message: String },
     #[error("internal error in the mikopbx SDK (please report it): {message}")]
     Internal { message: String },
+    #[error("{url}: {message}")]
+    RateLimited {
+        url: String,
+        message: String,
+        /// How long until a call may succeed, when known.
+        retry_after: Option<Duration>,
+    },
 }
 
 fn join_or(items: &[String], empty: &str) -> String {
@@ -107,6 +118,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
             Error::Unsupported { .. } => ErrorKind::Unsupported,
             Error::Internal { .. } => ErrorKind::Internal,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
         }
     }
 
@@ -137,14 +149,15 @@ impl Error {
             | Error::Transport { url, .. }
             | Error::Timeout { url, .. }
             | Error::Tls { url, .. }
-            | Error::Decode { url, .. } => Some(url),
+            | Error::Decode { url, .. }
+            | Error::RateLimited { url, .. } => Some(url),
             Error::InvalidInput { .. } | Error::Unsupported { .. } | Error::Internal { .. } => None,
         }
     }
 
     /// Every detail of the error as JSON, with the same names on every surface:
-    /// `{"kind", "message", "status", "url", "messages", "excerpt"}` (absent details are
-    /// `null`; `messages` is a list).
+    /// `{"kind", "message", "status", "url", "messages", "excerpt", "retry_after"}` (absent
+    /// details are `null`; `messages` is a list; `retry_after` is in seconds).
     pub fn details(&self) -> serde_json::Value {
         serde_json::json!({
             "kind": self.kind().as_str(),
@@ -153,7 +166,16 @@ impl Error {
             "url": self.url(),
             "messages": self.server_messages(),
             "excerpt": self.excerpt(),
+            "retry_after": self.retry_after().map(|d| d.as_secs_f64()),
         })
+    }
+
+    /// How long until a rate-limited call may succeed, when known.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
     }
 
     /// The start of the body that could not be decoded (decode errors only; secrets redacted).
@@ -194,6 +216,9 @@ impl Error {
             Error::InvalidInput { message } => Error::InvalidInput { message: clean(message) },
             Error::Unsupported { message } => Error::Unsupported { message: clean(message) },
             Error::Internal { message } => Error::Internal { message: clean(message) },
+            Error::RateLimited { url, message, retry_after } => {
+                Error::RateLimited { url: clean(url), message: clean(message), retry_after }
+            }
         }
     }
 }

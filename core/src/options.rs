@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::config::{ApiVersion, Config, Credentials, TlsTrust};
 use crate::error::Result;
+use crate::pacing::Pacing;
 
 /// Client options; `None` (or `false`) means "the default".
 #[derive(Clone, Default)]
@@ -37,6 +38,11 @@ pub struct Options {
     pub max_response_bytes: Option<u64>,
     /// Default: `mikopbx-sdk/<version>`.
     pub user_agent: Option<String>,
+    /// Requests a minute to the server, whatever its generation; `0` turns pacing off.
+    /// Default: [`Pacing::Auto`] (150 a minute to a v3 server that is not on this host).
+    pub requests_per_minute: Option<u32>,
+    /// Requests in flight to the server at once. Default: [`DEFAULT_MAX_IN_FLIGHT`](crate::DEFAULT_MAX_IN_FLIGHT).
+    pub max_in_flight: Option<u32>,
 }
 
 /// Never shows the password or the API key.
@@ -57,6 +63,8 @@ impl fmt::Debug for Options {
             .field("retries", &self.retries)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("user_agent", &self.user_agent)
+            .field("requests_per_minute", &self.requests_per_minute)
+            .field("max_in_flight", &self.max_in_flight)
             .finish()
     }
 }
@@ -89,6 +97,14 @@ impl Options {
         }
         if let Some(agent) = self.user_agent {
             builder = builder.user_agent(agent);
+        }
+        match self.requests_per_minute {
+            Some(0) => builder = builder.pacing(Pacing::Off),
+            Some(rate) => builder = builder.pacing(Pacing::PerMinute(rate)),
+            None => {}
+        }
+        if let Some(requests) = self.max_in_flight {
+            builder = builder.max_in_flight(requests);
         }
         builder.build()
     }

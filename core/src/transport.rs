@@ -1,6 +1,7 @@
 //! HTTP exchange with one MikoPBX server: URL building, timeouts, bounded retries and the
 //! mapping of transport failures onto [`Error`].
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
@@ -10,6 +11,7 @@ use url::Url;
 
 use crate::config::Config;
 use crate::error::{Error, Result, excerpt};
+use crate::pacing::{Pacer, Pacing};
 
 /// A body to send with a request.
 #[derive(Clone)]
@@ -83,6 +85,12 @@ impl Response {
         })
     }
 
+    /// 2026.1's rate-limit block: a plain-text `429 Too many requests` from its nginx
+    /// (docs/server-notes.md, "Rate limit"). Other 429s are retried as usual.
+    pub fn is_lockout(&self) -> bool {
+        self.status == 429 && self.body.trim_ascii().eq_ignore_ascii_case(b"Too many requests")
+    }
+
     pub fn is_redirect(&self) -> bool {
         (300..400).contains(&self.status)
     }
@@ -133,6 +141,9 @@ pub(crate) struct Transport {
     connect_timeout: Duration,
     request_timeout: Duration,
     max_response_bytes: usize,
+    pacing: Pacing,
+    /// Shared with every client of this server (`pacing`).
+    pacer: Arc<Pacer>,
 }
 
 impl Transport {
@@ -154,7 +165,14 @@ impl Transport {
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
+            pacing: config.pacing,
+            pacer: Pacer::shared(&config.base_url, config.pacing, config.max_in_flight),
         })
+    }
+
+    /// Tells the pacer the server's generation: under `Pacing::Auto` only v3 is paced.
+    pub fn server_is_legacy(&self) {
+        self.pacer.server_is_legacy(self.pacing);
     }
 
     /// The URL of a path below the base URL; a path that would leave the base URL's path
@@ -179,7 +197,14 @@ impl Transport {
         let shown_url = url.to_string();
         let mut attempt = 0;
         loop {
+            let permit = self.pacer.admit(&shown_url, time_left()).await?;
             let outcome = self.send_once(request, auth, &url, &shown_url).await;
+            drop(permit);
+            if let Ok(response) = &outcome
+                && response.is_lockout()
+            {
+                return Err(self.pacer.locked_out(&shown_url, response.retry_after()));
+            }
             let retry_in = match &outcome {
                 _ if !request.idempotent || attempt >= self.retries => None,
                 Ok(response) => retry_delay(response, attempt),

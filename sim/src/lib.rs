@@ -14,6 +14,7 @@ mod control;
 mod faults;
 mod legacy;
 mod php;
+mod rate_limit;
 mod request;
 mod server;
 mod sessions;
@@ -32,6 +33,7 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 
 pub use faults::{Fault, FaultKind, HeaderValues};
+pub use rate_limit::RateLimit;
 pub use state::{Credentials, DEFAULT_STATE_JSON, PbxState, Peer, Provider, merge_patch};
 
 use sessions::Sessions;
@@ -83,6 +85,9 @@ pub struct SimulatorOptions {
     pub access_token_ttl: Duration,
     /// How long past its expiry a v3 access token is still accepted (the real server: 600 s).
     pub token_leeway: Duration,
+    /// 2026.1's per-address rate limit of `/pbxcore/api` requests (off by default; on a
+    /// real 2026.1 it is on with [`RateLimit::default`]).
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for SimulatorOptions {
@@ -97,6 +102,7 @@ impl Default for SimulatorOptions {
             access_token_ttl: Duration::from_secs(900),
             token_leeway: Duration::from_secs(600),
             api: ApiGeneration::Legacy,
+            rate_limit: None,
         }
     }
 }
@@ -116,6 +122,10 @@ pub struct Stats {
     pub refreshes: u64,
     /// Authenticated sessions (legacy) or accepted access tokens (v3) alive now.
     pub active_sessions: u64,
+    /// Requests the rate limit refused with 429.
+    pub rate_limited: u64,
+    /// The most `/pbxcore/api` requests seen in progress at once.
+    pub peak_in_flight: u64,
 }
 
 /// State shared by the HTTP handlers and the embedding program.
@@ -129,6 +139,10 @@ pub(crate) struct Shared {
     /// v3 extension statuses as last checked (`GetAllStatusesAction`'s 30-second cache).
     status_cache: Mutex<Option<api::StatusSnapshot>>,
     faults: Mutex<Vec<Fault>>,
+    rate_limiter: Option<Mutex<rate_limit::RateLimiter>>,
+    in_flight: AtomicU64,
+    peak_in_flight: AtomicU64,
+    rate_limited: AtomicU64,
     login_attempts: AtomicU64,
     logins: AtomicU64,
     api_requests: AtomicU64,
@@ -206,8 +220,35 @@ impl Shared {
             unauthorized: self.unauthorized.load(Ordering::Relaxed),
             refreshes: self.refreshes.load(Ordering::Relaxed),
             active_sessions: (self.sessions().active_count() + self.tokens().active_count()) as u64,
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            peak_in_flight: self.peak_in_flight.load(Ordering::Relaxed),
         }
     }
+}
+
+/// The rate limit (before anything else, as nginx's access phase) and the in-flight count of
+/// `/pbxcore/api` requests.
+async fn limit_and_count(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !request.uri().path().starts_with("/pbxcore/api/") {
+        return next.run(request).await;
+    }
+    if let Some(limiter) = &shared.rate_limiter {
+        let admitted = limiter.lock().unwrap_or_else(|p| p.into_inner()).admit(peer.ip(), std::time::Instant::now());
+        if !admitted {
+            shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+            return rate_limit::too_many_requests();
+        }
+    }
+    let now = shared.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+    shared.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+    let response = next.run(request).await;
+    shared.in_flight.fetch_sub(1, Ordering::Relaxed);
+    response
 }
 
 /// Applies injected faults to every request outside `/__sim/`.
@@ -272,6 +313,10 @@ impl Simulator {
             tokens: Mutex::new(Tokens::new(options.access_token_ttl, options.token_leeway)),
             status_cache: Mutex::new(None),
             faults: Mutex::new(Vec::new()),
+            rate_limiter: options.rate_limit.map(|limit| Mutex::new(rate_limit::RateLimiter::new(limit))),
+            in_flight: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
             login_attempts: AtomicU64::new(0),
             logins: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
@@ -286,6 +331,7 @@ impl Simulator {
             .merge(control::routes())
             .fallback(legacy::not_found)
             .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), apply_faults))
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), limit_and_count))
             .with_state(Arc::clone(&shared));
         let (shutdown, stop) = watch::channel(false);
         let scheme = if certificate.is_some() { "https" } else { "http" };

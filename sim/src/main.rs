@@ -49,6 +49,10 @@ struct Args {
     /// Seconds past expiry that a v3 access token is still accepted.
     #[arg(long, default_value_t = 600)]
     token_leeway: u64,
+    /// 2026.1's per-address rate limit: REQUESTS per WINDOW seconds, then a block of BLOCK
+    /// seconds (doubling per offence); alone, the real server's 200/60/300.
+    #[arg(long, value_name = "REQUESTS/WINDOW[/BLOCK]", num_args = 0..=1, default_missing_value = "200/60/300")]
+    rate_limit: Option<mikopbx_sim::RateLimit>,
 }
 
 fn main() -> ExitCode {
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         state,
         session_idle: Duration::from_secs(args.session_idle),
         login_limit: args.login_limit,
+        rate_limit: args.rate_limit,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,

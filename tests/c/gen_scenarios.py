@@ -22,6 +22,7 @@ ERRORS = {
     "tls": "MIKOPBX_ERR_TLS",
     "decode": "MIKOPBX_ERR_DECODE",
     "unsupported": "MIKOPBX_ERR_UNSUPPORTED",
+    "rate_limited": "MIKOPBX_ERR_RATE_LIMITED",
 }
 
 

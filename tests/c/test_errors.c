@@ -206,12 +206,13 @@ static void status_names(void) {
         {MIKOPBX_ERR_DECODE, "MIKOPBX_ERR_DECODE"},
         {MIKOPBX_ERR_UNSUPPORTED, "MIKOPBX_ERR_UNSUPPORTED"},
         {MIKOPBX_ERR_PANIC, "MIKOPBX_ERR_PANIC"},
+        {MIKOPBX_ERR_RATE_LIMITED, "MIKOPBX_ERR_RATE_LIMITED"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         CHECK(strcmp(mikopbx_status_name(names[i].status), names[i].name) == 0, "name of %d", (int)names[i].status);
     }
     CHECK(strcmp(mikopbx_status_name(-1), "MIKOPBX_UNKNOWN_STATUS") == 0, "name of -1");
-    CHECK(strcmp(mikopbx_status_name(11), "MIKOPBX_UNKNOWN_STATUS") == 0, "name of 11");
+    CHECK(strcmp(mikopbx_status_name(12), "MIKOPBX_UNKNOWN_STATUS") == 0, "name of 12");
     CHECK(strcmp(mikopbx_version(), "0.0.0") > 0, "version %s", mikopbx_version());
 }
 

@@ -11,13 +11,15 @@ class MikoPBXError(Exception):
     ``kind`` is the core's stable name (``"authentication"``, ``"api"``, ``"http"``, ...),
     ``status`` the HTTP status when the error came with one (authentication errors included),
     ``url`` the URL involved, ``messages`` the server's own messages (API and authentication
-    errors), ``excerpt`` the start of an undecodable body (decode errors)."""
+    errors), ``excerpt`` the start of an undecodable body (decode errors), ``retry_after``
+    the seconds until a rate-limited call may succeed."""
 
     kind: str
     status: Optional[int]
     url: Optional[str]
     messages: List[str]
     excerpt: Optional[str]
+    retry_after: Optional[float]
 
     def __init__(
         self,
@@ -28,6 +30,7 @@ class MikoPBXError(Exception):
         url: Optional[str] = None,
         messages: Sequence[str] = (),
         excerpt: Optional[str] = None,
+        retry_after: Optional[float] = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -35,6 +38,7 @@ class MikoPBXError(Exception):
         self.url = url
         self.messages = list(messages)
         self.excerpt = excerpt
+        self.retry_after = retry_after
 
 
 class AuthenticationError(MikoPBXError):
@@ -75,3 +79,9 @@ class UnsupportedError(MikoPBXError):
 
 class InternalError(MikoPBXError):
     """A bug in this SDK (a panic caught at its boundary); please report it with the message."""
+
+
+class RateLimitedError(MikoPBXError):
+    """The server's rate limit blocked this address (MikoPBX 2026.1 blocks for 300 s and
+    more), or the client's own pacing could not fit the call into its timeout; see
+    ``retry_after``."""

@@ -257,6 +257,8 @@ class Client:
         connect_timeout: Optional[float] = None,
         retries: Optional[int] = None,
         max_response_bytes: Optional[int] = None,
+        requests_per_minute: Optional[int] = None,
+        max_in_flight: Optional[int] = None,
     ) -> "Client": ...
     @property
     def url(self) -> str: ...
@@ -302,6 +304,8 @@ class AsyncClient:
         connect_timeout: Optional[float] = None,
         retries: Optional[int] = None,
         max_response_bytes: Optional[int] = None,
+        requests_per_minute: Optional[int] = None,
+        max_in_flight: Optional[int] = None,
     ) -> "AsyncClient": ...
     @property
     def url(self) -> str: ...
