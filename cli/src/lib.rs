@@ -25,7 +25,8 @@ use output::{Format, Printer};
 /// MIKOPBX_URL, MIKOPBX_LOGIN, MIKOPBX_PASSWORD, MIKOPBX_API_KEY.
 ///
 /// Exit codes: 0 ok, 2 usage, 3 authentication failed, 4 cannot connect / TLS / timeout,
-/// 5 the server reported an error, 1 anything else.
+/// 5 the server reported an error, 6 rate-limited (the server blocked this address), 1
+/// anything else.
 #[derive(Parser, Debug)]
 #[command(name = "mikopbx", version)]
 struct Cli {
@@ -56,6 +57,13 @@ struct Cli {
     /// Seconds one command may take in all (probe, login, retries and their pauses).
     #[arg(long, value_name = "SECS", default_value_t = mikopbx::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), global = true)]
     timeout: f64,
+    /// Requests a minute to the server (0: no pacing). Default: 150 to a v3 server that is
+    /// not on this host, whose rate limit blocks an address for 5 minutes past 200.
+    #[arg(long, value_name = "N", global = true)]
+    requests_per_minute: Option<u32>,
+    /// Requests in flight to the server at once (default 4).
+    #[arg(long, value_name = "N", global = true)]
+    max_in_flight: Option<u32>,
     /// Log in for every run instead of keeping the session between runs (see `logout`).
     #[arg(long, global = true)]
     no_session_cache: bool,
@@ -93,6 +101,12 @@ enum Command {
     Unban {
         /// The banned IP address.
         ip: String,
+    },
+    /// The PBX's version, uptime and clock.
+    Sysinfo {
+        /// Print the server's whole diagnostic report instead.
+        #[arg(long)]
+        report: bool,
     },
     /// Check that the server answers (no authentication needed).
     Ping,
@@ -219,6 +233,19 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Channels => printer.result(&client.call_json("active_channels", Value::Null)?),
         Command::Bans => printer.result(&client.call_json("banned_ips", Value::Null)?),
         Command::Unban { ip } => client.unban_ip(ip)?,
+        Command::Sysinfo { report: true } => {
+            client.system_info()?.report.lines().for_each(|line| outln!("{}", output::printable(line)))
+        }
+        Command::Sysinfo { report: false } => {
+            let mut info = client.call_json("system_info", Value::Null)?;
+            // The report is pages of text: `--report` prints it, `--format json` keeps it.
+            if printer.format() == Format::Table
+                && let Some(fields) = info.as_object_mut()
+            {
+                fields.remove("report");
+            }
+            printer.result(&info)
+        }
         Command::Ping => printer.ping(client.config().base_url().as_str(), client.ping()?),
         Command::Request { method, path, data } => {
             let body = match data {
@@ -259,6 +286,8 @@ fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
         pin_sha256: cli.pin_sha256.clone(),
         timeout: Some(timeout),
         connect_timeout: Some(timeout.min(mikopbx::DEFAULT_CONNECT_TIMEOUT)),
+        requests_per_minute: cli.requests_per_minute,
+        max_in_flight: cli.max_in_flight,
         ..Options::default()
     };
     Ok(options.into_config()?)

@@ -138,6 +138,9 @@ pub(crate) struct Shared {
     tokens: Mutex<Tokens>,
     /// v3 extension statuses as last checked (`GetAllStatusesAction`'s 30-second cache).
     status_cache: Mutex<Option<api::StatusSnapshot>>,
+    /// When provider statuses were last checked, unix seconds (`Providers\GetAllStatusesAction`'s
+    /// 10-second cache; the state only changes through `edit_pbx`, which clears it).
+    providers_checked: Mutex<Option<u64>>,
     faults: Mutex<Vec<Fault>>,
     rate_limiter: Option<Mutex<rate_limit::RateLimiter>>,
     in_flight: AtomicU64,
@@ -158,6 +161,10 @@ impl Shared {
     fn edit_pbx(&self, edit: impl FnOnce(&mut PbxState)) {
         edit(&mut self.pbx.write().unwrap_or_else(|p| p.into_inner()));
         self.status_cache().take();
+        self.providers_checked().take();
+    }
+    fn providers_checked(&self) -> MutexGuard<'_, Option<u64>> {
+        self.providers_checked.lock().unwrap_or_else(|p| p.into_inner())
     }
     fn status_cache(&self) -> MutexGuard<'_, Option<api::StatusSnapshot>> {
         self.status_cache.lock().unwrap_or_else(|p| p.into_inner())
@@ -312,6 +319,7 @@ impl Simulator {
             sessions: Mutex::new(Sessions::new(options.session_idle, options.login_limit)),
             tokens: Mutex::new(Tokens::new(options.access_token_ttl, options.token_leeway)),
             status_cache: Mutex::new(None),
+            providers_checked: Mutex::new(None),
             faults: Mutex::new(Vec::new()),
             rate_limiter: options.rate_limit.map(|limit| Mutex::new(rate_limit::RateLimiter::new(limit))),
             in_flight: AtomicU64::new(0),

@@ -72,7 +72,14 @@ async fn api(
 ) -> Response {
     shared.count_api_request();
     let Some(route) = parse(&rest) else { return not_found(uri).await };
-    let Some(action) = route.method else { return not_found(uri).await };
+    // A plain GET of a collection or a record is the REST controller's `getList` or
+    // `getRecord` (`v3/cdr`, `v3/cdr/{id}`).
+    let action = match route.method {
+        Some(action) => action,
+        None if method == Method::GET && route.id.is_some() => "getRecord",
+        None if method == Method::GET => "getList",
+        None => return not_found(uri).await,
+    };
     let methods = api::v3_methods();
     let auth = route.resource == "auth";
     if !auth && !methods.iter().any(|known| known.resource == route.resource) {

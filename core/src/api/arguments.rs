@@ -14,7 +14,7 @@ pub struct Argument {
     pub name: &'static str,
     #[serde(serialize_with = "serialize_doc")]
     pub doc: &'static str,
-    /// `string`, `object` or `any` (any JSON value).
+    /// `string`, `integer`, `object` or `any` (any JSON value).
     pub json_type: &'static str,
     pub required: bool,
 }
@@ -53,6 +53,31 @@ impl ArgumentType for String {
             Some(Value::Number(number)) => Ok(number.to_string()),
             Some(_) => Err("must be a string".to_owned()),
             None => Err("missing".to_owned()),
+        }
+    }
+}
+
+impl ArgumentType for u32 {
+    const JSON_TYPE: &'static str = "integer";
+    fn from_json(value: Option<Value>) -> Result<Self, String> {
+        let number = match value {
+            Some(Value::Number(number)) => number.as_u64(),
+            Some(Value::String(text)) => text.trim().parse().ok(),
+            Some(_) => None,
+            None => return Err("missing".to_owned()),
+        };
+        number.and_then(|n| u32::try_from(n).ok()).ok_or_else(|| "must be a whole number from 0 to 4294967295".to_owned())
+    }
+}
+
+/// An optional argument: absent or `null` is `None`.
+impl<T: ArgumentType> ArgumentType for Option<T> {
+    const JSON_TYPE: &'static str = T::JSON_TYPE;
+    const REQUIRED: bool = false;
+    fn from_json(value: Option<Value>) -> Result<Self, String> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            some => T::from_json(some).map(Some),
         }
     }
 }

@@ -5,6 +5,8 @@
 
 mod arguments;
 mod calls;
+mod cdr;
+mod extensions;
 mod firewall;
 mod output;
 pub(crate) mod peers;
@@ -18,10 +20,13 @@ use serde_json::{Map, Value};
 
 pub use arguments::{Argument, Params};
 pub use calls::*;
+pub use cdr::*;
+pub use extensions::*;
 pub use firewall::*;
 pub use output::{Output, serialized};
 pub use peers::*;
 pub use providers::*;
+pub use system::*;
 
 use crate::error::{Error, Result};
 
@@ -69,6 +74,18 @@ macro_rules! for_each_operation {
             provider_registrations() -> ::std::vec::Vec<$crate::ProviderRegistration>,
                 read = providers::registrations, example "{}";
 
+            /// The status of every provider, SIP then IAX, in one vocabulary for both
+            /// generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+            /// `unknown`) with the server's word kept; v3 adds round-trip times and since when
+            /// each state holds (the server refreshes them at most every 10 s).
+            provider_statuses() -> ::std::vec::Vec<$crate::ProviderStatus>, read = providers::statuses, example "{}";
+
+            /// Every extension's state (the values of `peer_statuses`) with its registered
+            /// devices (address, user agent, round-trip time). One request on v3 (refreshed by
+            /// the server at most every 30 s); on legacy the peer list and then each registered
+            /// peer's detail, four at a time.
+            extension_statuses() -> ::std::vec::Vec<$crate::ExtensionStatus>, read = extensions::statuses, example "{}";
+
             /// Every leg of the calls in progress (one row per leg; legs of one call share
             /// `linkedid`; an ended leg stays a few seconds with its `endtime`).
             active_calls() -> ::std::vec::Vec<$crate::ActiveCall>, read = calls::active_calls, example "{}";
@@ -85,6 +102,33 @@ macro_rules! for_each_operation {
                 /// The banned IP address (v4 or v6).
                 ip: ::std::string::String,
             ) -> (), write = firewall::unban_ip, example r#"{"ip": "10.0.0.9"}"#;
+
+            /// The PBX's version, uptime and clock, with its whole diagnostic report
+            /// (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+            system_info() -> $crate::SystemInfo, read = system::system_info, example "{}";
+
+            /// One page of the call history (v3 servers; 2024.1 has none in its REST API):
+            /// the rows after `cursor` that match the filters, oldest first. Walk every page
+            /// by passing each page's `next_cursor` until `has_more` is false (every binding
+            /// has an iterator that does). Without a date or number filter the server keeps
+            /// the last 30 days; a range may span at most 365 days.
+            cdr(
+                /// From this day or time on, the PBX's local time: `2026-01-15` or
+                /// `2026-01-15 10:00:00`.
+                date_from: ::std::option::Option<::std::string::String> = None,
+                /// Up to this day (its end) or time.
+                date_to: ::std::option::Option<::std::string::String> = None,
+                /// Caller numbers containing this.
+                src_num: ::std::option::Option<::std::string::String> = None,
+                /// Called numbers containing this.
+                dst_num: ::std::option::Option<::std::string::String> = None,
+                /// Exactly this disposition: `ANSWERED`, `NO ANSWER`, `BUSY` or `FAILED`.
+                disposition: ::std::option::Option<::std::string::String> = None,
+                /// Rows per page, 1–1000 (default 50; the server clamps other values).
+                limit: ::std::option::Option<u32> = None,
+                /// The previous page's `next_cursor`; absent for the first page.
+                cursor: ::std::option::Option<::std::string::String> = None,
+            ) -> $crate::CdrPage, read = cdr::page, example r#"{"limit": 20}"#;
 
             /// Any endpoint, with the same authentication, retries and error handling as the
             /// typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
@@ -119,6 +163,9 @@ macro_rules! for_each_model {
         $crate::__provider_models!($callback);
         $crate::__firewall_models!($callback);
         $crate::__call_models!($callback);
+        $crate::__system_models!($callback);
+        $crate::__cdr_models!($callback);
+        $crate::__extension_models!($callback);
     };
 }
 

@@ -8,12 +8,14 @@ use serde_json::Value;
 use crate::client::Inner;
 use crate::error::Result;
 use crate::generation::ApiGeneration;
-use crate::model::{define_models, list_of, string_field};
+use crate::model::{data_error, define_models, list_of, number_field, string_field};
 
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
 const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
 const LEGACY_IAX_REGISTRY: &str = "pbxcore/api/iax/getRegistry";
 const V3_IAX_REGISTRY: &str = "pbxcore/api/v3/iax:getRegistry";
+/// Both technologies, whatever the path says (docs/server-notes.md, "Provider statuses").
+const V3_STATUSES: &str = "pbxcore/api/v3/sip-providers:getStatuses";
 
 /// The models of providers, declared once (see `__peer_models!`).
 #[doc(hidden)]
@@ -39,6 +41,23 @@ macro_rules! __provider_models {
                     Ok = "OK",
                     Unknown = "UNKNOWN",
                 }
+
+                /// A provider's state in one vocabulary for both generations, made by the SDK
+                /// from the server's words (kept beside it as `server_state`):
+                /// `REGISTERED`/`registered`/`Registered`, and `OK`/`lagged` of a provider
+                /// without registration, are `registered`; `UNREGISTERED`, `unreachable`,
+                /// `Timeout` are `unregistered`; `REJECTED`, `No Authentication`,
+                /// `Error register.` are `rejected`; `OFF` is `disabled`; `Request Sent`,
+                /// `Auth. Sent`, `Trying` are `checking`; anything else is `unknown` (this
+                /// enum is never `Other`).
+                enum ProviderStatusState {
+                    Registered = "registered",
+                    Unregistered = "unregistered",
+                    Rejected = "rejected",
+                    Disabled = "disabled",
+                    Checking = "checking",
+                    Unknown = "unknown",
+                }
             }
             models {
                 /// Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
@@ -57,6 +76,34 @@ macro_rules! __provider_models {
                     /// The server's state string.
                     state_raw -> &str,
                 }
+
+                /// The status of one provider (`sip-providers:getStatuses` on v3; the
+                /// registries on legacy, which have no round-trip times or state times).
+                struct ProviderStatus {
+                    id: String,
+                    technology: $crate::ProviderTechnology,
+                    /// The state, normalised.
+                    state: $crate::ProviderStatusState,
+                    /// The server's state word as sent (`registered`, `OK`, `OFF`, …).
+                    server_state: String,
+                    host: String,
+                    username: String,
+                    /// The provider's name in the PBX (v3 only).
+                    description: Option<String>,
+                    /// Qualify round-trip time, milliseconds (v3 only).
+                    rtt_ms: Option<u64>,
+                    /// Since when the provider is in this state, unix seconds (v3 only).
+                    state_since: Option<i64>,
+                    /// When the server last checked, unix seconds (v3 only).
+                    checked_at: Option<i64>,
+                    /// The server's explanation (`Registered to …`, a rejection reason), when
+                    /// it gives one.
+                    details: Option<String>,
+                    /// The server's entry as sent.
+                    #[serde(skip)]
+                    raw: $crate::__private::Value,
+                }
+                methods {}
             }
         }
     };
@@ -118,6 +165,90 @@ pub(crate) async fn registrations(inner: &Inner) -> Result<Vec<ProviderRegistrat
     Ok(providers)
 }
 
+/// `provider_statuses`: every SIP provider, then every IAX one.
+pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<ProviderStatus>> {
+    match inner.generation().await? {
+        ApiGeneration::Legacy => Ok(registrations(inner).await?.into_iter().map(ProviderStatus::from).collect()),
+        ApiGeneration::V3 => {
+            let (url, data) = inner.get_data(V3_STATUSES).await?;
+            v3_statuses(&url, data)
+        }
+    }
+}
+
+/// `{"sip": {<id>: status}, "iax": {<id>: status}}`; PHP sends `[]` for an empty group.
+fn v3_statuses(url: &str, data: Value) -> Result<Vec<ProviderStatus>> {
+    let Value::Object(mut groups) = data else {
+        return Err(data_error(url, "the provider statuses are not an object of sip and iax", &data));
+    };
+    let mut statuses = Vec::new();
+    for (key, technology) in [("sip", ProviderTechnology::Sip), ("iax", ProviderTechnology::Iax)] {
+        let entries = match groups.remove(key) {
+            Some(Value::Object(entries)) => entries.into_iter().collect(),
+            Some(Value::Array(entries)) => entries.into_iter().map(|entry| (String::new(), entry)).collect(),
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => return Err(data_error(url, &format!("the {key} provider statuses are not an object"), &other)),
+        };
+        for (id, entry) in entries {
+            let Value::Object(fields) = &entry else {
+                return Err(data_error(url, "a provider status is not an object", &entry));
+            };
+            let text = |key: &str| string_field(fields, key).filter(|text| !text.is_empty());
+            let server_state = text("state").unwrap_or_default();
+            statuses.push(ProviderStatus {
+                id: text("id").unwrap_or(id),
+                technology: technology.clone(),
+                state: ProviderStatusState::normalize(&server_state),
+                server_state,
+                host: text("host").unwrap_or_default(),
+                username: text("username").unwrap_or_default(),
+                description: text("description"),
+                rtt_ms: number_field(fields, "rtt"),
+                state_since: number_field(fields, "stateStartTime"),
+                checked_at: number_field(fields, "lastUpdate"),
+                details: text("registrationDetails").or_else(|| text("rejectionReason")),
+                raw: entry,
+            });
+        }
+    }
+    Ok(statuses)
+}
+
+impl ProviderStatusState {
+    /// The state a server word stands for, on either generation (see the enum's doc).
+    pub fn normalize(server_state: &str) -> ProviderStatusState {
+        match server_state.trim().to_ascii_lowercase().as_str() {
+            "registered" | "ok" | "lagged" | "reachable" => ProviderStatusState::Registered,
+            "unregistered" | "unreachable" | "timeout" => ProviderStatusState::Unregistered,
+            "rejected" | "no authentication" | "error register." | "failed" => ProviderStatusState::Rejected,
+            "off" | "disabled" => ProviderStatusState::Disabled,
+            "request sent" | "auth. sent" | "trying" | "sent" => ProviderStatusState::Checking,
+            _ => ProviderStatusState::Unknown,
+        }
+    }
+}
+
+/// A legacy registry entry as a status: the same ids, no times.
+impl From<ProviderRegistration> for ProviderStatus {
+    fn from(registration: ProviderRegistration) -> Self {
+        let server_state = registration.state.as_str().to_owned();
+        ProviderStatus {
+            id: registration.id,
+            technology: registration.technology,
+            state: ProviderStatusState::normalize(&server_state),
+            server_state,
+            host: registration.host,
+            username: registration.username,
+            description: None,
+            rtt_ms: None,
+            state_since: None,
+            checked_at: None,
+            details: None,
+            raw: registration.raw,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +258,27 @@ mod tests {
         let odd = ProviderState::from_raw("Request Sent");
         assert_eq!(odd.as_str(), "Request Sent");
         assert_eq!(serde_json::to_value(&odd).unwrap(), serde_json::json!("Request Sent"));
+    }
+
+    #[test]
+    fn both_vocabularies_normalise_to_one() {
+        use ProviderStatusState as S;
+        for (word, state) in [
+            ("REGISTERED", S::Registered),
+            ("registered", S::Registered),
+            ("Registered", S::Registered),
+            ("OK", S::Registered),
+            ("lagged", S::Registered),
+            ("UNREGISTERED", S::Unregistered),
+            ("unreachable", S::Unregistered),
+            ("REJECTED", S::Rejected),
+            ("Error register.", S::Rejected),
+            ("OFF", S::Disabled),
+            ("Request Sent", S::Checking),
+            ("UNKNOWN", S::Unknown),
+            ("something new", S::Unknown),
+        ] {
+            assert_eq!(S::normalize(word), state, "{word}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! line in [`RESOURCES`].
 
 mod calls;
+mod cdr;
 mod firewall;
 mod peers;
 mod providers;
@@ -83,7 +84,7 @@ pub struct Resource {
 
 /// Every resource, asked in this order.
 pub const RESOURCES: &[Resource] =
-    &[peers::RESOURCE, providers::RESOURCE, system::RESOURCE, firewall::RESOURCE, calls::RESOURCE];
+    &[peers::RESOURCE, providers::RESOURCE, system::RESOURCE, firewall::RESOURCE, calls::RESOURCE, cdr::RESOURCE];
 
 pub fn legacy(shared: &Shared, call: &LegacyCall<'_>) -> Option<Answer> {
     RESOURCES.iter().find_map(|resource| (resource.legacy)(shared, call))
