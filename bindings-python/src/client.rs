@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use mikopbx::{ApiVersion, Config, Credentials, Options, TlsTrust};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyTuple};
 use serde_json::{Value, json};
 
 use crate::aio::coroutine;
 use crate::convert::{Json, from_py, seconds, to_py};
 use crate::errors::{invalid_input, to_py_err};
 use crate::pythonic::{FromPython, IntoPython, PyStub, quote};
+use crate::records::{AsyncCdrRecords, CdrRecords, records};
 
 /// The constructor's keyword arguments as the core's options (which apply the defaults and
 /// validate). `verify`: True (system roots), False (no verification) or a CA certificate file.
@@ -130,7 +131,7 @@ const SIGNAL_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_mil
 /// Runs a call of the core client for the sync `Client`: detached from the interpreter while
 /// it waits, and interruptible by Ctrl-C, which aborts the request and raises
 /// `KeyboardInterrupt`.
-fn wait<T: Send + 'static>(
+pub(crate) fn wait<T: Send + 'static>(
     py: Python<'_>,
     call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
 ) -> PyResult<T> {
@@ -193,6 +194,13 @@ impl Client {
         to_py(py, &result)
     }
 
+    /// Every call record that matches the filters (keywords of `cdr()` but `cursor`),
+    /// oldest first, each once; a page is fetched as the loop reaches it.
+    #[pyo3(signature = (**filters))]
+    fn cdr_records(&self, filters: Option<&Bound<'_, PyDict>>) -> PyResult<CdrRecords> {
+        records(&self.0, filters).map(CdrRecords)
+    }
+
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
         slf
     }
@@ -229,6 +237,12 @@ impl AsyncClient {
         let arguments = call_arguments(args)?;
         let client = self.0.clone();
         coroutine(py, async move { client.call_json(&operation, arguments).await.map(Json) })
+    }
+
+    /// Every call record that matches the filters, for `async for` (see `Client.cdr_records`).
+    #[pyo3(signature = (**filters))]
+    fn cdr_records(&self, filters: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncCdrRecords> {
+        records(&self.0, filters).map(AsyncCdrRecords)
     }
 
     fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -7,6 +7,7 @@ mod convert;
 mod errors;
 mod models;
 mod pythonic;
+mod records;
 mod simulator;
 
 use std::io::Write;
@@ -50,6 +51,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     models::add_classes(module)?;
     module.add_class::<simulator::Simulator>()?;
     module.add_class::<aio::Call>()?;
+    module.add_class::<records::CdrRecords>()?;
+    module.add_class::<records::AsyncCdrRecords>()?;
     module.add_function(wrap_pyfunction!(run_cli, module)?)?;
     module.add_function(wrap_pyfunction!(client::operations, module)?)?;
     module.add_function(wrap_pyfunction!(model_list, module)?)?;

@@ -70,7 +70,8 @@ def test_many_calls_in_flight_on_one_async_client(sim: Simulator) -> None:
     sim.add_fault(kind="delay", delay_ms=200, path=PEERS_PATH)
 
     async def run() -> float:
-        client = async_client_for(sim)
+        # Above the default cap of 4 requests in flight to one server.
+        client = async_client_for(sim, max_in_flight=32)
         await client.login()
         started = time.monotonic()
         results = await asyncio.gather(*(client.peer_statuses() for _ in range(32)))

@@ -66,6 +66,19 @@ STATE = {
     "calls": [CALL],
 }
 MODEL_NAMES = {m["name"] for m in mikopbx.models()["models"]}
+# Models that only come inside others.
+NESTED = {"Contact", "CdrRecord", "ExtensionDevice"}
+# What 2024.1 does not have (its REST API has no call history).
+LEGACY_LACKS = {"cdr"}
+
+
+def run(pbx, api, name, call):
+    """`call()`, or None where the generation lacks the operation (which must say so)."""
+    if api == "legacy" and name in LEGACY_LACKS:
+        with pytest.raises(mikopbx.UnsupportedError):
+            call()
+        return None
+    return call()
 
 
 @pytest.mark.parametrize("api", ["legacy", "v3"])
@@ -77,17 +90,20 @@ def test_objects_carry_every_field_of_the_core_json(api):
         for op in mikopbx.operations():
             if not op["idempotent"] or op["result"].removesuffix("[]") not in MODEL_NAMES:
                 continue
-            typed = getattr(pbx, op["name"])(**op["example"])
+            typed = run(pbx, api, op["name"], lambda: getattr(pbx, op["name"])(**op["example"]))
+            if typed is None:
+                continue
             carries(pbx.call(op["name"], op["example"]), typed, op["name"])
             checked.add(op["result"].removesuffix("[]"))
-        assert checked == MODEL_NAMES - {"Contact"}, checked  # contacts come inside PeerDetail
+        expected = MODEL_NAMES - NESTED - ({"CdrPage"} if api == "legacy" else set())
+        assert checked == expected, checked
 
 
 @pytest.mark.parametrize("api", ["legacy", "v3"])
 def test_every_operation_runs_by_name(api):
     with Simulator(api=api) as sim, mikopbx.Client(sim.url, login="admin", password="adminpassword") as pbx:
         for op in mikopbx.operations():
-            result = pbx.call(op["name"], op["example"])
+            result = run(pbx, api, op["name"], lambda: pbx.call(op["name"], op["example"]))
             if op["name"] == "peer_statuses":
                 assert result == [p.to_dict() for p in pbx.peer_statuses()]
             elif op["name"] == "peer":

@@ -32,17 +32,25 @@ from ._native import (
 )
 
 # <generated: model imports>
+from ._enums import CdrDisposition
 from ._enums import ContactStatus
 from ._enums import PeerState
 from ._enums import ProviderState
+from ._enums import ProviderStatusState
 from ._enums import ProviderTechnology
 from ._native import ActiveCall
 from ._native import ActiveChannel
 from ._native import BannedIp
+from ._native import CdrPage
+from ._native import CdrRecord
 from ._native import Contact
+from ._native import ExtensionDevice
+from ._native import ExtensionStatus
 from ._native import PeerDetail
 from ._native import PeerStatus
 from ._native import ProviderRegistration
+from ._native import ProviderStatus
+from ._native import SystemInfo
 # </generated: model imports>
 
 __all__ = [
@@ -50,14 +58,22 @@ __all__ = [
     "ActiveCall",
     "ActiveChannel",
     "BannedIp",
+    "CdrDisposition",
+    "CdrPage",
+    "CdrRecord",
     "Contact",
     "ContactStatus",
+    "ExtensionDevice",
+    "ExtensionStatus",
     "PeerDetail",
     "PeerState",
     "PeerStatus",
     "ProviderRegistration",
     "ProviderState",
+    "ProviderStatus",
+    "ProviderStatusState",
     "ProviderTechnology",
+    "SystemInfo",
     # </generated: model names>
     "ApiError",
     "AsyncClient",

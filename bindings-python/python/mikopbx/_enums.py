@@ -52,3 +52,33 @@ class ProviderState(enum.Enum):
     OK = "OK"
     UNKNOWN = "UNKNOWN"
     OTHER = None
+
+
+class ProviderStatusState(enum.Enum):
+    """A provider's state in one vocabulary for both generations, made by the SDK
+    from the server's words (kept beside it as `server_state`):
+    `REGISTERED`/`registered`/`Registered`, and `OK`/`lagged` of a provider
+    without registration, are `registered`; `UNREGISTERED`, `unreachable`,
+    `Timeout` are `unregistered`; `REJECTED`, `No Authentication`,
+    `Error register.` are `rejected`; `OFF` is `disabled`; `Request Sent`,
+    `Auth. Sent`, `Trying` are `checking`; anything else is `unknown` (this
+    enum is never `Other`).
+    """
+
+    REGISTERED = "registered"
+    UNREGISTERED = "unregistered"
+    REJECTED = "rejected"
+    DISABLED = "disabled"
+    CHECKING = "checking"
+    UNKNOWN = "unknown"
+    OTHER = None
+
+
+class CdrDisposition(enum.Enum):
+    """How a call ended, as Asterisk's CDR writes it."""
+
+    ANSWERED = "ANSWERED"
+    NO_ANSWER = "NO ANSWER"
+    BUSY = "BUSY"
+    FAILED = "FAILED"
+    OTHER = None

@@ -12,6 +12,7 @@
 use futures_util::{Stream, StreamExt, TryStreamExt, stream};
 use serde_json::{Map, Value};
 
+use super::arguments;
 use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
@@ -114,6 +115,24 @@ pub struct CdrQuery {
 }
 
 impl CdrQuery {
+    /// The query from JSON arguments named as the `cdr` operation's, without `cursor`
+    /// (`{"src_num": "201", "limit": 100}`; `null` for none): how the bindings' iterators
+    /// take their filters. Unknown names are refused.
+    pub fn from_json(arguments: Value) -> Result<CdrQuery> {
+        const NAME: &str = "cdr_records";
+        let mut map = arguments::object(NAME, arguments)?;
+        let query = CdrQuery {
+            date_from: arguments::take(NAME, &mut map, "date_from")?,
+            date_to: arguments::take(NAME, &mut map, "date_to")?,
+            src_num: arguments::take(NAME, &mut map, "src_num")?,
+            dst_num: arguments::take(NAME, &mut map, "dst_num")?,
+            disposition: arguments::take(NAME, &mut map, "disposition")?,
+            limit: arguments::take(NAME, &mut map, "limit")?,
+        };
+        arguments::no_others(NAME, &map)?;
+        Ok(query)
+    }
+
     /// The query string of the page after `cursor`.
     fn params(&self, cursor: Option<&str>) -> Vec<(String, String)> {
         let mut params = vec![
@@ -281,5 +300,15 @@ mod tests {
         let empty = CdrPage::from_data("u", json!({"records": [], "pagination": {"total": 0, "hasMore": true}})).unwrap();
         assert!(!empty.has_more && empty.next_cursor.is_none());
         assert_eq!(CdrPage::from_data("u", json!([1])).unwrap_err().kind(), crate::ErrorKind::Decode);
+    }
+
+    #[test]
+    fn iterator_filters_come_as_json_with_the_operations_names() {
+        let query = CdrQuery::from_json(json!({"src_num": "201", "limit": 10})).unwrap();
+        assert_eq!((query.src_num.as_deref(), query.limit, query.date_from), (Some("201"), Some(10), None));
+        assert_eq!(CdrQuery::from_json(Value::Null).unwrap(), CdrQuery::default());
+        let typo = CdrQuery::from_json(json!({"src": "201"})).unwrap_err();
+        assert!(typo.to_string().contains("unknown argument \"src\""), "{typo}");
+        assert!(CdrQuery::from_json(json!({"cursor": "5"})).is_err(), "the iterator keeps the cursor itself");
     }
 }

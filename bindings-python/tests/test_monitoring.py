@@ -1,0 +1,64 @@
+"""The monitoring calls beyond the shared scenarios: walking the whole call history with the
+sync and async iterators, their filters and errors, and the pacing options."""
+
+import asyncio
+
+import pytest
+
+import mikopbx
+from mikopbx.testing import Simulator
+
+LOGIN = {"login": "admin", "password": "adminpassword"}
+GENERATED_ROWS = 300  # the simulator's default call history
+
+
+def test_the_sync_iterator_walks_every_row_exactly_once():
+    with Simulator(api="v3") as sim, mikopbx.Client(sim.url, **LOGIN) as pbx:
+        ids = [record.id for record in pbx.cdr_records(limit=37)]
+        assert ids == list(range(1, GENERATED_ROWS + 1))
+        answered = list(pbx.cdr_records(disposition="ANSWERED", limit=1000))
+        assert answered and all(r.disposition == mikopbx.CdrDisposition.ANSWERED for r in answered)
+        assert len(answered) < GENERATED_ROWS
+
+
+def test_the_async_iterator_walks_every_row_exactly_once():
+    async def walk(url):
+        async with mikopbx.AsyncClient(url, **LOGIN) as pbx:
+            return [record.id async for record in pbx.cdr_records(limit=64, src_num="20")]
+
+    with Simulator(api="v3") as sim:
+        ids = asyncio.run(walk(sim.url))
+        assert ids == sorted(set(ids)) and 0 < len(ids) < GENERATED_ROWS
+
+
+def test_pages_and_cursors_by_hand():
+    with Simulator(api="v3") as sim, mikopbx.Client(sim.url, **LOGIN) as pbx:
+        first = pbx.cdr(limit=100)
+        assert (len(first.records), first.total, first.has_more) == (100, GENERATED_ROWS, True)
+        second = pbx.cdr(limit=100, cursor=first.next_cursor)
+        assert second.records[0].id == first.records[-1].id + 1
+        assert second.total == GENERATED_ROWS - 100
+
+
+def test_iterator_errors_are_the_sdks():
+    with Simulator(api="legacy") as sim, mikopbx.Client(sim.url, **LOGIN) as pbx:
+        with pytest.raises(mikopbx.UnsupportedError, match="2024.1"):
+            next(pbx.cdr_records())
+        with pytest.raises(mikopbx.InvalidInputError, match='unknown argument "src"'):
+            pbx.cdr_records(src="201")
+
+
+def test_pacing_options_are_validated_and_a_lockout_is_its_own_error():
+    with pytest.raises(mikopbx.InvalidInputError, match="max_in_flight"):
+        mikopbx.Client("http://127.0.0.1:1", max_in_flight=0)
+    with Simulator(api="v3") as sim:
+        sim.add_fault(kind="answer", status=429, body="Too many requests\n", content_type="text/plain",
+                      count=1, path="/pbxcore/api/v3/sip:getPeersStatuses")
+        # No `with`: logging out is refused too while the address is blocked.
+        pbx = mikopbx.Client(sim.url, requests_per_minute=600, max_in_flight=2, **LOGIN)
+        with pytest.raises(mikopbx.RateLimitedError) as locked:
+            pbx.peer_statuses()
+        assert locked.value.retry_after is not None and locked.value.retry_after >= 299
+        # The client remembers the block and sends nothing more.
+        with pytest.raises(mikopbx.RateLimitedError):
+            pbx.peer_statuses()
