@@ -52,6 +52,7 @@ macro_rules! uniffi_operations {
             $(
                 $(#[doc = $doc])*
                 #[uniffi::method(default($($($arg = $default,)?)*))]
+                #[allow(clippy::too_many_arguments)] // as many as the operation has
                 pub async fn $name(&self $(, $arg: <$ty as FromFfi>::Ffi)*) -> Result<<$out as IntoFfi>::Ffi> {
                     Ok(self.0.$name($(<$ty as FromFfi>::from_ffi($arg)?),*).await?.into_ffi())
                 }

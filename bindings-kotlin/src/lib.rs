@@ -263,7 +263,9 @@ impl From<mikopbx::Error> for MikoPbxError {
             E::InvalidInput { message } => MikoPbxError::InvalidInput { reason: message },
             E::Unsupported { message } => MikoPbxError::Unsupported { reason: message },
             E::Internal { message } => MikoPbxError::Internal { reason: message },
-            E::RateLimited { url, message, retry_after } => MikoPbxError::RateLimited { url, reason: message, retry_after },
+            E::RateLimited { url, message, retry_after } => {
+                MikoPbxError::RateLimited { url, reason: message, retry_after }
+            }
         }
     }
 }

@@ -680,6 +680,23 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func call(operation: String, argsJson: String?) async throws  -> String
     
     /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+    func cdr(dateFrom: String?, dateTo: String?, srcNum: String?, dstNum: String?, disposition: String?, limit: UInt32?, cursor: String?) async throws  -> CdrPage
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+    func extensionStatuses() async throws  -> [ExtensionStatus]
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     func login() async throws 
@@ -713,6 +730,14 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func providerRegistrations() async throws  -> [ProviderRegistration]
     
     /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+    func providerStatuses() async throws  -> [ProviderStatus]
+    
+    /**
      * Any endpoint, with the same authentication, retries and error handling as the
      * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
      * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
@@ -724,6 +749,12 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
      * transient failures, other methods never.
      */
     func request(method: String, path: String, params: [String: String]?, json: String?) async throws  -> String
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+    func systemInfo() async throws  -> SystemInfo
     
     /**
      * Lifts every ban of an address.
@@ -901,6 +932,51 @@ open func call(operation: String, argsJson: String? = nil)async throws  -> Strin
 }
     
     /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+open func cdr(dateFrom: String? = nil, dateTo: String? = nil, srcNum: String? = nil, dstNum: String? = nil, disposition: String? = nil, limit: UInt32? = nil, cursor: String? = nil)async throws  -> CdrPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_cdr(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(dateFrom),FfiConverterOptionString.lower(dateTo),FfiConverterOptionString.lower(srcNum),FfiConverterOptionString.lower(dstNum),FfiConverterOptionString.lower(disposition),FfiConverterOptionUInt32.lower(limit),FfiConverterOptionString.lower(cursor)
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCdrPage_lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+open func extensionStatuses()async throws  -> [ExtensionStatus]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_extension_statuses(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeExtensionStatus.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
 open func login()async throws   {
@@ -1018,6 +1094,28 @@ open func providerRegistrations()async throws  -> [ProviderRegistration]  {
 }
     
     /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+open func providerStatuses()async throws  -> [ProviderStatus]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_statuses(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeProviderStatus.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
      * Any endpoint, with the same authentication, retries and error handling as the
      * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
      * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
@@ -1040,6 +1138,26 @@ open func request(method: String, path: String, params: [String: String]? = nil,
             completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+open func systemInfo()async throws  -> SystemInfo  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_system_info(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSystemInfo_lift,
             errorHandler: FfiConverterTypeMikoPbxError_lift
         )
 }
@@ -1520,6 +1638,302 @@ public func FfiConverterTypeBannedIp_lower(_ value: BannedIp) -> RustBuffer {
 
 
 /**
+ * One page of the call history.
+ */
+public struct CdrPage: Equatable, Hashable {
+    public var records: [CdrRecord]
+    /**
+     * The rows that match from this page on (this page included).
+     */
+    public var total: UInt64
+    /**
+     * Further rows follow: ask again with `next_cursor`.
+     */
+    public var hasMore: Bool
+    /**
+     * Where this page ended: the `cursor` of the next page (absent on the last).
+     */
+    public var nextCursor: String?
+    /**
+     * The server's `pagination` object as sent.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(records: [CdrRecord], 
+        /**
+         * The rows that match from this page on (this page included).
+         */total: UInt64, 
+        /**
+         * Further rows follow: ask again with `next_cursor`.
+         */hasMore: Bool, 
+        /**
+         * Where this page ended: the `cursor` of the next page (absent on the last).
+         */nextCursor: String?, 
+        /**
+         * The server's `pagination` object as sent.
+         */raw: String) {
+        self.records = records
+        self.total = total
+        self.hasMore = hasMore
+        self.nextCursor = nextCursor
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CdrPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCdrPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CdrPage {
+        return
+            try CdrPage(
+                records: FfiConverterSequenceTypeCdrRecord.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                hasMore: FfiConverterBool.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CdrPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCdrRecord.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterBool.write(value.hasMore, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCdrPage_lift(_ buf: RustBuffer) throws -> CdrPage {
+    return try FfiConverterTypeCdrPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCdrPage_lower(_ value: CdrPage) -> RustBuffer {
+    return FfiConverterTypeCdrPage.lower(value)
+}
+
+
+/**
+ * One row of the call history: one leg of a call.
+ */
+public struct CdrRecord: Equatable, Hashable {
+    /**
+     * The row's id: increases with every row written.
+     */
+    public var id: UInt64
+    /**
+     * The call this leg belongs to; every leg of a call has the same.
+     */
+    public var linkedid: String
+    /**
+     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     */
+    public var start: String
+    /**
+     * When it was answered (absent when it was not).
+     */
+    public var answer: String?
+    /**
+     * When it ended.
+     */
+    public var endtime: String?
+    public var srcNum: String
+    public var srcName: String?
+    /**
+     * The calling channel (`PJSIP/201-0000002a`).
+     */
+    public var srcChan: String?
+    public var dstNum: String
+    public var dstName: String?
+    public var dstChan: String?
+    /**
+     * The number dialled from outside, when the call came in on a DID.
+     */
+    public var did: String?
+    public var disposition: CdrDisposition
+    /**
+     * Seconds from start to end.
+     */
+    public var duration: UInt64
+    /**
+     * Seconds from answer to end.
+     */
+    public var billsec: UInt64
+    /**
+     * The recording's file on the PBX, when there is one.
+     */
+    public var recordingFile: String?
+    /**
+     * A relative URL that plays the recording (a token in it; no login needed).
+     */
+    public var playbackUrl: String?
+    /**
+     * A relative URL that downloads the recording.
+     */
+    public var downloadUrl: String?
+    /**
+     * The row as sent.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The row's id: increases with every row written.
+         */id: UInt64, 
+        /**
+         * The call this leg belongs to; every leg of a call has the same.
+         */linkedid: String, 
+        /**
+         * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+         */start: String, 
+        /**
+         * When it was answered (absent when it was not).
+         */answer: String?, 
+        /**
+         * When it ended.
+         */endtime: String?, srcNum: String, srcName: String?, 
+        /**
+         * The calling channel (`PJSIP/201-0000002a`).
+         */srcChan: String?, dstNum: String, dstName: String?, dstChan: String?, 
+        /**
+         * The number dialled from outside, when the call came in on a DID.
+         */did: String?, disposition: CdrDisposition, 
+        /**
+         * Seconds from start to end.
+         */duration: UInt64, 
+        /**
+         * Seconds from answer to end.
+         */billsec: UInt64, 
+        /**
+         * The recording's file on the PBX, when there is one.
+         */recordingFile: String?, 
+        /**
+         * A relative URL that plays the recording (a token in it; no login needed).
+         */playbackUrl: String?, 
+        /**
+         * A relative URL that downloads the recording.
+         */downloadUrl: String?, 
+        /**
+         * The row as sent.
+         */raw: String) {
+        self.id = id
+        self.linkedid = linkedid
+        self.start = start
+        self.answer = answer
+        self.endtime = endtime
+        self.srcNum = srcNum
+        self.srcName = srcName
+        self.srcChan = srcChan
+        self.dstNum = dstNum
+        self.dstName = dstName
+        self.dstChan = dstChan
+        self.did = did
+        self.disposition = disposition
+        self.duration = duration
+        self.billsec = billsec
+        self.recordingFile = recordingFile
+        self.playbackUrl = playbackUrl
+        self.downloadUrl = downloadUrl
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CdrRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CdrRecord {
+        return
+            try CdrRecord(
+                id: FfiConverterUInt64.read(from: &buf), 
+                linkedid: FfiConverterString.read(from: &buf), 
+                start: FfiConverterString.read(from: &buf), 
+                answer: FfiConverterOptionString.read(from: &buf), 
+                endtime: FfiConverterOptionString.read(from: &buf), 
+                srcNum: FfiConverterString.read(from: &buf), 
+                srcName: FfiConverterOptionString.read(from: &buf), 
+                srcChan: FfiConverterOptionString.read(from: &buf), 
+                dstNum: FfiConverterString.read(from: &buf), 
+                dstName: FfiConverterOptionString.read(from: &buf), 
+                dstChan: FfiConverterOptionString.read(from: &buf), 
+                did: FfiConverterOptionString.read(from: &buf), 
+                disposition: FfiConverterTypeCdrDisposition.read(from: &buf), 
+                duration: FfiConverterUInt64.read(from: &buf), 
+                billsec: FfiConverterUInt64.read(from: &buf), 
+                recordingFile: FfiConverterOptionString.read(from: &buf), 
+                playbackUrl: FfiConverterOptionString.read(from: &buf), 
+                downloadUrl: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CdrRecord, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.linkedid, into: &buf)
+        FfiConverterString.write(value.start, into: &buf)
+        FfiConverterOptionString.write(value.answer, into: &buf)
+        FfiConverterOptionString.write(value.endtime, into: &buf)
+        FfiConverterString.write(value.srcNum, into: &buf)
+        FfiConverterOptionString.write(value.srcName, into: &buf)
+        FfiConverterOptionString.write(value.srcChan, into: &buf)
+        FfiConverterString.write(value.dstNum, into: &buf)
+        FfiConverterOptionString.write(value.dstName, into: &buf)
+        FfiConverterOptionString.write(value.dstChan, into: &buf)
+        FfiConverterOptionString.write(value.did, into: &buf)
+        FfiConverterTypeCdrDisposition.write(value.disposition, into: &buf)
+        FfiConverterUInt64.write(value.duration, into: &buf)
+        FfiConverterUInt64.write(value.billsec, into: &buf)
+        FfiConverterOptionString.write(value.recordingFile, into: &buf)
+        FfiConverterOptionString.write(value.playbackUrl, into: &buf)
+        FfiConverterOptionString.write(value.downloadUrl, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCdrRecord_lift(_ buf: RustBuffer) throws -> CdrRecord {
+    return try FfiConverterTypeCdrRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCdrRecord_lower(_ value: CdrRecord) -> RustBuffer {
+    return FfiConverterTypeCdrRecord.lower(value)
+}
+
+
+/**
  * Client configuration. `toString()` / `description` never show the password or API key.
  */
 public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, CustomStringConvertible {
@@ -1562,6 +1976,15 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
      */
     public var maxResponseBytes: UInt64?
     public var userAgent: String?
+    /**
+     * Requests a minute to the server, whatever its generation; 0 turns pacing off.
+     * Default: 150 a minute to a v3 server that is not on this host.
+     */
+    public var requestsPerMinute: UInt32?
+    /**
+     * Requests in flight to the server at once (shared by its clients). Default: 4.
+     */
+    public var maxInFlight: UInt32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1593,7 +2016,14 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
          */retries: UInt32? = nil, 
         /**
          * The largest answer body read. Default: 8 MiB.
-         */maxResponseBytes: UInt64? = nil, userAgent: String? = nil) {
+         */maxResponseBytes: UInt64? = nil, userAgent: String? = nil, 
+        /**
+         * Requests a minute to the server, whatever its generation; 0 turns pacing off.
+         * Default: 150 a minute to a v3 server that is not on this host.
+         */requestsPerMinute: UInt32? = nil, 
+        /**
+         * Requests in flight to the server at once (shared by its clients). Default: 4.
+         */maxInFlight: UInt32? = nil) {
         self.url = url
         self.login = login
         self.password = password
@@ -1605,6 +2035,8 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
         self.retries = retries
         self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
+        self.requestsPerMinute = requestsPerMinute
+        self.maxInFlight = maxInFlight
     }
 
     
@@ -1655,7 +2087,9 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 retries: FfiConverterOptionUInt32.read(from: &buf), 
                 maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf), 
-                userAgent: FfiConverterOptionString.read(from: &buf)
+                userAgent: FfiConverterOptionString.read(from: &buf), 
+                requestsPerMinute: FfiConverterOptionUInt32.read(from: &buf), 
+                maxInFlight: FfiConverterOptionUInt32.read(from: &buf)
         )
     }
 
@@ -1671,6 +2105,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.retries, into: &buf)
         FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
+        FfiConverterOptionUInt32.write(value.requestsPerMinute, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxInFlight, into: &buf)
     }
 }
 
@@ -1826,6 +2262,208 @@ public func FfiConverterTypeContact_lift(_ buf: RustBuffer) throws -> Contact {
 #endif
 public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
     return FfiConverterTypeContact.lower(value)
+}
+
+
+/**
+ * One registered device of an extension.
+ */
+public struct ExtensionDevice: Equatable, Hashable {
+    public var ip: String
+    public var port: UInt16?
+    public var userAgent: String
+    /**
+     * Qualify round-trip time, milliseconds.
+     */
+    public var rttMs: Double?
+    /**
+     * The address's country code (v3 only).
+     */
+    public var country: String?
+    /**
+     * The device's entry as sent (legacy: the contact's fields).
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(ip: String, port: UInt16?, userAgent: String, 
+        /**
+         * Qualify round-trip time, milliseconds.
+         */rttMs: Double?, 
+        /**
+         * The address's country code (v3 only).
+         */country: String?, 
+        /**
+         * The device's entry as sent (legacy: the contact's fields).
+         */raw: String) {
+        self.ip = ip
+        self.port = port
+        self.userAgent = userAgent
+        self.rttMs = rttMs
+        self.country = country
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExtensionDevice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExtensionDevice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExtensionDevice {
+        return
+            try ExtensionDevice(
+                ip: FfiConverterString.read(from: &buf), 
+                port: FfiConverterOptionUInt16.read(from: &buf), 
+                userAgent: FfiConverterString.read(from: &buf), 
+                rttMs: FfiConverterOptionDouble.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExtensionDevice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ip, into: &buf)
+        FfiConverterOptionUInt16.write(value.port, into: &buf)
+        FfiConverterString.write(value.userAgent, into: &buf)
+        FfiConverterOptionDouble.write(value.rttMs, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionDevice_lift(_ buf: RustBuffer) throws -> ExtensionDevice {
+    return try FfiConverterTypeExtensionDevice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionDevice_lower(_ value: ExtensionDevice) -> RustBuffer {
+    return FfiConverterTypeExtensionDevice.lower(value)
+}
+
+
+/**
+ * The status of one extension with its devices.
+ */
+public struct ExtensionStatus: Equatable, Hashable {
+    public var id: String
+    /**
+     * The same values as `peer_statuses`: `OK` when a device is registered and
+     * answers (v3 `Available`), else `UNKNOWN`.
+     */
+    public var state: PeerState
+    /**
+     * The server's status word: v3 `Available`/`Unavailable`/`Unknown`, legacy
+     * the peer list's `OK`/`UNKNOWN`.
+     */
+    public var serverStatus: String
+    /**
+     * The extension's caller id name (v3 only).
+     */
+    public var callerId: String?
+    public var devices: [ExtensionDevice]
+    /**
+     * The best round-trip time of its devices, milliseconds.
+     */
+    public var rttMs: Double?
+    /**
+     * The server's entry as sent (legacy: the peer list's).
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, 
+        /**
+         * The same values as `peer_statuses`: `OK` when a device is registered and
+         * answers (v3 `Available`), else `UNKNOWN`.
+         */state: PeerState, 
+        /**
+         * The server's status word: v3 `Available`/`Unavailable`/`Unknown`, legacy
+         * the peer list's `OK`/`UNKNOWN`.
+         */serverStatus: String, 
+        /**
+         * The extension's caller id name (v3 only).
+         */callerId: String?, devices: [ExtensionDevice], 
+        /**
+         * The best round-trip time of its devices, milliseconds.
+         */rttMs: Double?, 
+        /**
+         * The server's entry as sent (legacy: the peer list's).
+         */raw: String) {
+        self.id = id
+        self.state = state
+        self.serverStatus = serverStatus
+        self.callerId = callerId
+        self.devices = devices
+        self.rttMs = rttMs
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExtensionStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExtensionStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExtensionStatus {
+        return
+            try ExtensionStatus(
+                id: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypePeerState.read(from: &buf), 
+                serverStatus: FfiConverterString.read(from: &buf), 
+                callerId: FfiConverterOptionString.read(from: &buf), 
+                devices: FfiConverterSequenceTypeExtensionDevice.read(from: &buf), 
+                rttMs: FfiConverterOptionDouble.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExtensionStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypePeerState.write(value.state, into: &buf)
+        FfiConverterString.write(value.serverStatus, into: &buf)
+        FfiConverterOptionString.write(value.callerId, into: &buf)
+        FfiConverterSequenceTypeExtensionDevice.write(value.devices, into: &buf)
+        FfiConverterOptionDouble.write(value.rttMs, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionStatus_lift(_ buf: RustBuffer) throws -> ExtensionStatus {
+    return try FfiConverterTypeExtensionStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionStatus_lower(_ value: ExtensionStatus) -> RustBuffer {
+    return FfiConverterTypeExtensionStatus.lower(value)
 }
 
 
@@ -2081,6 +2719,267 @@ public func FfiConverterTypeProviderRegistration_lower(_ value: ProviderRegistra
 
 
 /**
+ * The status of one provider (`sip-providers:getStatuses` on v3; the
+ * registries on legacy, which have no round-trip times or state times).
+ */
+public struct ProviderStatus: Equatable, Hashable {
+    public var id: String
+    public var technology: ProviderTechnology
+    /**
+     * The state, normalised.
+     */
+    public var state: ProviderStatusState
+    /**
+     * The server's state word as sent (`registered`, `OK`, `OFF`, …).
+     */
+    public var serverState: String
+    public var host: String
+    public var username: String
+    /**
+     * The provider's name in the PBX (v3 only).
+     */
+    public var description: String?
+    /**
+     * Qualify round-trip time, milliseconds (v3 only).
+     */
+    public var rttMs: UInt64?
+    /**
+     * Since when the provider is in this state, unix seconds (v3 only).
+     */
+    public var stateSince: Int64?
+    /**
+     * When the server last checked, unix seconds (v3 only).
+     */
+    public var checkedAt: Int64?
+    /**
+     * The server's explanation (`Registered to …`, a rejection reason), when
+     * it gives one.
+     */
+    public var details: String?
+    /**
+     * The server's entry as sent.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, technology: ProviderTechnology, 
+        /**
+         * The state, normalised.
+         */state: ProviderStatusState, 
+        /**
+         * The server's state word as sent (`registered`, `OK`, `OFF`, …).
+         */serverState: String, host: String, username: String, 
+        /**
+         * The provider's name in the PBX (v3 only).
+         */description: String?, 
+        /**
+         * Qualify round-trip time, milliseconds (v3 only).
+         */rttMs: UInt64?, 
+        /**
+         * Since when the provider is in this state, unix seconds (v3 only).
+         */stateSince: Int64?, 
+        /**
+         * When the server last checked, unix seconds (v3 only).
+         */checkedAt: Int64?, 
+        /**
+         * The server's explanation (`Registered to …`, a rejection reason), when
+         * it gives one.
+         */details: String?, 
+        /**
+         * The server's entry as sent.
+         */raw: String) {
+        self.id = id
+        self.technology = technology
+        self.state = state
+        self.serverState = serverState
+        self.host = host
+        self.username = username
+        self.description = description
+        self.rttMs = rttMs
+        self.stateSince = stateSince
+        self.checkedAt = checkedAt
+        self.details = details
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProviderStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProviderStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProviderStatus {
+        return
+            try ProviderStatus(
+                id: FfiConverterString.read(from: &buf), 
+                technology: FfiConverterTypeProviderTechnology.read(from: &buf), 
+                state: FfiConverterTypeProviderStatusState.read(from: &buf), 
+                serverState: FfiConverterString.read(from: &buf), 
+                host: FfiConverterString.read(from: &buf), 
+                username: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                rttMs: FfiConverterOptionUInt64.read(from: &buf), 
+                stateSince: FfiConverterOptionInt64.read(from: &buf), 
+                checkedAt: FfiConverterOptionInt64.read(from: &buf), 
+                details: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProviderStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeProviderTechnology.write(value.technology, into: &buf)
+        FfiConverterTypeProviderStatusState.write(value.state, into: &buf)
+        FfiConverterString.write(value.serverState, into: &buf)
+        FfiConverterString.write(value.host, into: &buf)
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionUInt64.write(value.rttMs, into: &buf)
+        FfiConverterOptionInt64.write(value.stateSince, into: &buf)
+        FfiConverterOptionInt64.write(value.checkedAt, into: &buf)
+        FfiConverterOptionString.write(value.details, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderStatus_lift(_ buf: RustBuffer) throws -> ProviderStatus {
+    return try FfiConverterTypeProviderStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderStatus_lower(_ value: ProviderStatus) -> RustBuffer {
+    return FfiConverterTypeProviderStatus.lower(value)
+}
+
+
+/**
+ * What the PBX says about itself (`sysinfo:getInfo` and the server's clock).
+ */
+public struct SystemInfo: Equatable, Hashable {
+    /**
+     * The MikoPBX version (`2024.1.114`), from the report's `PBXVersion`
+     * section.
+     */
+    public var version: String?
+    /**
+     * Seconds since the PBX booted, parsed from the report's `uptime` line.
+     */
+    public var uptimeSeconds: UInt64?
+    /**
+     * The `uptime` line as the report has it.
+     */
+    public var uptime: String?
+    /**
+     * The server's clock when asked, unix seconds.
+     */
+    public var serverTime: Int64?
+    /**
+     * The whole text report (environment, CPU, memory, storage, network,
+     * Asterisk…), as sent.
+     */
+    public var report: String
+    /**
+     * Both answers' `data` as sent: `{"info": …, "date": …}`.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The MikoPBX version (`2024.1.114`), from the report's `PBXVersion`
+         * section.
+         */version: String?, 
+        /**
+         * Seconds since the PBX booted, parsed from the report's `uptime` line.
+         */uptimeSeconds: UInt64?, 
+        /**
+         * The `uptime` line as the report has it.
+         */uptime: String?, 
+        /**
+         * The server's clock when asked, unix seconds.
+         */serverTime: Int64?, 
+        /**
+         * The whole text report (environment, CPU, memory, storage, network,
+         * Asterisk…), as sent.
+         */report: String, 
+        /**
+         * Both answers' `data` as sent: `{"info": …, "date": …}`.
+         */raw: String) {
+        self.version = version
+        self.uptimeSeconds = uptimeSeconds
+        self.uptime = uptime
+        self.serverTime = serverTime
+        self.report = report
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SystemInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSystemInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SystemInfo {
+        return
+            try SystemInfo(
+                version: FfiConverterOptionString.read(from: &buf), 
+                uptimeSeconds: FfiConverterOptionUInt64.read(from: &buf), 
+                uptime: FfiConverterOptionString.read(from: &buf), 
+                serverTime: FfiConverterOptionInt64.read(from: &buf), 
+                report: FfiConverterString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SystemInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.version, into: &buf)
+        FfiConverterOptionUInt64.write(value.uptimeSeconds, into: &buf)
+        FfiConverterOptionString.write(value.uptime, into: &buf)
+        FfiConverterOptionInt64.write(value.serverTime, into: &buf)
+        FfiConverterString.write(value.report, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemInfo_lift(_ buf: RustBuffer) throws -> SystemInfo {
+    return try FfiConverterTypeSystemInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemInfo_lower(_ value: SystemInfo) -> RustBuffer {
+    return FfiConverterTypeSystemInfo.lower(value)
+}
+
+
+/**
  * Which API generation to speak.
  */
 
@@ -2161,6 +3060,114 @@ public func FfiConverterTypeApiVersion_lift(_ buf: RustBuffer) throws -> ApiVers
 #endif
 public func FfiConverterTypeApiVersion_lower(_ value: ApiVersion) -> RustBuffer {
     return FfiConverterTypeApiVersion.lower(value)
+}
+
+
+
+/**
+ * How a call ended, as Asterisk's CDR writes it.
+ */
+
+public enum CdrDisposition: Equatable, Hashable {
+    
+    case answered
+    case noAnswer
+    case busy
+    case failed
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */
+public func raw() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(
+            FfiConverterTypeCdrDisposition_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CdrDisposition: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCdrDisposition: FfiConverterRustBuffer {
+    typealias SwiftType = CdrDisposition
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CdrDisposition {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .answered
+        
+        case 2: return .noAnswer
+        
+        case 3: return .busy
+        
+        case 4: return .failed
+        
+        case 5: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CdrDisposition, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .answered:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .noAnswer:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .busy:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCdrDisposition_lift(_ buf: RustBuffer) throws -> CdrDisposition {
+    return try FfiConverterTypeCdrDisposition.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCdrDisposition_lower(_ value: CdrDisposition) -> RustBuffer {
+    return FfiConverterTypeCdrDisposition.lower(value)
 }
 
 
@@ -2332,11 +3339,17 @@ enum MikoPbxError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Internal(reason: String
     )
+    /**
+     * The server's rate limit blocked this address, or the client's pacing could not fit
+     * the call into its timeout; `retry_after` says for how long, when known.
+     */
+    case RateLimited(url: String, reason: String, retryAfter: TimeInterval?
+    )
 
     
     /**
      * Every detail as JSON, with the same names in every language: `{"kind", "message",
-     * "status", "url", "messages", "excerpt"}` (absent details are `null`).
+     * "status", "url", "messages", "excerpt", "retry_after"}` (absent details are `null`).
      */
 public func detailsJson() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -2349,7 +3362,7 @@ public func detailsJson() -> String  {
     
     /**
      * The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
-     * `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
+     * `tls`, `decode`, `invalid_input`, `unsupported`, `internal` or `rate_limited` (the same in every
      * language).
      */
 public func kind() -> String  {
@@ -2441,6 +3454,11 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         case 10: return .Internal(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 11: return .RateLimited(
+            url: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            retryAfter: try FfiConverterOptionDuration.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2513,6 +3531,13 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         case let .Internal(reason):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .RateLimited(url,reason,retryAfter):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(url, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionDuration.write(retryAfter, into: &buf)
             
         }
     }
@@ -2757,6 +3782,135 @@ public func FfiConverterTypeProviderState_lift(_ buf: RustBuffer) throws -> Prov
 #endif
 public func FfiConverterTypeProviderState_lower(_ value: ProviderState) -> RustBuffer {
     return FfiConverterTypeProviderState.lower(value)
+}
+
+
+
+/**
+ * A provider's state in one vocabulary for both generations, made by the SDK
+ * from the server's words (kept beside it as `server_state`):
+ * `REGISTERED`/`registered`/`Registered`, and `OK`/`lagged` of a provider
+ * without registration, are `registered`; `UNREGISTERED`, `unreachable`,
+ * `Timeout` are `unregistered`; `REJECTED`, `No Authentication`,
+ * `Error register.` are `rejected`; `OFF` is `disabled`; `Request Sent`,
+ * `Auth. Sent`, `Trying` are `checking`; anything else is `unknown` (this
+ * enum is never `Other`).
+ */
+
+public enum ProviderStatusState: Equatable, Hashable {
+    
+    case registered
+    case unregistered
+    case rejected
+    case disabled
+    case checking
+    case unknown
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */
+public func raw() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_providerstatusstate_raw(
+            FfiConverterTypeProviderStatusState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ProviderStatusState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProviderStatusState: FfiConverterRustBuffer {
+    typealias SwiftType = ProviderStatusState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProviderStatusState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .registered
+        
+        case 2: return .unregistered
+        
+        case 3: return .rejected
+        
+        case 4: return .disabled
+        
+        case 5: return .checking
+        
+        case 6: return .unknown
+        
+        case 7: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProviderStatusState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .registered:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .unregistered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .disabled:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .checking:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderStatusState_lift(_ buf: RustBuffer) throws -> ProviderStatusState {
+    return try FfiConverterTypeProviderStatusState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderStatusState_lower(_ value: ProviderStatusState) -> RustBuffer {
+    return FfiConverterTypeProviderStatusState.lower(value)
 }
 
 
@@ -3371,6 +4525,31 @@ fileprivate struct FfiConverterSequenceTypeBannedIp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCdrRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [CdrRecord]
+
+    public static func write(_ value: [CdrRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCdrRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CdrRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CdrRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCdrRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
     typealias SwiftType = [Contact]
 
@@ -3388,6 +4567,56 @@ fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeContact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExtensionDevice: FfiConverterRustBuffer {
+    typealias SwiftType = [ExtensionDevice]
+
+    public static func write(_ value: [ExtensionDevice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExtensionDevice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExtensionDevice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExtensionDevice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExtensionDevice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExtensionStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [ExtensionStatus]
+
+    public static func write(_ value: [ExtensionStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExtensionStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExtensionStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExtensionStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExtensionStatus.read(from: &buf))
         }
         return seq
     }
@@ -3438,6 +4667,31 @@ fileprivate struct FfiConverterSequenceTypeProviderRegistration: FfiConverterRus
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeProviderRegistration.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProviderStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [ProviderStatus]
+
+    public static func write(_ value: [ProviderStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProviderStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProviderStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProviderStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProviderStatus.read(from: &buf))
         }
         return seq
     }
@@ -3575,6 +4829,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr() != 45117) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses() != 26996) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3593,7 +4853,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 17857) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_statuses() != 27073) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_system_info() != 35070) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip() != 35793) {

@@ -284,6 +284,7 @@ macro_rules! python_operations {
             $(
                 $(#[doc = $doc])*
                 #[pyo3(signature = ($($arg $(= $default)?),*))]
+                #[allow(clippy::too_many_arguments)] // as many as the operation has
                 fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {
                     $( let $arg = <$ty as FromPython>::from_python(given!($arg $($default)?))?; )*
                     let client = self.0.clone();
@@ -298,6 +299,7 @@ macro_rules! python_operations {
             $(
                 $(#[doc = $doc])*
                 #[pyo3(signature = ($($arg $(= $default)?),*))]
+                #[allow(clippy::too_many_arguments)] // as many as the operation has
                 fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {
                     $( let $arg = <$ty as FromPython>::from_python(given!($arg $($default)?))?; )*
                     let client = self.0.clone();

@@ -89,8 +89,40 @@ enum Command {
         /// Extension number, e.g. 201.
         id: String,
     },
-    /// Registration state of every SIP provider.
+    /// Registration state of every provider (SIP, then IAX).
     Providers,
+    /// The status of every provider in one vocabulary (registered, unregistered, rejected,
+    /// disabled, checking, unknown), with round-trip times on v3.
+    ProviderStatus,
+    /// Every extension's state with its registered devices.
+    Extensions,
+    /// The call history (v3 servers): one page, or every page with --all.
+    Cdr {
+        /// From this day or time on (PBX local time): 2026-01-15 or "2026-01-15 10:00:00".
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Up to this day (its end) or time.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Caller numbers containing this.
+        #[arg(long, value_name = "NUMBER")]
+        src: Option<String>,
+        /// Called numbers containing this.
+        #[arg(long, value_name = "NUMBER")]
+        dst: Option<String>,
+        /// ANSWERED, "NO ANSWER", BUSY or FAILED.
+        #[arg(long, value_name = "D")]
+        disposition: Option<String>,
+        /// Rows per page, 1–1000 (server default 50).
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Continue after this cursor (a page's next_cursor).
+        #[arg(long, value_name = "CURSOR", conflicts_with = "all")]
+        cursor: Option<String>,
+        /// Every page, not only the first: prints the records of all of them.
+        #[arg(long)]
+        all: bool,
+    },
     /// Every leg of the calls in progress.
     Calls,
     /// The legs of calls whose channels are live.
@@ -229,6 +261,29 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Peers => printer.peers(&client.peer_statuses()?),
         Command::Peer { id } => printer.peer(&client.peer(id)?),
         Command::Providers => printer.providers(&client.provider_registrations()?),
+        Command::ProviderStatus => printer.result(&client.call_json("provider_statuses", Value::Null)?),
+        Command::Extensions => printer.result(&client.call_json("extension_statuses", Value::Null)?),
+        Command::Cdr { from, to, src, dst, disposition, limit, cursor, all } => {
+            let filters = json!({"date_from": from, "date_to": to, "src_num": src, "dst_num": dst,
+                                 "disposition": disposition, "limit": limit});
+            if *all {
+                let query = mikopbx::CdrQuery::from_json(filters)?;
+                let records = client.cdr_records(query).collect::<mikopbx::Result<Vec<_>>>()?;
+                printer.result(&mikopbx::Output::into_json(records))
+            } else {
+                let mut arguments = filters;
+                arguments["cursor"] = json!(cursor);
+                let page = client.call_json("cdr", arguments)?;
+                if printer.format() == Format::Table {
+                    printer.result(&page["records"]);
+                    if let Some(next) = page["next_cursor"].as_str() {
+                        eprintln!("more: --cursor {next} (or --all); {} rows from this page on", page["total"]);
+                    }
+                } else {
+                    printer.result(&page)
+                }
+            }
+        }
         Command::Calls => printer.result(&client.call_json("active_calls", Value::Null)?),
         Command::Channels => printer.result(&client.call_json("active_channels", Value::Null)?),
         Command::Bans => printer.result(&client.call_json("banned_ips", Value::Null)?),

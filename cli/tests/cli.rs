@@ -273,6 +273,13 @@ fn every_operation_runs_through_call() {
         let expected: Vec<&str> = mikopbx::OPERATIONS.iter().map(|op| op.name).collect();
         assert_eq!(names, expected);
         for op in mikopbx::OPERATIONS {
+            if api == mikopbx_sim::ApiGeneration::Legacy && op.name == "cdr" {
+                // 2024.1 has no call history: exit 1 with the reason.
+                let out = mikopbx_caching_in(&cache, &sim, "adminpassword", &["call", "cdr"]);
+                assert_eq!(out.status.code(), Some(1));
+                assert!(String::from_utf8_lossy(&out.stderr).contains("not in the REST API of MikoPBX 2024.1"));
+                continue;
+            }
             let result = run(&["call", op.name, "--args", op.example, "--format", "json"]);
             match op.name {
                 "api_generation" => {
@@ -283,6 +290,10 @@ fn every_operation_runs_through_call() {
                 "peer_statuses" => assert_eq!(result, run(&["peers", "--format", "json"])),
                 "peer" => assert_eq!(result, run(&["peer", "201", "--format", "json"])),
                 "provider_registrations" => assert_eq!(result, run(&["providers", "--format", "json"])),
+                "provider_statuses" => assert_eq!(result, run(&["provider-status", "--format", "json"])),
+                "extension_statuses" => assert_eq!(result, run(&["extensions", "--format", "json"])),
+                "system_info" => assert_eq!(result["version"], run(&["sysinfo", "--format", "json"])["version"]),
+                "cdr" => assert_eq!(result, run(&["cdr", "--limit", "20", "--format", "json"])),
                 "request" => assert_eq!(result["result"], json!(true), "{result}"),
                 // Every other operation: it ran (exit 0) and printed JSON (`json_out`).
                 _ => {}
@@ -315,4 +326,31 @@ fn monitoring_commands_print_tables() {
     assert_eq!(text(&["calls"]), "");
     let peer = text(&["call", "peer", "--args", r#"{"id": "201"}"#]);
     assert!(peer.lines().any(|line| line.starts_with("state ") && line.ends_with(" OK")), "{peer}");
+}
+
+/// `cdr` prints one page and says how to go on; `--all` walks every page; `sysinfo` leaves
+/// the report out of its table.
+#[test]
+fn call_history_pages_and_sysinfo() {
+    let rt = runtime();
+    let sim = rt
+        .block_on(Simulator::start(SimulatorOptions { api: mikopbx_sim::ApiGeneration::V3, ..Default::default() }))
+        .unwrap();
+    let cache = cache_dir("cdr");
+    let run = |args: &[&str]| mikopbx_caching_in(&cache, &sim, "adminpassword", args);
+    let page = run(&["cdr", "--limit", "5"]);
+    assert_eq!(page.status.code(), Some(0));
+    let table = String::from_utf8_lossy(&page.stdout);
+    assert!(table.starts_with("ID  LINKEDID") && table.lines().count() == 6, "{table}");
+    assert!(String::from_utf8_lossy(&page.stderr).contains("more: --cursor 5"), "{:?}", page.stderr);
+    let all = json_out(&run(&["cdr", "--all", "--limit", "120", "--format", "json"]));
+    let ids: Vec<u64> = all.as_array().unwrap().iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=300).collect::<Vec<_>>());
+    let sysinfo = String::from_utf8_lossy(&run(&["sysinfo"]).stdout).into_owned();
+    assert!(
+        sysinfo.starts_with("version ") && sysinfo.contains("uptime_seconds") && !sysinfo.contains("report"),
+        "{sysinfo}"
+    );
+    let report = String::from_utf8_lossy(&run(&["sysinfo", "--report"]).stdout).into_owned();
+    assert!(report.contains(" PBXVersion ") && report.contains("2026.1.223"), "{report}");
 }

@@ -192,7 +192,10 @@ fn lockout_error(url: &str, left: Duration, known: bool) -> Error {
     let how_long = if known {
         format!("about {} s more", left.as_secs().max(1))
     } else {
-        format!("at least {} s (MikoPBX 2026.1 blocks for 300 s, doubling for repeat offences up to an hour)", left.as_secs())
+        format!(
+            "at least {} s (MikoPBX 2026.1 blocks for 300 s, doubling for repeat offences up to an hour)",
+            left.as_secs()
+        )
     };
     Error::RateLimited {
         url: url.to_owned(),

@@ -26,7 +26,8 @@ fn burst(client: &mikopbx::Client, calls: usize) -> Vec<mikopbx::Result<usize>> 
         let threads: Vec<_> = (0..8)
             .map(|_| {
                 let client = mikopbx::blocking::Client::from(client.clone());
-                scope.spawn(move || (0..per_thread).map(|_| client.peer_statuses().map(|p| p.len())).collect::<Vec<_>>())
+                scope
+                    .spawn(move || (0..per_thread).map(|_| client.peer_statuses().map(|p| p.len())).collect::<Vec<_>>())
             })
             .collect();
         threads.into_iter().flat_map(|t| t.join().expect("thread")).collect()

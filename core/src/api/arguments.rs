@@ -66,7 +66,9 @@ impl ArgumentType for u32 {
             Some(_) => None,
             None => return Err("missing".to_owned()),
         };
-        number.and_then(|n| u32::try_from(n).ok()).ok_or_else(|| "must be a whole number from 0 to 4294967295".to_owned())
+        number
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| "must be a whole number from 0 to 4294967295".to_owned())
     }
 }
 

@@ -140,16 +140,19 @@ impl CdrQuery {
             ("sort".to_owned(), "id".to_owned()),
             ("order".to_owned(), "ASC".to_owned()),
         ];
+        // The server compares dates with the `start` text (`2026-01-15 10:00:00.123`), so an
+        // ISO 8601 `T` would move the bounds: it becomes a space.
+        let date = |value: &Option<String>| value.as_ref().map(|d| d.trim().replacen('T', " ", 1));
         let filters = [
-            ("dateFrom", &self.date_from),
-            ("dateTo", &self.date_to),
-            ("src_num", &self.src_num),
-            ("dst_num", &self.dst_num),
-            ("disposition", &self.disposition),
+            ("dateFrom", date(&self.date_from)),
+            ("dateTo", date(&self.date_to)),
+            ("src_num", self.src_num.clone()),
+            ("dst_num", self.dst_num.clone()),
+            ("disposition", self.disposition.clone()),
         ];
         for (name, value) in filters {
             if let Some(value) = value {
-                params.push((name.to_owned(), value.clone()));
+                params.push((name.to_owned(), value));
             }
         }
         if let Some(limit) = self.limit {
@@ -268,9 +271,8 @@ impl crate::Client {
                 if !more {
                     return Ok(None);
                 }
-                let page = client
-                    .run(move |inner| async move { fetch(&inner, &query, cursor.as_deref()).await })
-                    .await?;
+                let page =
+                    client.run(move |inner| async move { fetch(&inner, &query, cursor.as_deref()).await }).await?;
                 let next = (page.next_cursor.clone(), page.has_more);
                 Ok(Some((page, next)))
             }
@@ -280,6 +282,23 @@ impl crate::Client {
     /// Every call record that matches `query`, oldest first, each exactly once.
     pub fn cdr_records(&self, query: CdrQuery) -> impl Stream<Item = Result<CdrRecord>> + Send + 'static {
         self.cdr_pages(query).map_ok(|page| stream::iter(page.records.into_iter().map(Ok))).try_flatten().boxed()
+    }
+}
+
+impl crate::blocking::Client {
+    /// [`crate::Client::cdr_records`], waiting for each page as the iteration reaches it; it
+    /// ends after the first error.
+    pub fn cdr_records(&self, query: CdrQuery) -> impl Iterator<Item = Result<CdrRecord>> + 'static {
+        let mut records = self.as_async().cdr_records(query).boxed();
+        let mut failed = false;
+        std::iter::from_fn(move || {
+            if failed {
+                return None;
+            }
+            let next = crate::runtime::block_on(records.next()).unwrap_or_else(|e| Some(Err(e)));
+            failed = matches!(next, Some(Err(_)));
+            next
+        })
     }
 }
 
@@ -297,9 +316,17 @@ mod tests {
         assert_eq!((page.records[0].id, page.records[0].duration, page.records[0].answer.as_deref()), (7, 12, None));
         assert_eq!(page.records[0].disposition, CdrDisposition::NoAnswer);
         assert_eq!((page.total, page.has_more, page.next_cursor.as_deref()), (3, true, Some("7")));
-        let empty = CdrPage::from_data("u", json!({"records": [], "pagination": {"total": 0, "hasMore": true}})).unwrap();
+        let empty =
+            CdrPage::from_data("u", json!({"records": [], "pagination": {"total": 0, "hasMore": true}})).unwrap();
         assert!(!empty.has_more && empty.next_cursor.is_none());
         assert_eq!(CdrPage::from_data("u", json!([1])).unwrap_err().kind(), crate::ErrorKind::Decode);
+    }
+
+    #[test]
+    fn iso_dates_are_sent_as_the_server_compares_them() {
+        let query = CdrQuery { date_from: Some("2026-01-15T10:00:00".into()), ..Default::default() };
+        assert!(query.params(Some("7")).contains(&("dateFrom".to_owned(), "2026-01-15 10:00:00".to_owned())));
+        assert!(query.params(Some("7")).contains(&("idFrom".to_owned(), "7".to_owned())));
     }
 
     #[test]

@@ -308,6 +308,7 @@ macro_rules! operations {
                 $(#[doc = $doc])*
                 // A plain `fn` returning the future: the arguments are converted before it
                 // starts, so the future is `Send` whatever the caller passed.
+                #[allow(clippy::too_many_arguments)] // as many as the operation has
                 pub fn $name(&self $(, $arg: impl Into<$ty>)*)
                     -> impl std::future::Future<Output = Result<$out>> + Send + '_ {
                     $(let $arg: $ty = $arg.into();)*
@@ -334,6 +335,7 @@ macro_rules! operations {
         impl crate::blocking::Client {
             $(
                 $(#[doc = $doc])*
+                #[allow(clippy::too_many_arguments)] // as many as the operation has
                 pub fn $name(&self $(, $arg: impl Into<$ty>)*) -> Result<$out> {
                     crate::runtime::block_on(self.as_async().$name($($arg),*))?
                 }
@@ -393,10 +395,14 @@ mod tests {
                 "peer_statuses",
                 "peer",
                 "provider_registrations",
+                "provider_statuses",
+                "extension_statuses",
                 "active_calls",
                 "active_channels",
                 "banned_ips",
                 "unban_ip",
+                "system_info",
+                "cdr",
                 "request"
             ]
         );
@@ -412,10 +418,26 @@ mod tests {
         let names: Vec<&str> = models.iter().map(|m| m.name).collect();
         assert_eq!(
             names,
-            ["PeerStatus", "Contact", "PeerDetail", "ProviderRegistration", "BannedIp", "ActiveCall", "ActiveChannel"]
+            [
+                "PeerStatus",
+                "Contact",
+                "PeerDetail",
+                "ProviderRegistration",
+                "ProviderStatus",
+                "BannedIp",
+                "ActiveCall",
+                "ActiveChannel",
+                "SystemInfo",
+                "CdrRecord",
+                "CdrPage",
+                "ExtensionDevice",
+                "ExtensionStatus"
+            ]
         );
         assert!(models[1].fields.contains(&"qualify_timeout"));
         assert_eq!(enums[0].values, ["OK", "UNKNOWN"]);
+        let cdr = operation("cdr").unwrap();
+        assert_eq!((cdr.arguments.len(), cdr.arguments[5].json_type, cdr.arguments[5].required), (7, "integer", false));
         let request = operation("request").unwrap();
         assert!(!request.idempotent);
         assert!(!request.arguments[2].required);

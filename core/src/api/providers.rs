@@ -187,7 +187,9 @@ fn v3_statuses(url: &str, data: Value) -> Result<Vec<ProviderStatus>> {
             Some(Value::Object(entries)) => entries.into_iter().collect(),
             Some(Value::Array(entries)) => entries.into_iter().map(|entry| (String::new(), entry)).collect(),
             Some(Value::Null) | None => Vec::new(),
-            Some(other) => return Err(data_error(url, &format!("the {key} provider statuses are not an object"), &other)),
+            Some(other) => {
+                return Err(data_error(url, &format!("the {key} provider statuses are not an object"), &other));
+            }
         };
         for (id, entry) in entries {
             let Value::Object(fields) = &entry else {

@@ -166,7 +166,8 @@ mod tests {
 
     #[test]
     fn sections_are_found_by_their_heading() {
-        let text = report(&[("PBXVersion", "2024.1.114"), ("Uptime", " 10:30:45 up 3 days,  2:04,  load average: 0.00")]);
+        let text =
+            report(&[("PBXVersion", "2024.1.114"), ("Uptime", " 10:30:45 up 3 days,  2:04,  load average: 0.00")]);
         assert_eq!(section_of(&text, "PBXVersion"), Some("2024.1.114"));
         assert_eq!(section_of(&text, "Uptime"), Some("10:30:45 up 3 days,  2:04,  load average: 0.00"));
         assert_eq!(section_of(&text, "Nothing"), None);

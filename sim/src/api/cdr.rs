@@ -20,7 +20,8 @@ const SECTION: &str = "cdr";
 /// Rows written when the state has no `cdr` section.
 pub const GENERATED_ROWS: u64 = 300;
 const PROCESSOR: &str = "Cdr\\GetListAction::main";
-const SORTABLE: &[&str] = &["id", "start", "linkedid", "src_num", "dst_num", "did", "disposition", "duration", "billsec"];
+const SORTABLE: &[&str] =
+    &["id", "start", "linkedid", "src_num", "dst_num", "did", "disposition", "duration", "billsec"];
 
 fn legacy(_: &Shared, _: &LegacyCall<'_>) -> Option<Answer> {
     None
@@ -139,7 +140,7 @@ fn intval(value: Option<&Value>) -> Option<i64> {
     }
 }
 
-fn column<'a>(row: &'a Map<String, Value>, key: &str) -> String {
+fn column(row: &Map<String, Value>, key: &str) -> String {
     match row.get(key) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -175,8 +176,8 @@ fn list(shared: &Shared, data: &Map<String, Value>) -> Result<Value, String> {
     }
     let filters = ["linkedid", "src_num", "dst_num", "search", "did"];
     if date_from.is_none() && date_to.is_none() && filters.iter().all(|key| text(data, key).is_none()) {
-        let now = DateTime::from_timestamp(i64::try_from(super::system::clock(shared)).unwrap_or(0), 0)
-            .unwrap_or_default();
+        let now =
+            DateTime::from_timestamp(i64::try_from(super::system::clock(shared)).unwrap_or(0), 0).unwrap_or_default();
         date_to = Some(now.format("%Y-%m-%d 23:59:59").to_string());
         date_from = Some((now - Days::days(30)).format("%Y-%m-%d 00:00:00").to_string());
     }

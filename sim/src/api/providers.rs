@@ -75,7 +75,8 @@ fn statuses(shared: &Shared, data: &Map<String, Value>) -> Answer {
     let now = php::unix_now();
     let cached = {
         let mut checked = shared.providers_checked();
-        let fresh = !php_bool(data.get("forceCheck")) && checked.is_some_and(|at| now.saturating_sub(at) < STATUS_CACHE_SECS);
+        let fresh =
+            !php_bool(data.get("forceCheck")) && checked.is_some_and(|at| now.saturating_sub(at) < STATUS_CACHE_SECS);
         if !fresh {
             *checked = Some(now);
         }

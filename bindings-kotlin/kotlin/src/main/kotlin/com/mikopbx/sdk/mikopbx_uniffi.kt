@@ -694,6 +694,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout(
@@ -706,7 +710,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_statuses(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_system_info(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip(
     ): Int
@@ -746,6 +754,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_call(`ptr`: Long,`operation`: RustBuffer.ByValue,`argsJson`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_cdr(`ptr`: Long,`dateFrom`: RustBuffer.ByValue,`dateTo`: RustBuffer.ByValue,`srcNum`: RustBuffer.ByValue,`dstNum`: RustBuffer.ByValue,`disposition`: RustBuffer.ByValue,`limit`: RustBuffer.ByValue,`cursor`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_extension_statuses(`ptr`: Long,
+    ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_login(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_logout(`ptr`: Long,
@@ -758,7 +770,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_registrations(`ptr`: Long,
     ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_statuses(`ptr`: Long,
+    ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_system_info(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_unban_ip(`ptr`: Long,`ip`: RustBuffer.ByValue,
     ): Long
@@ -770,11 +786,15 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_peerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_providerstatusstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -926,6 +946,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr() != 45117) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses() != 26996) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -944,7 +970,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_registrations() != 17857) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_provider_statuses() != 27073) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_request() != 44886) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_system_info() != 35070) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip() != 35793) {
@@ -1523,6 +1555,23 @@ public interface MikoPbxClientInterface {
     suspend fun `call`(`operation`: kotlin.String, `argsJson`: kotlin.String? = null): kotlin.String
     
     /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+    suspend fun `cdr`(`dateFrom`: kotlin.String? = null, `dateTo`: kotlin.String? = null, `srcNum`: kotlin.String? = null, `dstNum`: kotlin.String? = null, `disposition`: kotlin.String? = null, `limit`: kotlin.UInt? = null, `cursor`: kotlin.String? = null): CdrPage
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+    suspend fun `extensionStatuses`(): List<ExtensionStatus>
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     suspend fun `login`()
@@ -1556,6 +1605,14 @@ public interface MikoPbxClientInterface {
     suspend fun `providerRegistrations`(): List<ProviderRegistration>
     
     /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+    suspend fun `providerStatuses`(): List<ProviderStatus>
+    
+    /**
      * Any endpoint, with the same authentication, retries and error handling as the
      * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
      * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
@@ -1567,6 +1624,12 @@ public interface MikoPbxClientInterface {
      * transient failures, other methods never.
      */
     suspend fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>? = null, `json`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+    suspend fun `systemInfo`(): SystemInfo
     
     /**
      * Lifts every ban of an address.
@@ -1822,6 +1885,68 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `cdr`(`dateFrom`: kotlin.String?, `dateTo`: kotlin.String?, `srcNum`: kotlin.String?, `dstNum`: kotlin.String?, `disposition`: kotlin.String?, `limit`: kotlin.UInt?, `cursor`: kotlin.String?) : CdrPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_cdr(
+                uniffiHandle,
+                
+        FfiConverterOptionalString.lower(`dateFrom`),
+        FfiConverterOptionalString.lower(`dateTo`),
+        FfiConverterOptionalString.lower(`srcNum`),
+        FfiConverterOptionalString.lower(`dstNum`),
+        FfiConverterOptionalString.lower(`disposition`),
+        FfiConverterOptionalUInt.lower(`limit`),
+        FfiConverterOptionalString.lower(`cursor`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCdrPage.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `extensionStatuses`() : List<ExtensionStatus> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_extension_statuses(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeExtensionStatus.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     @Throws(MikoPbxException::class)
@@ -1972,6 +2097,33 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
 
     
     /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `providerStatuses`() : List<ProviderStatus> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_provider_statuses(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeProviderStatus.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Any endpoint, with the same authentication, retries and error handling as the
      * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
      * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
@@ -2001,6 +2153,31 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `systemInfo`() : SystemInfo {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_system_info(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSystemInfo.lift(it) },
         // Error FFI converter
         MikoPbxException.ErrorHandler,
     )
@@ -2387,6 +2564,239 @@ public object FfiConverterTypeBannedIp: FfiConverterRustBuffer<BannedIp> {
 
 
 /**
+ * One page of the call history.
+ */
+data class CdrPage (
+    var `records`: List<CdrRecord>
+    , 
+    /**
+     * The rows that match from this page on (this page included).
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * Further rows follow: ask again with `next_cursor`.
+     */
+    var `hasMore`: kotlin.Boolean
+    , 
+    /**
+     * Where this page ended: the `cursor` of the next page (absent on the last).
+     */
+    var `nextCursor`: kotlin.String?
+    , 
+    /**
+     * The server's `pagination` object as sent.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCdrPage: FfiConverterRustBuffer<CdrPage> {
+    override fun read(buf: ByteBuffer): CdrPage {
+        return CdrPage(
+            FfiConverterSequenceTypeCdrRecord.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CdrPage) = (
+            FfiConverterSequenceTypeCdrRecord.allocationSize(value.`records`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterBoolean.allocationSize(value.`hasMore`) +
+            FfiConverterOptionalString.allocationSize(value.`nextCursor`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: CdrPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeCdrRecord.write(value.`records`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterBoolean.write(value.`hasMore`, buf)
+            FfiConverterOptionalString.write(value.`nextCursor`, buf)
+            FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * One row of the call history: one leg of a call.
+ */
+data class CdrRecord (
+    /**
+     * The row's id: increases with every row written.
+     */
+    var `id`: kotlin.ULong
+    , 
+    /**
+     * The call this leg belongs to; every leg of a call has the same.
+     */
+    var `linkedid`: kotlin.String
+    , 
+    /**
+     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     */
+    var `start`: kotlin.String
+    , 
+    /**
+     * When it was answered (absent when it was not).
+     */
+    var `answer`: kotlin.String?
+    , 
+    /**
+     * When it ended.
+     */
+    var `endtime`: kotlin.String?
+    , 
+    var `srcNum`: kotlin.String
+    , 
+    var `srcName`: kotlin.String?
+    , 
+    /**
+     * The calling channel (`PJSIP/201-0000002a`).
+     */
+    var `srcChan`: kotlin.String?
+    , 
+    var `dstNum`: kotlin.String
+    , 
+    var `dstName`: kotlin.String?
+    , 
+    var `dstChan`: kotlin.String?
+    , 
+    /**
+     * The number dialled from outside, when the call came in on a DID.
+     */
+    var `did`: kotlin.String?
+    , 
+    var `disposition`: CdrDisposition
+    , 
+    /**
+     * Seconds from start to end.
+     */
+    var `duration`: kotlin.ULong
+    , 
+    /**
+     * Seconds from answer to end.
+     */
+    var `billsec`: kotlin.ULong
+    , 
+    /**
+     * The recording's file on the PBX, when there is one.
+     */
+    var `recordingFile`: kotlin.String?
+    , 
+    /**
+     * A relative URL that plays the recording (a token in it; no login needed).
+     */
+    var `playbackUrl`: kotlin.String?
+    , 
+    /**
+     * A relative URL that downloads the recording.
+     */
+    var `downloadUrl`: kotlin.String?
+    , 
+    /**
+     * The row as sent.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
+    override fun read(buf: ByteBuffer): CdrRecord {
+        return CdrRecord(
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeCdrDisposition.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CdrRecord) = (
+            FfiConverterULong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`linkedid`) +
+            FfiConverterString.allocationSize(value.`start`) +
+            FfiConverterOptionalString.allocationSize(value.`answer`) +
+            FfiConverterOptionalString.allocationSize(value.`endtime`) +
+            FfiConverterString.allocationSize(value.`srcNum`) +
+            FfiConverterOptionalString.allocationSize(value.`srcName`) +
+            FfiConverterOptionalString.allocationSize(value.`srcChan`) +
+            FfiConverterString.allocationSize(value.`dstNum`) +
+            FfiConverterOptionalString.allocationSize(value.`dstName`) +
+            FfiConverterOptionalString.allocationSize(value.`dstChan`) +
+            FfiConverterOptionalString.allocationSize(value.`did`) +
+            FfiConverterTypeCdrDisposition.allocationSize(value.`disposition`) +
+            FfiConverterULong.allocationSize(value.`duration`) +
+            FfiConverterULong.allocationSize(value.`billsec`) +
+            FfiConverterOptionalString.allocationSize(value.`recordingFile`) +
+            FfiConverterOptionalString.allocationSize(value.`playbackUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`downloadUrl`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: CdrRecord, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`id`, buf)
+            FfiConverterString.write(value.`linkedid`, buf)
+            FfiConverterString.write(value.`start`, buf)
+            FfiConverterOptionalString.write(value.`answer`, buf)
+            FfiConverterOptionalString.write(value.`endtime`, buf)
+            FfiConverterString.write(value.`srcNum`, buf)
+            FfiConverterOptionalString.write(value.`srcName`, buf)
+            FfiConverterOptionalString.write(value.`srcChan`, buf)
+            FfiConverterString.write(value.`dstNum`, buf)
+            FfiConverterOptionalString.write(value.`dstName`, buf)
+            FfiConverterOptionalString.write(value.`dstChan`, buf)
+            FfiConverterOptionalString.write(value.`did`, buf)
+            FfiConverterTypeCdrDisposition.write(value.`disposition`, buf)
+            FfiConverterULong.write(value.`duration`, buf)
+            FfiConverterULong.write(value.`billsec`, buf)
+            FfiConverterOptionalString.write(value.`recordingFile`, buf)
+            FfiConverterOptionalString.write(value.`playbackUrl`, buf)
+            FfiConverterOptionalString.write(value.`downloadUrl`, buf)
+            FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
  * Client configuration. `toString()` / `description` never show the password or API key.
  */
 data class ClientConfig (
@@ -2439,6 +2849,17 @@ data class ClientConfig (
     var `maxResponseBytes`: kotlin.ULong? = null 
     , 
     var `userAgent`: kotlin.String? = null 
+    , 
+    /**
+     * Requests a minute to the server, whatever its generation; 0 turns pacing off.
+     * Default: 150 a minute to a v3 server that is not on this host.
+     */
+    var `requestsPerMinute`: kotlin.UInt? = null 
+    , 
+    /**
+     * Requests in flight to the server at once (shared by its clients). Default: 4.
+     */
+    var `maxInFlight`: kotlin.UInt? = null 
     
 ){
     
@@ -2475,6 +2896,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
         )
     }
 
@@ -2489,7 +2912,9 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
             FfiConverterOptionalUInt.allocationSize(value.`retries`) +
             FfiConverterOptionalULong.allocationSize(value.`maxResponseBytes`) +
-            FfiConverterOptionalString.allocationSize(value.`userAgent`)
+            FfiConverterOptionalString.allocationSize(value.`userAgent`) +
+            FfiConverterOptionalUInt.allocationSize(value.`requestsPerMinute`) +
+            FfiConverterOptionalUInt.allocationSize(value.`maxInFlight`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -2504,6 +2929,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalUInt.write(value.`retries`, buf)
             FfiConverterOptionalULong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
+            FfiConverterOptionalUInt.write(value.`requestsPerMinute`, buf)
+            FfiConverterOptionalUInt.write(value.`maxInFlight`, buf)
     }
 }
 
@@ -2628,6 +3055,159 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterOptionalULong.write(value.`qualifyFrequency`, buf)
             FfiConverterOptionalDouble.write(value.`qualifyTimeout`, buf)
             FfiConverterString.write(value.`fields`, buf)
+    }
+}
+
+
+
+/**
+ * One registered device of an extension.
+ */
+data class ExtensionDevice (
+    var `ip`: kotlin.String
+    , 
+    var `port`: kotlin.UShort?
+    , 
+    var `userAgent`: kotlin.String
+    , 
+    /**
+     * Qualify round-trip time, milliseconds.
+     */
+    var `rttMs`: kotlin.Double?
+    , 
+    /**
+     * The address's country code (v3 only).
+     */
+    var `country`: kotlin.String?
+    , 
+    /**
+     * The device's entry as sent (legacy: the contact's fields).
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExtensionDevice: FfiConverterRustBuffer<ExtensionDevice> {
+    override fun read(buf: ByteBuffer): ExtensionDevice {
+        return ExtensionDevice(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalUShort.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExtensionDevice) = (
+            FfiConverterString.allocationSize(value.`ip`) +
+            FfiConverterOptionalUShort.allocationSize(value.`port`) +
+            FfiConverterString.allocationSize(value.`userAgent`) +
+            FfiConverterOptionalDouble.allocationSize(value.`rttMs`) +
+            FfiConverterOptionalString.allocationSize(value.`country`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: ExtensionDevice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`ip`, buf)
+            FfiConverterOptionalUShort.write(value.`port`, buf)
+            FfiConverterString.write(value.`userAgent`, buf)
+            FfiConverterOptionalDouble.write(value.`rttMs`, buf)
+            FfiConverterOptionalString.write(value.`country`, buf)
+            FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * The status of one extension with its devices.
+ */
+data class ExtensionStatus (
+    var `id`: kotlin.String
+    , 
+    /**
+     * The same values as `peer_statuses`: `OK` when a device is registered and
+     * answers (v3 `Available`), else `UNKNOWN`.
+     */
+    var `state`: PeerState
+    , 
+    /**
+     * The server's status word: v3 `Available`/`Unavailable`/`Unknown`, legacy
+     * the peer list's `OK`/`UNKNOWN`.
+     */
+    var `serverStatus`: kotlin.String
+    , 
+    /**
+     * The extension's caller id name (v3 only).
+     */
+    var `callerId`: kotlin.String?
+    , 
+    var `devices`: List<ExtensionDevice>
+    , 
+    /**
+     * The best round-trip time of its devices, milliseconds.
+     */
+    var `rttMs`: kotlin.Double?
+    , 
+    /**
+     * The server's entry as sent (legacy: the peer list's).
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExtensionStatus: FfiConverterRustBuffer<ExtensionStatus> {
+    override fun read(buf: ByteBuffer): ExtensionStatus {
+        return ExtensionStatus(
+            FfiConverterString.read(buf),
+            FfiConverterTypePeerState.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeExtensionDevice.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExtensionStatus) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypePeerState.allocationSize(value.`state`) +
+            FfiConverterString.allocationSize(value.`serverStatus`) +
+            FfiConverterOptionalString.allocationSize(value.`callerId`) +
+            FfiConverterSequenceTypeExtensionDevice.allocationSize(value.`devices`) +
+            FfiConverterOptionalDouble.allocationSize(value.`rttMs`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: ExtensionStatus, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypePeerState.write(value.`state`, buf)
+            FfiConverterString.write(value.`serverStatus`, buf)
+            FfiConverterOptionalString.write(value.`callerId`, buf)
+            FfiConverterSequenceTypeExtensionDevice.write(value.`devices`, buf)
+            FfiConverterOptionalDouble.write(value.`rttMs`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
@@ -2823,6 +3403,204 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
 
 
 /**
+ * The status of one provider (`sip-providers:getStatuses` on v3; the
+ * registries on legacy, which have no round-trip times or state times).
+ */
+data class ProviderStatus (
+    var `id`: kotlin.String
+    , 
+    var `technology`: ProviderTechnology
+    , 
+    /**
+     * The state, normalised.
+     */
+    var `state`: ProviderStatusState
+    , 
+    /**
+     * The server's state word as sent (`registered`, `OK`, `OFF`, …).
+     */
+    var `serverState`: kotlin.String
+    , 
+    var `host`: kotlin.String
+    , 
+    var `username`: kotlin.String
+    , 
+    /**
+     * The provider's name in the PBX (v3 only).
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * Qualify round-trip time, milliseconds (v3 only).
+     */
+    var `rttMs`: kotlin.ULong?
+    , 
+    /**
+     * Since when the provider is in this state, unix seconds (v3 only).
+     */
+    var `stateSince`: kotlin.Long?
+    , 
+    /**
+     * When the server last checked, unix seconds (v3 only).
+     */
+    var `checkedAt`: kotlin.Long?
+    , 
+    /**
+     * The server's explanation (`Registered to …`, a rejection reason), when
+     * it gives one.
+     */
+    var `details`: kotlin.String?
+    , 
+    /**
+     * The server's entry as sent.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderStatus> {
+    override fun read(buf: ByteBuffer): ProviderStatus {
+        return ProviderStatus(
+            FfiConverterString.read(buf),
+            FfiConverterTypeProviderTechnology.read(buf),
+            FfiConverterTypeProviderStatusState.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProviderStatus) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeProviderTechnology.allocationSize(value.`technology`) +
+            FfiConverterTypeProviderStatusState.allocationSize(value.`state`) +
+            FfiConverterString.allocationSize(value.`serverState`) +
+            FfiConverterString.allocationSize(value.`host`) +
+            FfiConverterString.allocationSize(value.`username`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalULong.allocationSize(value.`rttMs`) +
+            FfiConverterOptionalLong.allocationSize(value.`stateSince`) +
+            FfiConverterOptionalLong.allocationSize(value.`checkedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`details`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: ProviderStatus, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeProviderTechnology.write(value.`technology`, buf)
+            FfiConverterTypeProviderStatusState.write(value.`state`, buf)
+            FfiConverterString.write(value.`serverState`, buf)
+            FfiConverterString.write(value.`host`, buf)
+            FfiConverterString.write(value.`username`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalULong.write(value.`rttMs`, buf)
+            FfiConverterOptionalLong.write(value.`stateSince`, buf)
+            FfiConverterOptionalLong.write(value.`checkedAt`, buf)
+            FfiConverterOptionalString.write(value.`details`, buf)
+            FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * What the PBX says about itself (`sysinfo:getInfo` and the server's clock).
+ */
+data class SystemInfo (
+    /**
+     * The MikoPBX version (`2024.1.114`), from the report's `PBXVersion`
+     * section.
+     */
+    var `version`: kotlin.String?
+    , 
+    /**
+     * Seconds since the PBX booted, parsed from the report's `uptime` line.
+     */
+    var `uptimeSeconds`: kotlin.ULong?
+    , 
+    /**
+     * The `uptime` line as the report has it.
+     */
+    var `uptime`: kotlin.String?
+    , 
+    /**
+     * The server's clock when asked, unix seconds.
+     */
+    var `serverTime`: kotlin.Long?
+    , 
+    /**
+     * The whole text report (environment, CPU, memory, storage, network,
+     * Asterisk…), as sent.
+     */
+    var `report`: kotlin.String
+    , 
+    /**
+     * Both answers' `data` as sent: `{"info": …, "date": …}`.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
+    override fun read(buf: ByteBuffer): SystemInfo {
+        return SystemInfo(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SystemInfo) = (
+            FfiConverterOptionalString.allocationSize(value.`version`) +
+            FfiConverterOptionalULong.allocationSize(value.`uptimeSeconds`) +
+            FfiConverterOptionalString.allocationSize(value.`uptime`) +
+            FfiConverterOptionalLong.allocationSize(value.`serverTime`) +
+            FfiConverterString.allocationSize(value.`report`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: SystemInfo, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`version`, buf)
+            FfiConverterOptionalULong.write(value.`uptimeSeconds`, buf)
+            FfiConverterOptionalString.write(value.`uptime`, buf)
+            FfiConverterOptionalLong.write(value.`serverTime`, buf)
+            FfiConverterString.write(value.`report`, buf)
+            FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
  * Which API generation to speak.
  */
 
@@ -2862,6 +3640,140 @@ public object FfiConverterTypeApiVersion: FfiConverterRustBuffer<ApiVersion> {
 
     override fun write(value: ApiVersion, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a call ended, as Asterisk's CDR writes it.
+ */
+sealed class CdrDisposition {
+    
+    object Answered : CdrDisposition()
+    
+    
+    object NoAnswer : CdrDisposition()
+    
+    
+    object Busy : CdrDisposition()
+    
+    
+    object Failed : CdrDisposition()
+    
+    
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    data class Other(
+        val `value`: kotlin.String) : CdrDisposition()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */ fun `raw`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(FfiConverterTypeCdrDisposition.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCdrDisposition : FfiConverterRustBuffer<CdrDisposition>{
+    override fun read(buf: ByteBuffer): CdrDisposition {
+        return when(buf.getInt()) {
+            1 -> CdrDisposition.Answered
+            2 -> CdrDisposition.NoAnswer
+            3 -> CdrDisposition.Busy
+            4 -> CdrDisposition.Failed
+            5 -> CdrDisposition.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CdrDisposition): ULong = when(value) {
+        is CdrDisposition.Answered -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CdrDisposition.NoAnswer -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CdrDisposition.Busy -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CdrDisposition.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CdrDisposition.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CdrDisposition, buf: ByteBuffer) {
+        when(value) {
+            is CdrDisposition.Answered -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CdrDisposition.NoAnswer -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CdrDisposition.Busy -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CdrDisposition.Failed -> {
+                buf.putInt(4)
+                Unit
+            }
+            is CdrDisposition.Other -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -3145,11 +4057,27 @@ sealed class MikoPbxException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * The server's rate limit blocked this address, or the client's pacing could not fit
+     * the call into its timeout; `retry_after` says for how long, when known.
+     */
+    class RateLimited(
+        
+        val `url`: kotlin.String, 
+        
+        val `reason`: kotlin.String, 
+        
+        val `retryAfter`: java.time.Duration?
+        ) : MikoPbxException() {
+        override val message
+            get() = "url=${ `url` }, reason=${ `reason` }, retryAfter=${ `retryAfter` }"
+    }
+    
 
     
         /**
          * Every detail as JSON, with the same names in every language: `{"kind", "message",
-         * "status", "url", "messages", "excerpt"}` (absent details are `null`).
+         * "status", "url", "messages", "excerpt", "retry_after"}` (absent details are `null`).
          */ fun `detailsJson`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -3163,7 +4091,7 @@ sealed class MikoPbxException: kotlin.Exception() {
     
         /**
          * The core's stable kind name: `authentication`, `api`, `http`, `transport`, `timeout`,
-         * `tls`, `decode`, `invalid_input`, `unsupported` or `internal` (the same in every
+         * `tls`, `decode`, `invalid_input`, `unsupported`, `internal` or `rate_limited` (the same in every
          * language).
          */ fun `kind`(): kotlin.String {
             return FfiConverterString.lift(
@@ -3244,6 +4172,11 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             10 -> MikoPbxException.Internal(
                 FfiConverterString.read(buf),
                 )
+            11 -> MikoPbxException.RateLimited(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterOptionalDuration.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -3312,6 +4245,13 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is MikoPbxException.RateLimited -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`url`)
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalDuration.allocationSize(value.`retryAfter`)
+            )
         }
     }
 
@@ -3377,6 +4317,13 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             is MikoPbxException.Internal -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is MikoPbxException.RateLimited -> {
+                buf.putInt(11)
+                FfiConverterString.write(value.`url`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalDuration.write(value.`retryAfter`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -3653,6 +4600,175 @@ public object FfiConverterTypeProviderState : FfiConverterRustBuffer<ProviderSta
                 Unit
             }
             is ProviderState.Other -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A provider's state in one vocabulary for both generations, made by the SDK
+ * from the server's words (kept beside it as `server_state`):
+ * `REGISTERED`/`registered`/`Registered`, and `OK`/`lagged` of a provider
+ * without registration, are `registered`; `UNREGISTERED`, `unreachable`,
+ * `Timeout` are `unregistered`; `REJECTED`, `No Authentication`,
+ * `Error register.` are `rejected`; `OFF` is `disabled`; `Request Sent`,
+ * `Auth. Sent`, `Trying` are `checking`; anything else is `unknown` (this
+ * enum is never `Other`).
+ */
+sealed class ProviderStatusState {
+    
+    object Registered : ProviderStatusState()
+    
+    
+    object Unregistered : ProviderStatusState()
+    
+    
+    object Rejected : ProviderStatusState()
+    
+    
+    object Disabled : ProviderStatusState()
+    
+    
+    object Checking : ProviderStatusState()
+    
+    
+    object Unknown : ProviderStatusState()
+    
+    
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    data class Other(
+        val `value`: kotlin.String) : ProviderStatusState()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */ fun `raw`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providerstatusstate_raw(FfiConverterTypeProviderStatusState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProviderStatusState : FfiConverterRustBuffer<ProviderStatusState>{
+    override fun read(buf: ByteBuffer): ProviderStatusState {
+        return when(buf.getInt()) {
+            1 -> ProviderStatusState.Registered
+            2 -> ProviderStatusState.Unregistered
+            3 -> ProviderStatusState.Rejected
+            4 -> ProviderStatusState.Disabled
+            5 -> ProviderStatusState.Checking
+            6 -> ProviderStatusState.Unknown
+            7 -> ProviderStatusState.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ProviderStatusState): ULong = when(value) {
+        is ProviderStatusState.Registered -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderStatusState.Unregistered -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderStatusState.Rejected -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderStatusState.Disabled -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderStatusState.Checking -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderStatusState.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProviderStatusState.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: ProviderStatusState, buf: ByteBuffer) {
+        when(value) {
+            is ProviderStatusState.Registered -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ProviderStatusState.Unregistered -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ProviderStatusState.Rejected -> {
+                buf.putInt(3)
+                Unit
+            }
+            is ProviderStatusState.Disabled -> {
+                buf.putInt(4)
+                Unit
+            }
+            is ProviderStatusState.Checking -> {
+                buf.putInt(5)
+                Unit
+            }
+            is ProviderStatusState.Unknown -> {
+                buf.putInt(6)
+                Unit
+            }
+            is ProviderStatusState.Other -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`value`, buf)
                 Unit
@@ -4430,6 +5546,34 @@ public object FfiConverterSequenceTypeBannedIp: FfiConverterRustBuffer<List<Bann
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCdrRecord: FfiConverterRustBuffer<List<CdrRecord>> {
+    override fun read(buf: ByteBuffer): List<CdrRecord> {
+        val len = buf.getInt()
+        return List<CdrRecord>(len) {
+            FfiConverterTypeCdrRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CdrRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCdrRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CdrRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCdrRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeContact: FfiConverterRustBuffer<List<Contact>> {
     override fun read(buf: ByteBuffer): List<Contact> {
         val len = buf.getInt()
@@ -4448,6 +5592,62 @@ public object FfiConverterSequenceTypeContact: FfiConverterRustBuffer<List<Conta
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeContact.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeExtensionDevice: FfiConverterRustBuffer<List<ExtensionDevice>> {
+    override fun read(buf: ByteBuffer): List<ExtensionDevice> {
+        val len = buf.getInt()
+        return List<ExtensionDevice>(len) {
+            FfiConverterTypeExtensionDevice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ExtensionDevice>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeExtensionDevice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ExtensionDevice>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeExtensionDevice.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeExtensionStatus: FfiConverterRustBuffer<List<ExtensionStatus>> {
+    override fun read(buf: ByteBuffer): List<ExtensionStatus> {
+        val len = buf.getInt()
+        return List<ExtensionStatus>(len) {
+            FfiConverterTypeExtensionStatus.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ExtensionStatus>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeExtensionStatus.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ExtensionStatus>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeExtensionStatus.write(it, buf)
         }
     }
 }
@@ -4504,6 +5704,34 @@ public object FfiConverterSequenceTypeProviderRegistration: FfiConverterRustBuff
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeProviderRegistration.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProviderStatus: FfiConverterRustBuffer<List<ProviderStatus>> {
+    override fun read(buf: ByteBuffer): List<ProviderStatus> {
+        val len = buf.getInt()
+        return List<ProviderStatus>(len) {
+            FfiConverterTypeProviderStatus.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ProviderStatus>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProviderStatus.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ProviderStatus>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProviderStatus.write(it, buf)
         }
     }
 }
