@@ -78,6 +78,28 @@ impl IntoFfi for Map<String, Value> {
     }
 }
 
+/// A unix time: `java.time.Instant` in Kotlin, `Date` in Swift.
+impl IntoFfi for mikopbx::UnixTime {
+    type Ffi = std::time::SystemTime;
+    fn into_ffi(self) -> std::time::SystemTime {
+        self.to_system_time()
+    }
+}
+
+/// The PBX's wall-clock time as its ISO 8601 text (`2026-01-15T10:30:45.123`); Kotlin sees a
+/// `java.time.LocalDateTime` (uniffi.toml), Swift the text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PbxLocalTime(String);
+
+uniffi::custom_newtype!(PbxLocalTime, String);
+
+impl IntoFfi for mikopbx::LocalTime {
+    type Ffi = PbxLocalTime;
+    fn into_ffi(self) -> PbxLocalTime {
+        PbxLocalTime(self.to_iso8601())
+    }
+}
+
 /// `"legacy"` or `"v3"`.
 impl IntoFfi for mikopbx::ApiGeneration {
     type Ffi = String;

@@ -615,6 +615,49 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
     typealias SwiftType = TimeInterval
 
@@ -1249,17 +1292,17 @@ public struct ActiveCall: Equatable, Hashable {
      */
     public var linkedid: String
     /**
-     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     * When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
      */
-    public var start: String
+    public var start: PbxLocalTime?
     /**
      * When it was answered (absent while ringing).
      */
-    public var answer: String?
+    public var answer: PbxLocalTime?
     /**
      * When it ended (the table keeps a leg for a few seconds after that).
      */
-    public var endtime: String?
+    public var endtime: PbxLocalTime?
     public var srcNum: String
     /**
      * The caller's name (v3 only).
@@ -1286,14 +1329,14 @@ public struct ActiveCall: Equatable, Hashable {
          * The call this leg belongs to; every leg of a call has the same.
          */linkedid: String, 
         /**
-         * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
-         */start: String, 
+         * When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
+         */start: PbxLocalTime?, 
         /**
          * When it was answered (absent while ringing).
-         */answer: String?, 
+         */answer: PbxLocalTime?, 
         /**
          * When it ended (the table keeps a leg for a few seconds after that).
-         */endtime: String?, srcNum: String, 
+         */endtime: PbxLocalTime?, srcNum: String, 
         /**
          * The caller's name (v3 only).
          */srcName: String?, dstNum: String, 
@@ -1335,9 +1378,9 @@ public struct FfiConverterTypeActiveCall: FfiConverterRustBuffer {
         return
             try ActiveCall(
                 linkedid: FfiConverterString.read(from: &buf), 
-                start: FfiConverterString.read(from: &buf), 
-                answer: FfiConverterOptionString.read(from: &buf), 
-                endtime: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
+                answer: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
+                endtime: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
                 srcNum: FfiConverterString.read(from: &buf), 
                 srcName: FfiConverterOptionString.read(from: &buf), 
                 dstNum: FfiConverterString.read(from: &buf), 
@@ -1349,9 +1392,9 @@ public struct FfiConverterTypeActiveCall: FfiConverterRustBuffer {
 
     public static func write(_ value: ActiveCall, into buf: inout [UInt8]) {
         FfiConverterString.write(value.linkedid, into: &buf)
-        FfiConverterString.write(value.start, into: &buf)
-        FfiConverterOptionString.write(value.answer, into: &buf)
-        FfiConverterOptionString.write(value.endtime, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.start, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.answer, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.endtime, into: &buf)
         FfiConverterString.write(value.srcNum, into: &buf)
         FfiConverterOptionString.write(value.srcName, into: &buf)
         FfiConverterString.write(value.dstNum, into: &buf)
@@ -1386,13 +1429,13 @@ public struct ActiveChannel: Equatable, Hashable {
      */
     public var linkedid: String
     /**
-     * When the leg began, the PBX's local time as sent.
+     * When the leg began, the PBX's local time.
      */
-    public var start: String
+    public var start: PbxLocalTime?
     /**
      * When it was answered (absent while ringing).
      */
-    public var answer: String?
+    public var answer: PbxLocalTime?
     /**
      * The calling channel (`PJSIP/201-0000002a`).
      */
@@ -1424,11 +1467,11 @@ public struct ActiveChannel: Equatable, Hashable {
          * The call this leg belongs to.
          */linkedid: String, 
         /**
-         * When the leg began, the PBX's local time as sent.
-         */start: String, 
+         * When the leg began, the PBX's local time.
+         */start: PbxLocalTime?, 
         /**
          * When it was answered (absent while ringing).
-         */answer: String?, 
+         */answer: PbxLocalTime?, 
         /**
          * The calling channel (`PJSIP/201-0000002a`).
          */srcChan: String?, 
@@ -1474,8 +1517,8 @@ public struct FfiConverterTypeActiveChannel: FfiConverterRustBuffer {
         return
             try ActiveChannel(
                 linkedid: FfiConverterString.read(from: &buf), 
-                start: FfiConverterString.read(from: &buf), 
-                answer: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
+                answer: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
                 srcChan: FfiConverterOptionString.read(from: &buf), 
                 dstChan: FfiConverterOptionString.read(from: &buf), 
                 srcNum: FfiConverterString.read(from: &buf), 
@@ -1489,8 +1532,8 @@ public struct FfiConverterTypeActiveChannel: FfiConverterRustBuffer {
 
     public static func write(_ value: ActiveChannel, into buf: inout [UInt8]) {
         FfiConverterString.write(value.linkedid, into: &buf)
-        FfiConverterString.write(value.start, into: &buf)
-        FfiConverterOptionString.write(value.answer, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.start, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.answer, into: &buf)
         FfiConverterOptionString.write(value.srcChan, into: &buf)
         FfiConverterOptionString.write(value.dstChan, into: &buf)
         FfiConverterString.write(value.srcNum, into: &buf)
@@ -1531,13 +1574,13 @@ public struct BannedIp: Equatable, Hashable {
      */
     public var jail: String
     /**
-     * When the ban began, unix seconds.
+     * When the ban began.
      */
-    public var bannedAt: Int64?
+    public var bannedAt: Date?
     /**
-     * When the ban ends, unix seconds.
+     * When the ban ends.
      */
-    public var unbanAt: Int64?
+    public var unbanAt: Date?
     /**
      * The address's country code (v3 only; `LOCAL` for private networks).
      */
@@ -1561,11 +1604,11 @@ public struct BannedIp: Equatable, Hashable {
          * The fail2ban jail, as the server names it (`asterisk_public_v2`).
          */jail: String, 
         /**
-         * When the ban began, unix seconds.
-         */bannedAt: Int64?, 
+         * When the ban began.
+         */bannedAt: Date?, 
         /**
-         * When the ban ends, unix seconds.
-         */unbanAt: Int64?, 
+         * When the ban ends.
+         */unbanAt: Date?, 
         /**
          * The address's country code (v3 only; `LOCAL` for private networks).
          */country: String?, 
@@ -1602,8 +1645,8 @@ public struct FfiConverterTypeBannedIp: FfiConverterRustBuffer {
             try BannedIp(
                 ip: FfiConverterString.read(from: &buf), 
                 jail: FfiConverterString.read(from: &buf), 
-                bannedAt: FfiConverterOptionInt64.read(from: &buf), 
-                unbanAt: FfiConverterOptionInt64.read(from: &buf), 
+                bannedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                unbanAt: FfiConverterOptionTimestamp.read(from: &buf), 
                 country: FfiConverterOptionString.read(from: &buf), 
                 countryName: FfiConverterOptionString.read(from: &buf), 
                 raw: FfiConverterString.read(from: &buf)
@@ -1613,8 +1656,8 @@ public struct FfiConverterTypeBannedIp: FfiConverterRustBuffer {
     public static func write(_ value: BannedIp, into buf: inout [UInt8]) {
         FfiConverterString.write(value.ip, into: &buf)
         FfiConverterString.write(value.jail, into: &buf)
-        FfiConverterOptionInt64.write(value.bannedAt, into: &buf)
-        FfiConverterOptionInt64.write(value.unbanAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.bannedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.unbanAt, into: &buf)
         FfiConverterOptionString.write(value.country, into: &buf)
         FfiConverterOptionString.write(value.countryName, into: &buf)
         FfiConverterString.write(value.raw, into: &buf)
@@ -1743,17 +1786,17 @@ public struct CdrRecord: Equatable, Hashable {
      */
     public var linkedid: String
     /**
-     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     * When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
      */
-    public var start: String
+    public var start: PbxLocalTime?
     /**
      * When it was answered (absent when it was not).
      */
-    public var answer: String?
+    public var answer: PbxLocalTime?
     /**
      * When it ended.
      */
-    public var endtime: String?
+    public var endtime: PbxLocalTime?
     public var srcNum: String
     public var srcName: String?
     /**
@@ -1803,14 +1846,14 @@ public struct CdrRecord: Equatable, Hashable {
          * The call this leg belongs to; every leg of a call has the same.
          */linkedid: String, 
         /**
-         * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
-         */start: String, 
+         * When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
+         */start: PbxLocalTime?, 
         /**
          * When it was answered (absent when it was not).
-         */answer: String?, 
+         */answer: PbxLocalTime?, 
         /**
          * When it ended.
-         */endtime: String?, srcNum: String, srcName: String?, 
+         */endtime: PbxLocalTime?, srcNum: String, srcName: String?, 
         /**
          * The calling channel (`PJSIP/201-0000002a`).
          */srcChan: String?, dstNum: String, dstName: String?, dstChan: String?, 
@@ -1874,9 +1917,9 @@ public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
             try CdrRecord(
                 id: FfiConverterUInt64.read(from: &buf), 
                 linkedid: FfiConverterString.read(from: &buf), 
-                start: FfiConverterString.read(from: &buf), 
-                answer: FfiConverterOptionString.read(from: &buf), 
-                endtime: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
+                answer: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
+                endtime: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
                 srcNum: FfiConverterString.read(from: &buf), 
                 srcName: FfiConverterOptionString.read(from: &buf), 
                 srcChan: FfiConverterOptionString.read(from: &buf), 
@@ -1897,9 +1940,9 @@ public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
     public static func write(_ value: CdrRecord, into buf: inout [UInt8]) {
         FfiConverterUInt64.write(value.id, into: &buf)
         FfiConverterString.write(value.linkedid, into: &buf)
-        FfiConverterString.write(value.start, into: &buf)
-        FfiConverterOptionString.write(value.answer, into: &buf)
-        FfiConverterOptionString.write(value.endtime, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.start, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.answer, into: &buf)
+        FfiConverterOptionTypePbxLocalTime.write(value.endtime, into: &buf)
         FfiConverterString.write(value.srcNum, into: &buf)
         FfiConverterOptionString.write(value.srcName, into: &buf)
         FfiConverterOptionString.write(value.srcChan, into: &buf)
@@ -2744,13 +2787,13 @@ public struct ProviderStatus: Equatable, Hashable {
      */
     public var rttMs: UInt64?
     /**
-     * Since when the provider is in this state, unix seconds (v3 only).
+     * Since when the provider is in this state (v3 only).
      */
-    public var stateSince: Int64?
+    public var stateSince: Date?
     /**
-     * When the server last checked, unix seconds (v3 only).
+     * When the server last checked (v3 only).
      */
-    public var checkedAt: Int64?
+    public var checkedAt: Date?
     /**
      * The server's explanation (`Registered to …`, a rejection reason), when
      * it gives one.
@@ -2777,11 +2820,11 @@ public struct ProviderStatus: Equatable, Hashable {
          * Qualify round-trip time, milliseconds (v3 only).
          */rttMs: UInt64?, 
         /**
-         * Since when the provider is in this state, unix seconds (v3 only).
-         */stateSince: Int64?, 
+         * Since when the provider is in this state (v3 only).
+         */stateSince: Date?, 
         /**
-         * When the server last checked, unix seconds (v3 only).
-         */checkedAt: Int64?, 
+         * When the server last checked (v3 only).
+         */checkedAt: Date?, 
         /**
          * The server's explanation (`Registered to …`, a rejection reason), when
          * it gives one.
@@ -2827,8 +2870,8 @@ public struct FfiConverterTypeProviderStatus: FfiConverterRustBuffer {
                 username: FfiConverterString.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 rttMs: FfiConverterOptionUInt64.read(from: &buf), 
-                stateSince: FfiConverterOptionInt64.read(from: &buf), 
-                checkedAt: FfiConverterOptionInt64.read(from: &buf), 
+                stateSince: FfiConverterOptionTimestamp.read(from: &buf), 
+                checkedAt: FfiConverterOptionTimestamp.read(from: &buf), 
                 details: FfiConverterOptionString.read(from: &buf), 
                 raw: FfiConverterString.read(from: &buf)
         )
@@ -2843,8 +2886,8 @@ public struct FfiConverterTypeProviderStatus: FfiConverterRustBuffer {
         FfiConverterString.write(value.username, into: &buf)
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionUInt64.write(value.rttMs, into: &buf)
-        FfiConverterOptionInt64.write(value.stateSince, into: &buf)
-        FfiConverterOptionInt64.write(value.checkedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.stateSince, into: &buf)
+        FfiConverterOptionTimestamp.write(value.checkedAt, into: &buf)
         FfiConverterOptionString.write(value.details, into: &buf)
         FfiConverterString.write(value.raw, into: &buf)
     }
@@ -2884,9 +2927,9 @@ public struct SystemInfo: Equatable, Hashable {
      */
     public var uptime: String?
     /**
-     * The server's clock when asked, unix seconds.
+     * The server's clock when asked.
      */
-    public var serverTime: Int64?
+    public var serverTime: Date?
     /**
      * The whole text report (environment, CPU, memory, storage, network,
      * Asterisk…), as sent.
@@ -2911,8 +2954,8 @@ public struct SystemInfo: Equatable, Hashable {
          * The `uptime` line as the report has it.
          */uptime: String?, 
         /**
-         * The server's clock when asked, unix seconds.
-         */serverTime: Int64?, 
+         * The server's clock when asked.
+         */serverTime: Date?, 
         /**
          * The whole text report (environment, CPU, memory, storage, network,
          * Asterisk…), as sent.
@@ -2947,7 +2990,7 @@ public struct FfiConverterTypeSystemInfo: FfiConverterRustBuffer {
                 version: FfiConverterOptionString.read(from: &buf), 
                 uptimeSeconds: FfiConverterOptionUInt64.read(from: &buf), 
                 uptime: FfiConverterOptionString.read(from: &buf), 
-                serverTime: FfiConverterOptionInt64.read(from: &buf), 
+                serverTime: FfiConverterOptionTimestamp.read(from: &buf), 
                 report: FfiConverterString.read(from: &buf), 
                 raw: FfiConverterString.read(from: &buf)
         )
@@ -2957,7 +3000,7 @@ public struct FfiConverterTypeSystemInfo: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.version, into: &buf)
         FfiConverterOptionUInt64.write(value.uptimeSeconds, into: &buf)
         FfiConverterOptionString.write(value.uptime, into: &buf)
-        FfiConverterOptionInt64.write(value.serverTime, into: &buf)
+        FfiConverterOptionTimestamp.write(value.serverTime, into: &buf)
         FfiConverterString.write(value.report, into: &buf)
         FfiConverterString.write(value.raw, into: &buf)
     }
@@ -4281,6 +4324,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDuration: FfiConverterRustBuffer {
     typealias SwiftType = TimeInterval?
 
@@ -4417,6 +4484,30 @@ fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuf
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePbxLocalTime: FfiConverterRustBuffer {
+    typealias SwiftType = PbxLocalTime?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePbxLocalTime.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePbxLocalTime.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4722,6 +4813,46 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+
+public typealias PbxLocalTime = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePbxLocalTime: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PbxLocalTime {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: PbxLocalTime, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> PbxLocalTime {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: PbxLocalTime) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePbxLocalTime_lift(_ value: RustBuffer) throws -> PbxLocalTime {
+    return try FfiConverterTypePbxLocalTime.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePbxLocalTime_lower(_ value: PbxLocalTime) -> RustBuffer {
+    return FfiConverterTypePbxLocalTime.lower(value)
+}
+
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 

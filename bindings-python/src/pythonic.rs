@@ -92,6 +92,28 @@ macro_rules! scalar {
 
 scalar!(i32 => "int", i64 => "int", u16 => "int", u32 => "int", u64 => "int", f64 => "float");
 
+/// Times as `datetime.datetime`: unix times aware (UTC), the PBX's wall-clock times naive
+/// (its time zone is not in the API); `repr()` shows the ISO 8601 text.
+macro_rules! time {
+    ($($type:ty),+) => {$(
+        impl ToPython for $type {
+            fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.as_chrono().into_pyobject(py)?.into_any())
+            }
+            fn repr(&self) -> Option<String> {
+                Some(quote(&self.to_iso8601()))
+            }
+        }
+        impl PyStub for $type {
+            fn stub() -> String {
+                "datetime.datetime".to_owned()
+            }
+        }
+    )+};
+}
+
+time!(mikopbx::UnixTime, mikopbx::LocalTime);
+
 /// Numbers an operation takes or returns: Python's `int`/`float` (a `bool` is refused).
 macro_rules! number_argument {
     ($($type:ty => $stub:literal),+) => {$(

@@ -62,3 +62,20 @@ def test_pacing_options_are_validated_and_a_lockout_is_its_own_error():
         # The client remembers the block and sends nothing more.
         with pytest.raises(mikopbx.RateLimitedError):
             pbx.peer_statuses()
+
+
+def test_times_are_datetimes_unix_ones_in_utc_pbx_ones_naive():
+    import datetime
+
+    ban = {"jail": "asterisk_public_v2", "timeofban": 1700000000, "timeunban": 4102444800, "v": "2"}
+    call = {"start": "2026-01-15 10:30:45.123", "answer": "", "endtime": "", "src_num": "201", "dst_num": "202",
+            "linkedid": "1768462245.42"}
+    with Simulator(api="v3") as sim, mikopbx.Client(sim.url, **LOGIN) as pbx:
+        sim.patch_state({"banned_ips": {"10.0.0.9": {"country": "", "countryName": "", "bans": [ban]}}, "calls": [call]})
+        banned = pbx.banned_ips()[0]
+        assert banned.banned_at == datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.timezone.utc)
+        assert banned.unban_at.year == 2100
+        assert banned.to_dict()["banned_at"] == "2023-11-14T22:13:20Z"
+        leg = pbx.active_calls()[0]
+        assert leg.start == datetime.datetime(2026, 1, 15, 10, 30, 45, 123000) and leg.start.tzinfo is None
+        assert leg.answer is None and leg.raw["start"] == "2026-01-15 10:30:45.123"

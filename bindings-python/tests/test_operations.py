@@ -2,6 +2,7 @@
 ``call`` on both generations."""
 
 import asyncio
+import datetime
 import enum
 
 import pytest
@@ -44,6 +45,9 @@ def carries(expected, actual, where):
         assert isinstance(actual, list) and len(actual) == len(expected), where
         for i, (e, a) in enumerate(zip(expected, actual)):
             carries(e, a, f"{where}[{i}]")
+    elif isinstance(actual, datetime.datetime):
+        # The core's JSON writes times as ISO 8601; the objects hold datetimes.
+        assert actual == datetime.datetime.fromisoformat(expected.replace("Z", "+00:00")), f"{where}: {actual} vs {expected}"
     elif isinstance(actual, enum.Enum):
         assert actual.value in (expected, None), f"{where}: {actual} vs {expected!r}"
     else:

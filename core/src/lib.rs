@@ -32,6 +32,7 @@ mod path;
 mod redact;
 mod runtime;
 mod saved_session;
+mod time;
 mod tls;
 mod transport;
 
@@ -48,6 +49,7 @@ pub use options::Options;
 pub use pacing::{AUTO_REQUESTS_PER_MINUTE, DEFAULT_MAX_IN_FLIGHT, LOCKOUT, MAX_BURST, MAX_IN_FLIGHT, Pacing};
 pub use runtime::{block_on, block_on_interruptible, runtime};
 pub use saved_session::SavedSession;
+pub use time::{LocalTime, UnixTime};
 pub use tls::certificate_sha256;
 pub use transport::RequestBody;
 

@@ -116,6 +116,17 @@ pub(crate) fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: 
     }
 }
 
+/// A time given as unix seconds (number or text); `0`, which servers write for "unknown", and
+/// impossible values are absent.
+pub(crate) fn unix_time_field(map: &Map<String, Value>, key: &str) -> Option<crate::UnixTime> {
+    number_field::<i64>(map, key).filter(|t| *t > 0).and_then(crate::UnixTime::from_unix)
+}
+
+/// A PBX wall-clock time text; `""` and unreadable text are absent (the model's `raw` keeps it).
+pub(crate) fn local_time_field(map: &Map<String, Value>, key: &str) -> Option<crate::LocalTime> {
+    map.get(key).and_then(Value::as_str).and_then(crate::LocalTime::parse)
+}
+
 /// A decode error about part of an answer's `data`, quoting the start of that part.
 pub(crate) fn data_error(url: &str, message: &str, data: &Value) -> Error {
     Error::Decode { url: url.to_owned(), message: message.to_owned(), excerpt: excerpt(data.to_string().as_bytes()) }
@@ -167,5 +178,14 @@ mod tests {
         let err = list_of("u", json!([{"id": "201"}, {"name": "x"}]), PeerStatus::from_entry).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
         assert!(err.to_string().contains("\"name\""), "{err}");
+    }
+
+    #[test]
+    fn a_zero_or_impossible_unix_time_is_absent() {
+        use serde_json::json;
+        let map =
+            json!({"zero": 0, "text": "1700000000", "huge": 99_999_999_999_999_i64}).as_object().cloned().unwrap();
+        assert!(unix_time_field(&map, "zero").is_none() && unix_time_field(&map, "huge").is_none());
+        assert_eq!(unix_time_field(&map, "text").map(|t| t.unix_seconds()), Some(1_700_000_000));
     }
 }

@@ -3,7 +3,8 @@
 //! Shapes (docs/server-notes.md, "Active calls and channels"): legacy
 //! `cdr/getActiveCalls` double-encodes its rows (`data` is a list holding one JSON text);
 //! legacy `cdr/getActiveChannels` and both v3 `pbx-status:` calls send plain lists; every
-//! value is a string, `""` when unset; legacy rows have no names. The table keeps a leg for
+//! value is a string, `""` when unset; legacy rows have no names. Times are the PBX's local
+//! wall-clock text ([`LocalTime`](crate::LocalTime)). The table keeps a leg for
 //! a few seconds after it ends (`endtime` set), and one call has a row per leg (`linkedid`).
 
 use serde_json::{Map, Value};
@@ -11,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::client::Inner;
 use crate::error::{Error, Result, excerpt};
 use crate::generation::ApiGeneration;
-use crate::model::{define_models, list_of, string_field};
+use crate::model::{define_models, list_of, local_time_field, string_field};
 
 const LEGACY_CALLS: &str = "pbxcore/api/cdr/getActiveCalls";
 const LEGACY_CHANNELS: &str = "pbxcore/api/cdr/getActiveChannels";
@@ -30,12 +31,12 @@ macro_rules! __call_models {
                 struct ActiveCall {
                     /// The call this leg belongs to; every leg of a call has the same.
                     linkedid: String,
-                    /// When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
-                    start: String,
+                    /// When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
+                    start: Option<$crate::LocalTime>,
                     /// When it was answered (absent while ringing).
-                    answer: Option<String>,
+                    answer: Option<$crate::LocalTime>,
                     /// When it ended (the table keeps a leg for a few seconds after that).
-                    endtime: Option<String>,
+                    endtime: Option<$crate::LocalTime>,
                     src_num: String,
                     /// The caller's name (v3 only).
                     src_name: Option<String>,
@@ -54,10 +55,10 @@ macro_rules! __call_models {
                 struct ActiveChannel {
                     /// The call this leg belongs to.
                     linkedid: String,
-                    /// When the leg began, the PBX's local time as sent.
-                    start: String,
+                    /// When the leg began, the PBX's local time.
+                    start: Option<$crate::LocalTime>,
                     /// When it was answered (absent while ringing).
-                    answer: Option<String>,
+                    answer: Option<$crate::LocalTime>,
                     /// The calling channel (`PJSIP/201-0000002a`).
                     src_chan: Option<String>,
                     /// The called channel.
@@ -132,9 +133,9 @@ impl ActiveCall {
         let Some(linkedid) = given(fields, "linkedid") else { return Err(row) };
         Ok(ActiveCall {
             linkedid,
-            start: string_field(fields, "start").unwrap_or_default(),
-            answer: given(fields, "answer"),
-            endtime: given(fields, "endtime"),
+            start: local_time_field(fields, "start"),
+            answer: local_time_field(fields, "answer"),
+            endtime: local_time_field(fields, "endtime"),
             src_num: string_field(fields, "src_num").unwrap_or_default(),
             src_name: given(fields, "src_name"),
             dst_num: string_field(fields, "dst_num").unwrap_or_default(),
@@ -152,8 +153,8 @@ impl ActiveChannel {
         let Some(linkedid) = given(fields, "linkedid") else { return Err(row) };
         Ok(ActiveChannel {
             linkedid,
-            start: string_field(fields, "start").unwrap_or_default(),
-            answer: given(fields, "answer"),
+            start: local_time_field(fields, "start"),
+            answer: local_time_field(fields, "answer"),
             src_chan: given(fields, "src_chan"),
             dst_chan: given(fields, "dst_chan"),
             src_num: string_field(fields, "src_num").unwrap_or_default(),
@@ -176,7 +177,8 @@ mod tests {
         let text = json!([{"linkedid": "1.1", "start": "2024-01-15 10:00:00.1", "answer": ""}]).to_string();
         let rows = double_encoded("u", json!([text])).unwrap();
         let calls = list_of("u", rows, ActiveCall::from_row).unwrap();
-        assert_eq!((calls[0].linkedid.as_str(), calls[0].answer.as_deref()), ("1.1", None));
+        assert_eq!((calls[0].linkedid.as_str(), calls[0].answer), ("1.1", None));
+        assert_eq!(calls[0].start.map(|t| t.to_iso8601()).as_deref(), Some("2024-01-15T10:00:00.100"));
         assert_eq!(double_encoded("u", json!([])).unwrap(), json!([]));
         assert_eq!(double_encoded("u", json!(["not json"])).unwrap_err().kind(), crate::ErrorKind::Decode);
     }

@@ -16,7 +16,7 @@ use super::arguments;
 use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, number_field, string_field};
+use crate::model::{data_error, define_models, local_time_field, number_field, string_field};
 use crate::transport::Request;
 
 const V3_CDR: &str = "pbxcore/api/v3/cdr";
@@ -43,12 +43,12 @@ macro_rules! __cdr_models {
                     id: u64,
                     /// The call this leg belongs to; every leg of a call has the same.
                     linkedid: String,
-                    /// When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
-                    start: String,
+                    /// When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
+                    start: Option<$crate::LocalTime>,
                     /// When it was answered (absent when it was not).
-                    answer: Option<String>,
+                    answer: Option<$crate::LocalTime>,
                     /// When it ended.
-                    endtime: Option<String>,
+                    endtime: Option<$crate::LocalTime>,
                     src_num: String,
                     src_name: Option<String>,
                     /// The calling channel (`PJSIP/201-0000002a`).
@@ -238,9 +238,9 @@ impl CdrRecord {
         Ok(CdrRecord {
             id,
             linkedid: text("linkedid"),
-            start: text("start"),
-            answer: given("answer"),
-            endtime: given("endtime"),
+            start: local_time_field(fields, "start"),
+            answer: local_time_field(fields, "answer"),
+            endtime: local_time_field(fields, "endtime"),
             src_num: text("src_num"),
             src_name: given("src_name"),
             src_chan: given("src_chan"),
@@ -313,7 +313,7 @@ mod tests {
                                        "billsec": 0, "answer": ""}],
                           "pagination": {"total": 3, "limit": 1, "offset": 0, "hasMore": true, "lastId": 7}});
         let page = CdrPage::from_data("u", data).unwrap();
-        assert_eq!((page.records[0].id, page.records[0].duration, page.records[0].answer.as_deref()), (7, 12, None));
+        assert_eq!((page.records[0].id, page.records[0].duration, page.records[0].answer), (7, 12, None));
         assert_eq!(page.records[0].disposition, CdrDisposition::NoAnswer);
         assert_eq!((page.total, page.has_more, page.next_cursor.as_deref()), (3, true, Some("7")));
         let empty =

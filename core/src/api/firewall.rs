@@ -8,13 +8,13 @@
 use std::net::IpAddr;
 
 use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::client::Inner;
 use crate::envelope::BodyExpectation;
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, number_field, string_field};
+use crate::model::{data_error, define_models, string_field, unix_time_field};
 use crate::transport::{Request, RequestBody};
 
 const LEGACY_BANNED: &str = "pbxcore/api/firewall/getBannedIp";
@@ -36,10 +36,10 @@ macro_rules! __firewall_models {
                     ip: String,
                     /// The fail2ban jail, as the server names it (`asterisk_public_v2`).
                     jail: String,
-                    /// When the ban began, unix seconds.
-                    banned_at: Option<i64>,
-                    /// When the ban ends, unix seconds.
-                    unban_at: Option<i64>,
+                    /// When the ban began.
+                    banned_at: Option<$crate::UnixTime>,
+                    /// When the ban ends.
+                    unban_at: Option<$crate::UnixTime>,
                     /// The address's country code (v3 only; `LOCAL` for private networks).
                     country: Option<String>,
                     /// The country's name (v3 only).
@@ -91,8 +91,8 @@ pub(crate) async fn banned_ips(inner: &Inner) -> Result<Vec<BannedIp>> {
             bans.push(BannedIp {
                 ip: ip.clone(),
                 jail: string_field(fields, "jail").unwrap_or_default(),
-                banned_at: timestamp(fields, "timeofban"),
-                unban_at: timestamp(fields, "timeunban"),
+                banned_at: unix_time_field(fields, "timeofban"),
+                unban_at: unix_time_field(fields, "timeunban"),
                 country: country.clone(),
                 country_name: country_name.clone(),
                 raw: ban,
@@ -115,9 +115,4 @@ pub(crate) async fn unban_ip(inner: &Inner, ip: String) -> Result<()> {
     };
     let request = Request { method: Method::POST, body: Some(&body), idempotent: false, ..Request::get(path) };
     inner.execute(&request, BodyExpectation::Envelope).await.map(drop)
-}
-
-/// A unix time; the legacy server writes 0 for a time it could not read.
-fn timestamp(fields: &Map<String, Value>, key: &str) -> Option<i64> {
-    number_field::<i64>(fields, key).filter(|t| *t > 0)
 }

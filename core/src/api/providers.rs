@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::client::Inner;
 use crate::error::Result;
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, list_of, number_field, string_field};
+use crate::model::{data_error, define_models, list_of, number_field, string_field, unix_time_field};
 
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
 const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
@@ -92,10 +92,10 @@ macro_rules! __provider_models {
                     description: Option<String>,
                     /// Qualify round-trip time, milliseconds (v3 only).
                     rtt_ms: Option<u64>,
-                    /// Since when the provider is in this state, unix seconds (v3 only).
-                    state_since: Option<i64>,
-                    /// When the server last checked, unix seconds (v3 only).
-                    checked_at: Option<i64>,
+                    /// Since when the provider is in this state (v3 only).
+                    state_since: Option<$crate::UnixTime>,
+                    /// When the server last checked (v3 only).
+                    checked_at: Option<$crate::UnixTime>,
                     /// The server's explanation (`Registered to …`, a rejection reason), when
                     /// it gives one.
                     details: Option<String>,
@@ -206,8 +206,8 @@ fn v3_statuses(url: &str, data: Value) -> Result<Vec<ProviderStatus>> {
                 username: text("username").unwrap_or_default(),
                 description: text("description"),
                 rtt_ms: number_field(fields, "rtt"),
-                state_since: number_field(fields, "stateStartTime"),
-                checked_at: number_field(fields, "lastUpdate"),
+                state_since: unix_time_field(fields, "stateStartTime"),
+                checked_at: unix_time_field(fields, "lastUpdate"),
                 details: text("registrationDetails").or_else(|| text("rejectionReason")),
                 raw: entry,
             });

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::client::Inner;
 use crate::error::{Error, Result, excerpt};
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, number_field, string_field};
+use crate::model::{data_error, define_models, string_field, unix_time_field};
 use crate::transport::Request;
 
 /// Served by nginx as a static file on both generations, without authentication.
@@ -41,8 +41,8 @@ macro_rules! __system_models {
                     uptime_seconds: Option<u64>,
                     /// The `uptime` line as the report has it.
                     uptime: Option<String>,
-                    /// The server's clock when asked, unix seconds.
-                    server_time: Option<i64>,
+                    /// The server's clock when asked.
+                    server_time: Option<$crate::UnixTime>,
                     /// The whole text report (environment, CPU, memory, storage, network,
                     /// Asterisk…), as sent.
                     report: String,
@@ -87,7 +87,7 @@ pub(crate) async fn system_info(inner: &Inner) -> Result<SystemInfo> {
         return Err(data_error(&url, "the system information has no \"content\" text", &info));
     };
     let (_, date) = inner.get_data(date_path).await?;
-    let server_time = date.as_object().and_then(|fields| number_field::<i64>(fields, "timestamp"));
+    let server_time = date.as_object().and_then(|fields| unix_time_field(fields, "timestamp"));
     let version = section_of(&report, "PBXVersion").map(str::to_owned).filter(|v| !v.is_empty());
     let uptime = section_of(&report, "Uptime").and_then(|text| text.lines().next()).map(|line| line.trim().to_owned());
     let uptime_seconds = uptime.as_deref().and_then(uptime_seconds);

@@ -30,6 +30,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import java.time.LocalDateTime
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -1385,6 +1386,49 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 /**
  * @suppress
  */
+public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
+    override fun read(buf: ByteBuffer): java.time.Instant {
+        val seconds = buf.getLong()
+        // Type mismatch (should be u32) but we check for overflow/underflow below
+        val nanoseconds = buf.getInt().toLong()
+        if (nanoseconds < 0) {
+            throw java.time.DateTimeException("Instant nanoseconds exceed minimum or maximum supported by uniffi")
+        }
+        if (seconds >= 0) {
+            return java.time.Instant.EPOCH.plus(java.time.Duration.ofSeconds(seconds, nanoseconds))
+        } else {
+            return java.time.Instant.EPOCH.minus(java.time.Duration.ofSeconds(-seconds, nanoseconds))
+        }
+    }
+
+    // 8 bytes for seconds, 4 bytes for nanoseconds
+    override fun allocationSize(value: java.time.Instant) = 12UL
+
+    override fun write(value: java.time.Instant, buf: ByteBuffer) {
+        var epochOffset = java.time.Duration.between(java.time.Instant.EPOCH, value)
+
+        var sign = 1
+        if (epochOffset.isNegative()) {
+            sign = -1
+            epochOffset = epochOffset.negated()
+        }
+
+        if (epochOffset.nano < 0) {
+            // Java docs provide guarantee that nano will always be positive, so this should be impossible
+            // See: https://docs.oracle.com/javase/8/docs/api/java/time/Instant.html
+            throw IllegalArgumentException("Invalid timestamp, nano value must be non-negative")
+        }
+
+        buf.putLong(sign * epochOffset.seconds)
+        // Type mismatch (should be u32) but since values will always be between 0 and 999,999,999 it should be OK
+        buf.putInt(epochOffset.nano)
+    }
+}
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
     override fun read(buf: ByteBuffer): java.time.Duration {
         // Type mismatch (should be u64) but we check for overflow/underflow below
@@ -2271,19 +2315,19 @@ data class ActiveCall (
     var `linkedid`: kotlin.String
     , 
     /**
-     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     * When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
      */
-    var `start`: kotlin.String
+    var `start`: PbxLocalTime?
     , 
     /**
      * When it was answered (absent while ringing).
      */
-    var `answer`: kotlin.String?
+    var `answer`: PbxLocalTime?
     , 
     /**
      * When it ended (the table keeps a leg for a few seconds after that).
      */
-    var `endtime`: kotlin.String?
+    var `endtime`: PbxLocalTime?
     , 
     var `srcNum`: kotlin.String
     , 
@@ -2325,9 +2369,9 @@ public object FfiConverterTypeActiveCall: FfiConverterRustBuffer<ActiveCall> {
     override fun read(buf: ByteBuffer): ActiveCall {
         return ActiveCall(
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
@@ -2339,9 +2383,9 @@ public object FfiConverterTypeActiveCall: FfiConverterRustBuffer<ActiveCall> {
 
     override fun allocationSize(value: ActiveCall) = (
             FfiConverterString.allocationSize(value.`linkedid`) +
-            FfiConverterString.allocationSize(value.`start`) +
-            FfiConverterOptionalString.allocationSize(value.`answer`) +
-            FfiConverterOptionalString.allocationSize(value.`endtime`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`start`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`answer`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`endtime`) +
             FfiConverterString.allocationSize(value.`srcNum`) +
             FfiConverterOptionalString.allocationSize(value.`srcName`) +
             FfiConverterString.allocationSize(value.`dstNum`) +
@@ -2352,9 +2396,9 @@ public object FfiConverterTypeActiveCall: FfiConverterRustBuffer<ActiveCall> {
 
     override fun write(value: ActiveCall, buf: ByteBuffer) {
             FfiConverterString.write(value.`linkedid`, buf)
-            FfiConverterString.write(value.`start`, buf)
-            FfiConverterOptionalString.write(value.`answer`, buf)
-            FfiConverterOptionalString.write(value.`endtime`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`start`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`answer`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`endtime`, buf)
             FfiConverterString.write(value.`srcNum`, buf)
             FfiConverterOptionalString.write(value.`srcName`, buf)
             FfiConverterString.write(value.`dstNum`, buf)
@@ -2376,14 +2420,14 @@ data class ActiveChannel (
     var `linkedid`: kotlin.String
     , 
     /**
-     * When the leg began, the PBX's local time as sent.
+     * When the leg began, the PBX's local time.
      */
-    var `start`: kotlin.String
+    var `start`: PbxLocalTime?
     , 
     /**
      * When it was answered (absent while ringing).
      */
-    var `answer`: kotlin.String?
+    var `answer`: PbxLocalTime?
     , 
     /**
      * The calling channel (`PJSIP/201-0000002a`).
@@ -2432,8 +2476,8 @@ public object FfiConverterTypeActiveChannel: FfiConverterRustBuffer<ActiveChanne
     override fun read(buf: ByteBuffer): ActiveChannel {
         return ActiveChannel(
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
@@ -2447,8 +2491,8 @@ public object FfiConverterTypeActiveChannel: FfiConverterRustBuffer<ActiveChanne
 
     override fun allocationSize(value: ActiveChannel) = (
             FfiConverterString.allocationSize(value.`linkedid`) +
-            FfiConverterString.allocationSize(value.`start`) +
-            FfiConverterOptionalString.allocationSize(value.`answer`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`start`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`answer`) +
             FfiConverterOptionalString.allocationSize(value.`srcChan`) +
             FfiConverterOptionalString.allocationSize(value.`dstChan`) +
             FfiConverterString.allocationSize(value.`srcNum`) +
@@ -2461,8 +2505,8 @@ public object FfiConverterTypeActiveChannel: FfiConverterRustBuffer<ActiveChanne
 
     override fun write(value: ActiveChannel, buf: ByteBuffer) {
             FfiConverterString.write(value.`linkedid`, buf)
-            FfiConverterString.write(value.`start`, buf)
-            FfiConverterOptionalString.write(value.`answer`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`start`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`answer`, buf)
             FfiConverterOptionalString.write(value.`srcChan`, buf)
             FfiConverterOptionalString.write(value.`dstChan`, buf)
             FfiConverterString.write(value.`srcNum`, buf)
@@ -2491,14 +2535,14 @@ data class BannedIp (
     var `jail`: kotlin.String
     , 
     /**
-     * When the ban began, unix seconds.
+     * When the ban began.
      */
-    var `bannedAt`: kotlin.Long?
+    var `bannedAt`: java.time.Instant?
     , 
     /**
-     * When the ban ends, unix seconds.
+     * When the ban ends.
      */
-    var `unbanAt`: kotlin.Long?
+    var `unbanAt`: java.time.Instant?
     , 
     /**
      * The address's country code (v3 only; `LOCAL` for private networks).
@@ -2532,8 +2576,8 @@ public object FfiConverterTypeBannedIp: FfiConverterRustBuffer<BannedIp> {
         return BannedIp(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
@@ -2543,8 +2587,8 @@ public object FfiConverterTypeBannedIp: FfiConverterRustBuffer<BannedIp> {
     override fun allocationSize(value: BannedIp) = (
             FfiConverterString.allocationSize(value.`ip`) +
             FfiConverterString.allocationSize(value.`jail`) +
-            FfiConverterOptionalLong.allocationSize(value.`bannedAt`) +
-            FfiConverterOptionalLong.allocationSize(value.`unbanAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`bannedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`unbanAt`) +
             FfiConverterOptionalString.allocationSize(value.`country`) +
             FfiConverterOptionalString.allocationSize(value.`countryName`) +
             FfiConverterString.allocationSize(value.`raw`)
@@ -2553,8 +2597,8 @@ public object FfiConverterTypeBannedIp: FfiConverterRustBuffer<BannedIp> {
     override fun write(value: BannedIp, buf: ByteBuffer) {
             FfiConverterString.write(value.`ip`, buf)
             FfiConverterString.write(value.`jail`, buf)
-            FfiConverterOptionalLong.write(value.`bannedAt`, buf)
-            FfiConverterOptionalLong.write(value.`unbanAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`bannedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`unbanAt`, buf)
             FfiConverterOptionalString.write(value.`country`, buf)
             FfiConverterOptionalString.write(value.`countryName`, buf)
             FfiConverterString.write(value.`raw`, buf)
@@ -2646,19 +2690,19 @@ data class CdrRecord (
     var `linkedid`: kotlin.String
     , 
     /**
-     * When the leg began, the PBX's local time as sent (`2026-01-15 10:30:45.123`).
+     * When the leg began, the PBX's local time (`2026-01-15T10:30:45.123`).
      */
-    var `start`: kotlin.String
+    var `start`: PbxLocalTime?
     , 
     /**
      * When it was answered (absent when it was not).
      */
-    var `answer`: kotlin.String?
+    var `answer`: PbxLocalTime?
     , 
     /**
      * When it ended.
      */
-    var `endtime`: kotlin.String?
+    var `endtime`: PbxLocalTime?
     , 
     var `srcNum`: kotlin.String
     , 
@@ -2729,9 +2773,9 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
         return CdrRecord(
             FfiConverterULong.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
+            FfiConverterOptionalTypePbxLocalTime.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -2752,9 +2796,9 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
     override fun allocationSize(value: CdrRecord) = (
             FfiConverterULong.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`linkedid`) +
-            FfiConverterString.allocationSize(value.`start`) +
-            FfiConverterOptionalString.allocationSize(value.`answer`) +
-            FfiConverterOptionalString.allocationSize(value.`endtime`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`start`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`answer`) +
+            FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`endtime`) +
             FfiConverterString.allocationSize(value.`srcNum`) +
             FfiConverterOptionalString.allocationSize(value.`srcName`) +
             FfiConverterOptionalString.allocationSize(value.`srcChan`) +
@@ -2774,9 +2818,9 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
     override fun write(value: CdrRecord, buf: ByteBuffer) {
             FfiConverterULong.write(value.`id`, buf)
             FfiConverterString.write(value.`linkedid`, buf)
-            FfiConverterString.write(value.`start`, buf)
-            FfiConverterOptionalString.write(value.`answer`, buf)
-            FfiConverterOptionalString.write(value.`endtime`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`start`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`answer`, buf)
+            FfiConverterOptionalTypePbxLocalTime.write(value.`endtime`, buf)
             FfiConverterString.write(value.`srcNum`, buf)
             FfiConverterOptionalString.write(value.`srcName`, buf)
             FfiConverterOptionalString.write(value.`srcChan`, buf)
@@ -3436,14 +3480,14 @@ data class ProviderStatus (
     var `rttMs`: kotlin.ULong?
     , 
     /**
-     * Since when the provider is in this state, unix seconds (v3 only).
+     * Since when the provider is in this state (v3 only).
      */
-    var `stateSince`: kotlin.Long?
+    var `stateSince`: java.time.Instant?
     , 
     /**
-     * When the server last checked, unix seconds (v3 only).
+     * When the server last checked (v3 only).
      */
-    var `checkedAt`: kotlin.Long?
+    var `checkedAt`: java.time.Instant?
     , 
     /**
      * The server's explanation (`Registered to …`, a rejection reason), when
@@ -3479,8 +3523,8 @@ public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderSta
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
         )
@@ -3495,8 +3539,8 @@ public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderSta
             FfiConverterString.allocationSize(value.`username`) +
             FfiConverterOptionalString.allocationSize(value.`description`) +
             FfiConverterOptionalULong.allocationSize(value.`rttMs`) +
-            FfiConverterOptionalLong.allocationSize(value.`stateSince`) +
-            FfiConverterOptionalLong.allocationSize(value.`checkedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`stateSince`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`checkedAt`) +
             FfiConverterOptionalString.allocationSize(value.`details`) +
             FfiConverterString.allocationSize(value.`raw`)
     )
@@ -3510,8 +3554,8 @@ public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderSta
             FfiConverterString.write(value.`username`, buf)
             FfiConverterOptionalString.write(value.`description`, buf)
             FfiConverterOptionalULong.write(value.`rttMs`, buf)
-            FfiConverterOptionalLong.write(value.`stateSince`, buf)
-            FfiConverterOptionalLong.write(value.`checkedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`stateSince`, buf)
+            FfiConverterOptionalTimestamp.write(value.`checkedAt`, buf)
             FfiConverterOptionalString.write(value.`details`, buf)
             FfiConverterString.write(value.`raw`, buf)
     }
@@ -3540,9 +3584,9 @@ data class SystemInfo (
     var `uptime`: kotlin.String?
     , 
     /**
-     * The server's clock when asked, unix seconds.
+     * The server's clock when asked.
      */
-    var `serverTime`: kotlin.Long?
+    var `serverTime`: java.time.Instant?
     , 
     /**
      * The whole text report (environment, CPU, memory, storage, network,
@@ -3573,7 +3617,7 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
         )
@@ -3583,7 +3627,7 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
             FfiConverterOptionalString.allocationSize(value.`version`) +
             FfiConverterOptionalULong.allocationSize(value.`uptimeSeconds`) +
             FfiConverterOptionalString.allocationSize(value.`uptime`) +
-            FfiConverterOptionalLong.allocationSize(value.`serverTime`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`serverTime`) +
             FfiConverterString.allocationSize(value.`report`) +
             FfiConverterString.allocationSize(value.`raw`)
     )
@@ -3592,7 +3636,7 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
             FfiConverterOptionalString.write(value.`version`, buf)
             FfiConverterOptionalULong.write(value.`uptimeSeconds`, buf)
             FfiConverterOptionalString.write(value.`uptime`, buf)
-            FfiConverterOptionalLong.write(value.`serverTime`, buf)
+            FfiConverterOptionalTimestamp.write(value.`serverTime`, buf)
             FfiConverterString.write(value.`report`, buf)
             FfiConverterString.write(value.`raw`, buf)
     }
@@ -5242,6 +5286,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTimestamp: FfiConverterRustBuffer<java.time.Instant?> {
+    override fun read(buf: ByteBuffer): java.time.Instant? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTimestamp.read(buf)
+    }
+
+    override fun allocationSize(value: java.time.Instant?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTimestamp.allocationSize(value)
+        }
+    }
+
+    override fun write(value: java.time.Instant?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTimestamp.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalDuration: FfiConverterRustBuffer<java.time.Duration?> {
     override fun read(buf: ByteBuffer): java.time.Duration? {
         if (buf.get().toInt() == 0) {
@@ -5424,6 +5500,38 @@ public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<ko
         } else {
             buf.put(1)
             FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePbxLocalTime: FfiConverterRustBuffer<PbxLocalTime?> {
+    override fun read(buf: ByteBuffer): PbxLocalTime? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePbxLocalTime.read(buf)
+    }
+
+    override fun allocationSize(value: PbxLocalTime?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePbxLocalTime.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PbxLocalTime?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePbxLocalTime.write(value, buf)
         }
     }
 }
@@ -5772,6 +5880,43 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             FfiConverterString.write(k, buf)
             FfiConverterString.write(v, buf)
         }
+    }
+}
+
+
+
+
+
+public typealias PbxLocalTime = LocalDateTime
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePbxLocalTime: FfiConverter<PbxLocalTime, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): PbxLocalTime {
+        val builtinValue = FfiConverterString.lift(value)
+        return LocalDateTime.parse(builtinValue)
+    }
+
+    override fun lower(value: PbxLocalTime): RustBuffer.ByValue {
+        val builtinValue = value.toString()
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): PbxLocalTime {
+        val builtinValue = FfiConverterString.read(buf)
+        return LocalDateTime.parse(builtinValue)
+    }
+
+    override fun allocationSize(value: PbxLocalTime): ULong {
+        val builtinValue = value.toString()
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: PbxLocalTime, buf: ByteBuffer) {
+        val builtinValue = value.toString()
+        FfiConverterString.write(builtinValue, buf)
     }
 }
 

@@ -57,6 +57,9 @@ fun assertCarries(json: JsonElement, obj: Any?, where: String) {
             val raw = obj?.javaClass?.methods?.firstOrNull { it.name == "raw" && it.parameterCount == 0 }
             val value = if (raw != null) raw.invoke(obj) else obj
             when {
+                // Times: ISO 8601 in the core's JSON, java.time values here.
+                value is java.time.Instant -> assertEquals(java.time.Instant.parse(json.content), value, where)
+                value is java.time.LocalDateTime -> assertEquals(java.time.LocalDateTime.parse(json.content), value, where)
                 json.isString -> assertEquals(json.content, value, where)
                 json.booleanOrNull != null -> assertEquals(json.booleanOrNull, value, where)
                 else -> assertTrue(value != null && value.toString().toDouble() == json.content.toDouble(), "$where: $value vs $json")

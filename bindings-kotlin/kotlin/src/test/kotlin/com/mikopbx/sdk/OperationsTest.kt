@@ -107,6 +107,17 @@ class OperationsTest {
     }
 
     @Test
+    fun timesAreJavaTimeValues(): Unit = Simulator("--api", "v3").use { sim ->
+        sim.patchState(Json.parseToJsonElement(BANS))
+        MikoPbxClient(sim.config()).use { client ->
+            runBlocking {
+                assertEquals(java.time.Instant.parse("2023-11-14T22:13:20Z"), client.bannedIps().single().bannedAt)
+                assertEquals(java.time.LocalDateTime.of(2026, 1, 15, 10, 30, 45, 123_000_000), client.activeCalls().single().start)
+            }
+        }
+    }
+
+    @Test
     fun theCallHistoryIsUnsupportedOnLegacy(): Unit = Simulator().use { sim ->
         MikoPbxClient(sim.config()).use { client ->
             assertThrows(MikoPbxException.Unsupported::class.java) { runBlocking { client.cdrRecords().toList() } }
