@@ -41,7 +41,7 @@ pub struct Simulator(mikopbx_sim::Simulator);
 impl Simulator {
     #[new]
     #[pyo3(signature = (*, api="legacy", https=false, trust_loopback=false, login_limit=10, session_idle=3600.0,
-                        access_token_ttl=900.0, state=None))]
+                        access_token_ttl=900.0, state=None, rate_limit=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -52,6 +52,7 @@ impl Simulator {
         session_idle: f64,
         access_token_ttl: f64,
         state: Option<&Bound<'_, PyAny>>,
+        rate_limit: Option<&str>,
     ) -> PyResult<Self> {
         let state = match state.filter(|s| !s.is_none()) {
             Some(state) => pbx_state(state)?,
@@ -65,6 +66,9 @@ impl Simulator {
             session_idle: seconds("session_idle", session_idle)?,
             access_token_ttl: seconds("access_token_ttl", access_token_ttl)?,
             state,
+            // "REQUESTS/WINDOW[/BLOCK]" seconds, as `mikopbx-sim --rate-limit`; "200/60/300" is
+            // the real server's.
+            rate_limit: rate_limit.map(str::parse).transpose().map_err(invalid_input)?,
             ..SimulatorOptions::default()
         };
         py.detach(|| mikopbx::block_on(mikopbx_sim::Simulator::start(options)))

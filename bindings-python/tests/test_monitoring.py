@@ -79,3 +79,19 @@ def test_times_are_datetimes_unix_ones_in_utc_pbx_ones_naive():
         leg = pbx.active_calls()[0]
         assert leg.start == datetime.datetime(2026, 1, 15, 10, 30, 45, 123000) and leg.start.tzinfo is None
         assert leg.answer is None and leg.raw["start"] == "2026-01-15 10:30:45.123"
+
+
+def test_paced_calls_stay_under_the_simulators_rate_limit():
+    # 30 requests a minute allowed; the client paces itself to 20 (bursts of 20).
+    with Simulator(api="v3", rate_limit="30/60/300") as sim, mikopbx.Client(sim.url, requests_per_minute=20, **LOGIN) as pbx:
+        for _ in range(18):
+            pbx.ping()
+        assert sim.stats()["rate_limited"] == 0
+    with Simulator(api="v3", rate_limit="5/60/300") as sim:
+        pbx = mikopbx.Client(sim.url, requests_per_minute=0, **LOGIN)
+        with pytest.raises(mikopbx.RateLimitedError):
+            for _ in range(10):
+                pbx.peer_statuses()
+        assert sim.stats()["rate_limited"] >= 1
+    with pytest.raises(mikopbx.InvalidInputError):
+        Simulator(rate_limit="lots")

@@ -34,18 +34,6 @@ impl UnixTime {
     }
 }
 
-impl std::fmt::Display for UnixTime {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.to_iso8601())
-    }
-}
-
-impl serde::Serialize for UnixTime {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_iso8601())
-    }
-}
-
 /// A wall-clock time of the PBX as it writes it (`2026-01-15 10:30:45.123`): the PBX's own
 /// time zone, which the API does not name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,17 +58,24 @@ impl LocalTime {
     }
 }
 
-impl std::fmt::Display for LocalTime {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.to_iso8601())
-    }
+/// Both show and serialize as their ISO 8601 text.
+macro_rules! iso_text {
+    ($($type:ty),+) => {$(
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.to_iso8601())
+            }
+        }
+
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.to_iso8601())
+            }
+        }
+    )+};
 }
 
-impl serde::Serialize for LocalTime {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_iso8601())
-    }
-}
+iso_text!(UnixTime, LocalTime);
 
 #[cfg(test)]
 mod tests {

@@ -553,6 +553,7 @@ class Simulator:
         session_idle: float = 3600.0,
         access_token_ttl: float = 900.0,
         state: Union[Dict[str, Any], str, None] = None,
+        rate_limit: Optional[str] = None,
     ) -> "Simulator": ...
     @property
     def url(self) -> str: ...

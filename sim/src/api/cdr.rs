@@ -1,9 +1,9 @@
 //! The call history (v3 only; 2024.1 has none in its REST API): state section `cdr`, a list
 //! of rows in the server's record shape (`Lib/Cdr/DataStructure.php`: every column a string
 //! but `id`, `duration` and `billsec`). Without the section the simulator writes
-//! [`GENERATED_ROWS`] deterministic rows, one every two hours back from the PBX clock (the
-//! `system` section's `clock`, else now), so that they fall in the server's default 30-day
-//! window. `GET v3/cdr` filters, sorts, groups and pages them as `Lib/Cdr/GetListAction.php`
+//! [`GENERATED_ROWS`] deterministic rows, one every two hours back from the start of the PBX
+//! clock's hour (the `system` section's `clock`, else now), so that they fall in the server's
+//! default 30-day window. `GET v3/cdr` filters, sorts, groups and pages them as `Lib/Cdr/GetListAction.php`
 //! does (docs/server-notes.md, "Call history").
 
 use axum::http::Method;
@@ -48,7 +48,9 @@ fn rows(shared: &Shared) -> Vec<Map<String, Value>> {
         Some(Value::Array(rows)) => rows.iter().filter_map(|row| row.as_object().cloned()).collect(),
         _ => {
             drop(pbx);
-            generated(super::system::clock(shared))
+            // From the start of the clock's hour, so that the rows stay the same for an hour.
+            let clock = super::system::clock(shared);
+            generated(clock - clock % 3600)
         }
     }
 }
