@@ -740,6 +740,15 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
     func extensionStatuses() async throws  -> [ExtensionStatus]
     
     /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Three or
+     * four requests; it does not fail for what the server does (see `reachable`).
+     */
+    func health(include: String?, exclude: String?) async throws  -> Health
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     func login() async throws 
@@ -1015,6 +1024,29 @@ open func extensionStatuses()async throws  -> [ExtensionStatus]  {
             completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeExtensionStatus.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+    /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Three or
+     * four requests; it does not fail for what the server does (see `reachable`).
+     */
+open func health(include: String? = nil, exclude: String? = nil)async throws  -> Health  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_mikopbxclient_health(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(include),FfiConverterOptionString.lower(exclude)
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeHealth_lift,
             errorHandler: FfiConverterTypeMikoPbxError_lift
         )
 }
@@ -2400,6 +2432,73 @@ public func FfiConverterTypeExtensionDevice_lower(_ value: ExtensionDevice) -> R
 
 
 /**
+ * One extension in a health snapshot.
+ */
+public struct ExtensionHealth: Equatable, Hashable {
+    public var id: String
+    public var state: ExtensionState
+    /**
+     * The server's word (`Available`, `OK`, `UNKNOWN`, …).
+     */
+    public var serverState: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, state: ExtensionState, 
+        /**
+         * The server's word (`Available`, `OK`, `UNKNOWN`, …).
+         */serverState: String) {
+        self.id = id
+        self.state = state
+        self.serverState = serverState
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExtensionHealth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExtensionHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExtensionHealth {
+        return
+            try ExtensionHealth(
+                id: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeExtensionState.read(from: &buf), 
+                serverState: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExtensionHealth, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeExtensionState.write(value.state, into: &buf)
+        FfiConverterString.write(value.serverState, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionHealth_lift(_ buf: RustBuffer) throws -> ExtensionHealth {
+    return try FfiConverterTypeExtensionHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionHealth_lower(_ value: ExtensionHealth) -> RustBuffer {
+    return FfiConverterTypeExtensionHealth.lower(value)
+}
+
+
+/**
  * The status of one extension with its devices.
  */
 public struct ExtensionStatus: Equatable, Hashable {
@@ -2507,6 +2606,163 @@ public func FfiConverterTypeExtensionStatus_lift(_ buf: RustBuffer) throws -> Ex
 #endif
 public func FfiConverterTypeExtensionStatus_lower(_ value: ExtensionStatus) -> RustBuffer {
     return FfiConverterTypeExtensionStatus.lower(value)
+}
+
+
+/**
+ * One snapshot of a PBX for monitoring.
+ */
+public struct Health: Equatable, Hashable {
+    /**
+     * Everything was read; when false, `error` says why and the lists are empty.
+     */
+    public var reachable: Bool
+    /**
+     * The kind of the error that stopped the snapshot (`transport`, `timeout`,
+     * `authentication`, …), as every surface names error kinds.
+     */
+    public var errorKind: String?
+    /**
+     * Its message.
+     */
+    public var error: String?
+    /**
+     * `legacy` or `v3`, when known.
+     */
+    public var apiGeneration: String?
+    /**
+     * When the snapshot was started.
+     */
+    public var takenAt: Date
+    /**
+     * How long it took, milliseconds.
+     */
+    public var durationMs: Double
+    public var extensions: [ExtensionHealth]
+    public var extensionsOnline: UInt64
+    public var extensionsOffline: UInt64
+    public var extensionsUnknown: UInt64
+    public var extensionsDisabled: UInt64
+    public var providers: [ProviderHealth]
+    /**
+     * Calls in progress: distinct `linkedid`s with a leg that has not ended.
+     */
+    public var activeCalls: UInt64
+    /**
+     * What needs attention, one sentence each: the PBX unreachable, a provider
+     * unregistered or rejected.
+     */
+    public var problems: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Everything was read; when false, `error` says why and the lists are empty.
+         */reachable: Bool, 
+        /**
+         * The kind of the error that stopped the snapshot (`transport`, `timeout`,
+         * `authentication`, …), as every surface names error kinds.
+         */errorKind: String?, 
+        /**
+         * Its message.
+         */error: String?, 
+        /**
+         * `legacy` or `v3`, when known.
+         */apiGeneration: String?, 
+        /**
+         * When the snapshot was started.
+         */takenAt: Date, 
+        /**
+         * How long it took, milliseconds.
+         */durationMs: Double, extensions: [ExtensionHealth], extensionsOnline: UInt64, extensionsOffline: UInt64, extensionsUnknown: UInt64, extensionsDisabled: UInt64, providers: [ProviderHealth], 
+        /**
+         * Calls in progress: distinct `linkedid`s with a leg that has not ended.
+         */activeCalls: UInt64, 
+        /**
+         * What needs attention, one sentence each: the PBX unreachable, a provider
+         * unregistered or rejected.
+         */problems: [String]) {
+        self.reachable = reachable
+        self.errorKind = errorKind
+        self.error = error
+        self.apiGeneration = apiGeneration
+        self.takenAt = takenAt
+        self.durationMs = durationMs
+        self.extensions = extensions
+        self.extensionsOnline = extensionsOnline
+        self.extensionsOffline = extensionsOffline
+        self.extensionsUnknown = extensionsUnknown
+        self.extensionsDisabled = extensionsDisabled
+        self.providers = providers
+        self.activeCalls = activeCalls
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Health: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Health {
+        return
+            try Health(
+                reachable: FfiConverterBool.read(from: &buf), 
+                errorKind: FfiConverterOptionString.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf), 
+                apiGeneration: FfiConverterOptionString.read(from: &buf), 
+                takenAt: FfiConverterTimestamp.read(from: &buf), 
+                durationMs: FfiConverterDouble.read(from: &buf), 
+                extensions: FfiConverterSequenceTypeExtensionHealth.read(from: &buf), 
+                extensionsOnline: FfiConverterUInt64.read(from: &buf), 
+                extensionsOffline: FfiConverterUInt64.read(from: &buf), 
+                extensionsUnknown: FfiConverterUInt64.read(from: &buf), 
+                extensionsDisabled: FfiConverterUInt64.read(from: &buf), 
+                providers: FfiConverterSequenceTypeProviderHealth.read(from: &buf), 
+                activeCalls: FfiConverterUInt64.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Health, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.reachable, into: &buf)
+        FfiConverterOptionString.write(value.errorKind, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+        FfiConverterOptionString.write(value.apiGeneration, into: &buf)
+        FfiConverterTimestamp.write(value.takenAt, into: &buf)
+        FfiConverterDouble.write(value.durationMs, into: &buf)
+        FfiConverterSequenceTypeExtensionHealth.write(value.extensions, into: &buf)
+        FfiConverterUInt64.write(value.extensionsOnline, into: &buf)
+        FfiConverterUInt64.write(value.extensionsOffline, into: &buf)
+        FfiConverterUInt64.write(value.extensionsUnknown, into: &buf)
+        FfiConverterUInt64.write(value.extensionsDisabled, into: &buf)
+        FfiConverterSequenceTypeProviderHealth.write(value.providers, into: &buf)
+        FfiConverterUInt64.write(value.activeCalls, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealth_lift(_ buf: RustBuffer) throws -> Health {
+    return try FfiConverterTypeHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealth_lower(_ value: Health) -> RustBuffer {
+    return FfiConverterTypeHealth.lower(value)
 }
 
 
@@ -2673,6 +2929,107 @@ public func FfiConverterTypePeerStatus_lift(_ buf: RustBuffer) throws -> PeerSta
 #endif
 public func FfiConverterTypePeerStatus_lower(_ value: PeerStatus) -> RustBuffer {
     return FfiConverterTypePeerStatus.lower(value)
+}
+
+
+/**
+ * One provider in a health snapshot.
+ */
+public struct ProviderHealth: Equatable, Hashable {
+    public var id: String
+    public var technology: ProviderTechnology
+    public var state: ProviderStatusState
+    /**
+     * The server's word (`registered`, `OK`, `OFF`, …).
+     */
+    public var serverState: String
+    public var host: String
+    public var username: String
+    /**
+     * Qualify round-trip time, milliseconds (v3 only).
+     */
+    public var rttMs: UInt64?
+    /**
+     * Counts as a problem: `unregistered` or `rejected` (a disabled provider,
+     * one still checking or of unknown state does not).
+     */
+    public var problem: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, technology: ProviderTechnology, state: ProviderStatusState, 
+        /**
+         * The server's word (`registered`, `OK`, `OFF`, …).
+         */serverState: String, host: String, username: String, 
+        /**
+         * Qualify round-trip time, milliseconds (v3 only).
+         */rttMs: UInt64?, 
+        /**
+         * Counts as a problem: `unregistered` or `rejected` (a disabled provider,
+         * one still checking or of unknown state does not).
+         */problem: Bool) {
+        self.id = id
+        self.technology = technology
+        self.state = state
+        self.serverState = serverState
+        self.host = host
+        self.username = username
+        self.rttMs = rttMs
+        self.problem = problem
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProviderHealth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProviderHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProviderHealth {
+        return
+            try ProviderHealth(
+                id: FfiConverterString.read(from: &buf), 
+                technology: FfiConverterTypeProviderTechnology.read(from: &buf), 
+                state: FfiConverterTypeProviderStatusState.read(from: &buf), 
+                serverState: FfiConverterString.read(from: &buf), 
+                host: FfiConverterString.read(from: &buf), 
+                username: FfiConverterString.read(from: &buf), 
+                rttMs: FfiConverterOptionUInt64.read(from: &buf), 
+                problem: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProviderHealth, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeProviderTechnology.write(value.technology, into: &buf)
+        FfiConverterTypeProviderStatusState.write(value.state, into: &buf)
+        FfiConverterString.write(value.serverState, into: &buf)
+        FfiConverterString.write(value.host, into: &buf)
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterOptionUInt64.write(value.rttMs, into: &buf)
+        FfiConverterBool.write(value.problem, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderHealth_lift(_ buf: RustBuffer) throws -> ProviderHealth {
+    return try FfiConverterTypeProviderHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderHealth_lower(_ value: ProviderHealth) -> RustBuffer {
+    return FfiConverterTypeProviderHealth.lower(value)
 }
 
 
@@ -3319,6 +3676,118 @@ public func FfiConverterTypeContactStatus_lift(_ buf: RustBuffer) throws -> Cont
 #endif
 public func FfiConverterTypeContactStatus_lower(_ value: ContactStatus) -> RustBuffer {
     return FfiConverterTypeContactStatus.lower(value)
+}
+
+
+
+/**
+ * An extension's state for monitoring, made by the SDK from both generations'
+ * words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
+ * v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
+ * `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
+ * where the server says so (this enum is never `Other`).
+ */
+
+public enum ExtensionState: Equatable, Hashable {
+    
+    case online
+    case offline
+    case unknown
+    case disabled
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */
+public func raw() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_extensionstate_raw(
+            FfiConverterTypeExtensionState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ExtensionState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExtensionState: FfiConverterRustBuffer {
+    typealias SwiftType = ExtensionState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExtensionState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .online
+        
+        case 2: return .offline
+        
+        case 3: return .unknown
+        
+        case 4: return .disabled
+        
+        case 5: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExtensionState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .online:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .offline:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .disabled:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionState_lift(_ buf: RustBuffer) throws -> ExtensionState {
+    return try FfiConverterTypeExtensionState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtensionState_lower(_ value: ExtensionState) -> RustBuffer {
+    return FfiConverterTypeExtensionState.lower(value)
 }
 
 
@@ -4691,6 +5160,31 @@ fileprivate struct FfiConverterSequenceTypeExtensionDevice: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeExtensionHealth: FfiConverterRustBuffer {
+    typealias SwiftType = [ExtensionHealth]
+
+    public static func write(_ value: [ExtensionHealth], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExtensionHealth.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExtensionHealth] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExtensionHealth]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExtensionHealth.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeExtensionStatus: FfiConverterRustBuffer {
     typealias SwiftType = [ExtensionStatus]
 
@@ -4733,6 +5227,31 @@ fileprivate struct FfiConverterSequenceTypePeerStatus: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePeerStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProviderHealth: FfiConverterRustBuffer {
+    typealias SwiftType = [ProviderHealth]
+
+    public static func write(_ value: [ProviderHealth], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProviderHealth.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProviderHealth] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProviderHealth]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProviderHealth.read(from: &buf))
         }
         return seq
     }
@@ -4964,6 +5483,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses() != 26996) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health() != 14142) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {

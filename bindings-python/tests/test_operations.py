@@ -71,7 +71,7 @@ STATE = {
 }
 MODEL_NAMES = {m["name"] for m in mikopbx.models()["models"]}
 # Models that only come inside others.
-NESTED = {"Contact", "CdrRecord", "ExtensionDevice"}
+NESTED = {"Contact", "CdrRecord", "ExtensionDevice", "ExtensionHealth", "ProviderHealth"}
 # What 2024.1 does not have (its REST API has no call history).
 LEGACY_LACKS = {"cdr"}
 
@@ -97,7 +97,10 @@ def test_objects_carry_every_field_of_the_core_json(api):
             typed = run(pbx, api, op["name"], lambda: getattr(pbx, op["name"])(**op["example"]))
             if typed is None:
                 continue
-            carries(pbx.call(op["name"], op["example"]), typed, op["name"])
+            expected = pbx.call(op["name"], op["example"])
+            if op["name"] == "health":  # two snapshots: their times differ
+                expected = {k: v for k, v in expected.items() if k not in ("taken_at", "duration_ms")}
+            carries(expected, typed, op["name"])
             checked.add(op["result"].removesuffix("[]"))
         expected = MODEL_NAMES - NESTED - ({"CdrPage"} if api == "legacy" else set())
         assert checked == expected, checked

@@ -96,6 +96,16 @@ enum Command {
     ProviderStatus,
     /// Every extension's state with its registered devices.
     Extensions,
+    /// One monitoring snapshot: reachability, extensions and providers in normalised states,
+    /// calls in progress, problems. Exits 0 when there is no problem, 1 when there is one.
+    Health {
+        /// Only ids matching these comma-separated patterns (`*`, `?`), e.g. "2*,SIP-*".
+        #[arg(long, value_name = "PATTERNS")]
+        include: Option<String>,
+        /// Leave out ids matching these patterns.
+        #[arg(long, value_name = "PATTERNS")]
+        exclude: Option<String>,
+    },
     /// The call history (v3 servers): one page, or every page with --all.
     Cdr {
         /// From this day or time on (PBX local time): 2026-01-15 or "2026-01-15 10:00:00".
@@ -263,6 +273,13 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Providers => printer.providers(&client.provider_registrations()?),
         Command::ProviderStatus => printer.result(&client.call_json("provider_statuses", Value::Null)?),
         Command::Extensions => printer.result(&client.call_json("extension_statuses", Value::Null)?),
+        Command::Health { include, exclude } => {
+            let health = client.health(include.clone(), exclude.clone())?;
+            printer.health(&health);
+            if !health.problems.is_empty() {
+                return Err(Failure { code: 1, message: health.problems.join("; ") });
+            }
+        }
         Command::Cdr { from, to, src, dst, disposition, limit, cursor, all } => {
             let filters = json!({"date_from": from, "date_to": to, "src_num": src, "dst_num": dst,
                                  "disposition": disposition, "limit": limit});

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::time::Duration;
 
-use mikopbx::{PeerDetail, PeerStatus, ProviderRegistration};
+use mikopbx::{Health, PeerDetail, PeerStatus, ProviderRegistration};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -140,6 +140,58 @@ impl Printer {
             Ok(text) => outln!("{text}"),
             Err(e) => eprintln!("mikopbx: cannot print the result as JSON: {e}"),
         }
+    }
+
+    /// A health snapshot: a summary, the extensions, the providers and the problems.
+    pub fn health(&self, health: &Health) {
+        if self.format == Format::Json {
+            return self.json_document(health);
+        }
+        let generation = health.api_generation.as_deref().unwrap_or("unknown API");
+        let mut text = if health.reachable {
+            format!(
+                "PBX reachable ({generation}), {} call(s) in progress; extensions: {} online, {} offline, {} unknown, {} disabled\n",
+                health.active_calls,
+                health.extensions_online,
+                health.extensions_offline,
+                health.extensions_unknown,
+                health.extensions_disabled
+            )
+        } else {
+            format!("PBX NOT reachable ({}): {}\n", generation, printable(health.error.as_deref().unwrap_or("")))
+        };
+        text.push_str(&format!("taken {} in {:.0} ms\n", health.taken_at, health.duration_ms));
+        if !health.extensions.is_empty() {
+            let rows: Vec<Vec<String>> = health
+                .extensions
+                .iter()
+                .map(|e| vec![e.id.clone(), e.state.to_string(), e.server_state.clone()])
+                .collect();
+            text.push('\n');
+            text.push_str(&table(&["EXTENSION", "STATE", "SERVER_STATE"], &rows));
+        }
+        if !health.providers.is_empty() {
+            let rows: Vec<Vec<String>> = health
+                .providers
+                .iter()
+                .map(|p| {
+                    let rtt = p.rtt_ms.map(|ms| ms.to_string()).unwrap_or_default();
+                    let problem = if p.problem { "PROBLEM" } else { "" };
+                    vec![
+                        p.id.clone(),
+                        p.technology.to_string(),
+                        p.state.to_string(),
+                        p.server_state.clone(),
+                        p.host.clone(),
+                        rtt,
+                        problem.to_owned(),
+                    ]
+                })
+                .collect();
+            text.push('\n');
+            text.push_str(&table(&["PROVIDER", "TECH", "STATE", "SERVER_STATE", "HOST", "RTT_MS", ""], &rows));
+        }
+        emit(&text);
     }
 
     fn list<T: Serialize>(&self, items: &[T], headers: &[&str], row: impl Fn(&T) -> Vec<String>) {

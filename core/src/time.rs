@@ -18,6 +18,11 @@ impl UnixTime {
     pub fn from_unix(seconds: i64) -> Option<UnixTime> {
         (seconds >= 0).then(|| DateTime::from_timestamp(seconds, 0)).flatten().map(UnixTime)
     }
+    /// Now, to the second.
+    pub fn now() -> UnixTime {
+        let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        UnixTime(DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0).unwrap_or_default())
+    }
     pub fn unix_seconds(&self) -> i64 {
         self.0.timestamp()
     }

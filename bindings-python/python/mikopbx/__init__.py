@@ -34,6 +34,7 @@ from ._native import (
 # <generated: model imports>
 from ._enums import CdrDisposition
 from ._enums import ContactStatus
+from ._enums import ExtensionState
 from ._enums import PeerState
 from ._enums import ProviderState
 from ._enums import ProviderStatusState
@@ -45,9 +46,12 @@ from ._native import CdrPage
 from ._native import CdrRecord
 from ._native import Contact
 from ._native import ExtensionDevice
+from ._native import ExtensionHealth
 from ._native import ExtensionStatus
+from ._native import Health
 from ._native import PeerDetail
 from ._native import PeerStatus
+from ._native import ProviderHealth
 from ._native import ProviderRegistration
 from ._native import ProviderStatus
 from ._native import SystemInfo
@@ -64,10 +68,14 @@ __all__ = [
     "Contact",
     "ContactStatus",
     "ExtensionDevice",
+    "ExtensionHealth",
+    "ExtensionState",
     "ExtensionStatus",
+    "Health",
     "PeerDetail",
     "PeerState",
     "PeerStatus",
+    "ProviderHealth",
     "ProviderRegistration",
     "ProviderState",
     "ProviderStatus",

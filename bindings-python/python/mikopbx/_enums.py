@@ -82,3 +82,18 @@ class CdrDisposition(enum.Enum):
     BUSY = "BUSY"
     FAILED = "FAILED"
     OTHER = None
+
+
+class ExtensionState(enum.Enum):
+    """An extension's state for monitoring, made by the SDK from both generations'
+    words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
+    v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
+    `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
+    where the server says so (this enum is never `Other`).
+    """
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"
+    DISABLED = "disabled"
+    OTHER = None

@@ -8,6 +8,7 @@ mod calls;
 mod cdr;
 mod extensions;
 mod firewall;
+mod health;
 mod output;
 pub(crate) mod peers;
 pub(crate) mod providers;
@@ -23,6 +24,7 @@ pub use calls::*;
 pub use cdr::*;
 pub use extensions::*;
 pub use firewall::*;
+pub use health::*;
 pub use output::{Output, serialized};
 pub use peers::*;
 pub use providers::*;
@@ -103,6 +105,19 @@ macro_rules! for_each_operation {
                 ip: ::std::string::String,
             ) -> (), write = firewall::unban_ip, example r#"{"ip": "10.0.0.9"}"#;
 
+            /// One monitoring snapshot: reachable or not (and why), every extension (`online`,
+            /// `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+            /// `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+            /// rejected ones are problems), the calls in progress, when and how long. Three or
+            /// four requests; it does not fail for what the server does (see `reachable`).
+            health(
+                /// Only ids matching one of these comma-separated patterns (`*` any text, `?`
+                /// one character), e.g. `2*,SIP-*`.
+                include: ::std::option::Option<::std::string::String> = None,
+                /// Leave out ids matching one of these patterns.
+                exclude: ::std::option::Option<::std::string::String> = None,
+            ) -> $crate::Health, read = health::snapshot, example "{}";
+
             /// The PBX's version, uptime and clock, with its whole diagnostic report
             /// (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
             system_info() -> $crate::SystemInfo, read = system::system_info, example "{}";
@@ -166,6 +181,7 @@ macro_rules! for_each_model {
         $crate::__system_models!($callback);
         $crate::__cdr_models!($callback);
         $crate::__extension_models!($callback);
+        $crate::__health_models!($callback);
     };
 }
 
@@ -401,6 +417,7 @@ mod tests {
                 "active_channels",
                 "banned_ips",
                 "unban_ip",
+                "health",
                 "system_info",
                 "cdr",
                 "request"
@@ -431,7 +448,10 @@ mod tests {
                 "CdrRecord",
                 "CdrPage",
                 "ExtensionDevice",
-                "ExtensionStatus"
+                "ExtensionStatus",
+                "ExtensionHealth",
+                "ProviderHealth",
+                "Health"
             ]
         );
         assert!(models[1].fields.contains(&"qualify_timeout"));

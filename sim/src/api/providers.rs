@@ -72,15 +72,17 @@ const STATUS_CACHE_SECS: u64 = 10;
 /// every provider of both technologies; within 10 s of the last check the cached answer
 /// with `messages.info` (`forceCheck` skips it).
 fn statuses(shared: &Shared, data: &Map<String, Value>) -> Answer {
-    let now = php::unix_now();
-    let cached = {
+    // A cached answer is the last check's, times included.
+    let (now, cached) = {
         let mut checked = shared.providers_checked();
-        let fresh =
-            !php_bool(data.get("forceCheck")) && checked.is_some_and(|at| now.saturating_sub(at) < STATUS_CACHE_SECS);
-        if !fresh {
-            *checked = Some(now);
+        let now = php::unix_now();
+        match *checked {
+            Some(at) if !php_bool(data.get("forceCheck")) && now.saturating_sub(at) < STATUS_CACHE_SECS => (at, true),
+            _ => {
+                *checked = Some(now);
+                (now, false)
+            }
         }
-        fresh
     };
     let pbx = shared.pbx();
     let iax: Vec<Map<String, Value>> = pbx.section("iax_providers");

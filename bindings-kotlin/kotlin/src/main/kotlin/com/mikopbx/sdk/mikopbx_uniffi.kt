@@ -699,6 +699,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_logout(
@@ -759,6 +761,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_extension_statuses(`ptr`: Long,
     ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_health(`ptr`: Long,`include`: RustBuffer.ByValue,`exclude`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_login(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_logout(`ptr`: Long,
@@ -790,6 +794,8 @@ internal object UniffiLib {
     external fun uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_extensionstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_peerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -951,6 +957,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses() != 26996) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health() != 14142) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
@@ -1616,6 +1625,15 @@ public interface MikoPbxClientInterface {
     suspend fun `extensionStatuses`(): List<ExtensionStatus>
     
     /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Three or
+     * four requests; it does not fail for what the server does (see `reachable`).
+     */
+    suspend fun `health`(`include`: kotlin.String? = null, `exclude`: kotlin.String? = null): Health
+    
+    /**
      * Logs in now (otherwise the first call does). Starts a fresh session.
      */
     suspend fun `login`()
@@ -1984,6 +2002,36 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeExtensionStatus.lift(it) },
+        // Error FFI converter
+        MikoPbxException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Three or
+     * four requests; it does not fail for what the server does (see `reachable`).
+     */
+    @Throws(MikoPbxException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `health`(`include`: kotlin.String?, `exclude`: kotlin.String?) : Health {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_health(
+                uniffiHandle,
+                
+        FfiConverterOptionalString.lower(`include`),
+        FfiConverterOptionalString.lower(`exclude`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_mikopbx_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_mikopbx_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeHealth.lift(it) },
         // Error FFI converter
         MikoPbxException.ErrorHandler,
     )
@@ -3175,6 +3223,55 @@ public object FfiConverterTypeExtensionDevice: FfiConverterRustBuffer<ExtensionD
 
 
 /**
+ * One extension in a health snapshot.
+ */
+data class ExtensionHealth (
+    var `id`: kotlin.String
+    , 
+    var `state`: ExtensionState
+    , 
+    /**
+     * The server's word (`Available`, `OK`, `UNKNOWN`, …).
+     */
+    var `serverState`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExtensionHealth: FfiConverterRustBuffer<ExtensionHealth> {
+    override fun read(buf: ByteBuffer): ExtensionHealth {
+        return ExtensionHealth(
+            FfiConverterString.read(buf),
+            FfiConverterTypeExtensionState.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExtensionHealth) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeExtensionState.allocationSize(value.`state`) +
+            FfiConverterString.allocationSize(value.`serverState`)
+    )
+
+    override fun write(value: ExtensionHealth, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeExtensionState.write(value.`state`, buf)
+            FfiConverterString.write(value.`serverState`, buf)
+    }
+}
+
+
+
+/**
  * The status of one extension with its devices.
  */
 data class ExtensionStatus (
@@ -3252,6 +3349,133 @@ public object FfiConverterTypeExtensionStatus: FfiConverterRustBuffer<ExtensionS
             FfiConverterSequenceTypeExtensionDevice.write(value.`devices`, buf)
             FfiConverterOptionalDouble.write(value.`rttMs`, buf)
             FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * One snapshot of a PBX for monitoring.
+ */
+data class Health (
+    /**
+     * Everything was read; when false, `error` says why and the lists are empty.
+     */
+    var `reachable`: kotlin.Boolean
+    , 
+    /**
+     * The kind of the error that stopped the snapshot (`transport`, `timeout`,
+     * `authentication`, …), as every surface names error kinds.
+     */
+    var `errorKind`: kotlin.String?
+    , 
+    /**
+     * Its message.
+     */
+    var `error`: kotlin.String?
+    , 
+    /**
+     * `legacy` or `v3`, when known.
+     */
+    var `apiGeneration`: kotlin.String?
+    , 
+    /**
+     * When the snapshot was started.
+     */
+    var `takenAt`: java.time.Instant
+    , 
+    /**
+     * How long it took, milliseconds.
+     */
+    var `durationMs`: kotlin.Double
+    , 
+    var `extensions`: List<ExtensionHealth>
+    , 
+    var `extensionsOnline`: kotlin.ULong
+    , 
+    var `extensionsOffline`: kotlin.ULong
+    , 
+    var `extensionsUnknown`: kotlin.ULong
+    , 
+    var `extensionsDisabled`: kotlin.ULong
+    , 
+    var `providers`: List<ProviderHealth>
+    , 
+    /**
+     * Calls in progress: distinct `linkedid`s with a leg that has not ended.
+     */
+    var `activeCalls`: kotlin.ULong
+    , 
+    /**
+     * What needs attention, one sentence each: the PBX unreachable, a provider
+     * unregistered or rejected.
+     */
+    var `problems`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
+    override fun read(buf: ByteBuffer): Health {
+        return Health(
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterSequenceTypeExtensionHealth.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeProviderHealth.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Health) = (
+            FfiConverterBoolean.allocationSize(value.`reachable`) +
+            FfiConverterOptionalString.allocationSize(value.`errorKind`) +
+            FfiConverterOptionalString.allocationSize(value.`error`) +
+            FfiConverterOptionalString.allocationSize(value.`apiGeneration`) +
+            FfiConverterTimestamp.allocationSize(value.`takenAt`) +
+            FfiConverterDouble.allocationSize(value.`durationMs`) +
+            FfiConverterSequenceTypeExtensionHealth.allocationSize(value.`extensions`) +
+            FfiConverterULong.allocationSize(value.`extensionsOnline`) +
+            FfiConverterULong.allocationSize(value.`extensionsOffline`) +
+            FfiConverterULong.allocationSize(value.`extensionsUnknown`) +
+            FfiConverterULong.allocationSize(value.`extensionsDisabled`) +
+            FfiConverterSequenceTypeProviderHealth.allocationSize(value.`providers`) +
+            FfiConverterULong.allocationSize(value.`activeCalls`) +
+            FfiConverterSequenceString.allocationSize(value.`problems`)
+    )
+
+    override fun write(value: Health, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`reachable`, buf)
+            FfiConverterOptionalString.write(value.`errorKind`, buf)
+            FfiConverterOptionalString.write(value.`error`, buf)
+            FfiConverterOptionalString.write(value.`apiGeneration`, buf)
+            FfiConverterTimestamp.write(value.`takenAt`, buf)
+            FfiConverterDouble.write(value.`durationMs`, buf)
+            FfiConverterSequenceTypeExtensionHealth.write(value.`extensions`, buf)
+            FfiConverterULong.write(value.`extensionsOnline`, buf)
+            FfiConverterULong.write(value.`extensionsOffline`, buf)
+            FfiConverterULong.write(value.`extensionsUnknown`, buf)
+            FfiConverterULong.write(value.`extensionsDisabled`, buf)
+            FfiConverterSequenceTypeProviderHealth.write(value.`providers`, buf)
+            FfiConverterULong.write(value.`activeCalls`, buf)
+            FfiConverterSequenceString.write(value.`problems`, buf)
     }
 }
 
@@ -3374,6 +3598,87 @@ public object FfiConverterTypePeerStatus: FfiConverterRustBuffer<PeerStatus> {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypePeerState.write(value.`state`, buf)
             FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * One provider in a health snapshot.
+ */
+data class ProviderHealth (
+    var `id`: kotlin.String
+    , 
+    var `technology`: ProviderTechnology
+    , 
+    var `state`: ProviderStatusState
+    , 
+    /**
+     * The server's word (`registered`, `OK`, `OFF`, …).
+     */
+    var `serverState`: kotlin.String
+    , 
+    var `host`: kotlin.String
+    , 
+    var `username`: kotlin.String
+    , 
+    /**
+     * Qualify round-trip time, milliseconds (v3 only).
+     */
+    var `rttMs`: kotlin.ULong?
+    , 
+    /**
+     * Counts as a problem: `unregistered` or `rejected` (a disabled provider,
+     * one still checking or of unknown state does not).
+     */
+    var `problem`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProviderHealth: FfiConverterRustBuffer<ProviderHealth> {
+    override fun read(buf: ByteBuffer): ProviderHealth {
+        return ProviderHealth(
+            FfiConverterString.read(buf),
+            FfiConverterTypeProviderTechnology.read(buf),
+            FfiConverterTypeProviderStatusState.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProviderHealth) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeProviderTechnology.allocationSize(value.`technology`) +
+            FfiConverterTypeProviderStatusState.allocationSize(value.`state`) +
+            FfiConverterString.allocationSize(value.`serverState`) +
+            FfiConverterString.allocationSize(value.`host`) +
+            FfiConverterString.allocationSize(value.`username`) +
+            FfiConverterOptionalULong.allocationSize(value.`rttMs`) +
+            FfiConverterBoolean.allocationSize(value.`problem`)
+    )
+
+    override fun write(value: ProviderHealth, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeProviderTechnology.write(value.`technology`, buf)
+            FfiConverterTypeProviderStatusState.write(value.`state`, buf)
+            FfiConverterString.write(value.`serverState`, buf)
+            FfiConverterString.write(value.`host`, buf)
+            FfiConverterString.write(value.`username`, buf)
+            FfiConverterOptionalULong.write(value.`rttMs`, buf)
+            FfiConverterBoolean.write(value.`problem`, buf)
     }
 }
 
@@ -3947,6 +4252,144 @@ public object FfiConverterTypeContactStatus : FfiConverterRustBuffer<ContactStat
                 Unit
             }
             is ContactStatus.Other -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * An extension's state for monitoring, made by the SDK from both generations'
+ * words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
+ * v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
+ * `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
+ * where the server says so (this enum is never `Other`).
+ */
+sealed class ExtensionState {
+    
+    object Online : ExtensionState()
+    
+    
+    object Offline : ExtensionState()
+    
+    
+    object Unknown : ExtensionState()
+    
+    
+    object Disabled : ExtensionState()
+    
+    
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    data class Other(
+        val `value`: kotlin.String) : ExtensionState()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */ fun `raw`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_extensionstate_raw(FfiConverterTypeExtensionState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExtensionState : FfiConverterRustBuffer<ExtensionState>{
+    override fun read(buf: ByteBuffer): ExtensionState {
+        return when(buf.getInt()) {
+            1 -> ExtensionState.Online
+            2 -> ExtensionState.Offline
+            3 -> ExtensionState.Unknown
+            4 -> ExtensionState.Disabled
+            5 -> ExtensionState.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ExtensionState): ULong = when(value) {
+        is ExtensionState.Online -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ExtensionState.Offline -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ExtensionState.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ExtensionState.Disabled -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ExtensionState.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: ExtensionState, buf: ByteBuffer) {
+        when(value) {
+            is ExtensionState.Online -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ExtensionState.Offline -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ExtensionState.Unknown -> {
+                buf.putInt(3)
+                Unit
+            }
+            is ExtensionState.Disabled -> {
+                buf.putInt(4)
+                Unit
+            }
+            is ExtensionState.Other -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`value`, buf)
                 Unit
@@ -5738,6 +6181,34 @@ public object FfiConverterSequenceTypeExtensionDevice: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeExtensionHealth: FfiConverterRustBuffer<List<ExtensionHealth>> {
+    override fun read(buf: ByteBuffer): List<ExtensionHealth> {
+        val len = buf.getInt()
+        return List<ExtensionHealth>(len) {
+            FfiConverterTypeExtensionHealth.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ExtensionHealth>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeExtensionHealth.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ExtensionHealth>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeExtensionHealth.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeExtensionStatus: FfiConverterRustBuffer<List<ExtensionStatus>> {
     override fun read(buf: ByteBuffer): List<ExtensionStatus> {
         val len = buf.getInt()
@@ -5784,6 +6255,34 @@ public object FfiConverterSequenceTypePeerStatus: FfiConverterRustBuffer<List<Pe
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePeerStatus.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProviderHealth: FfiConverterRustBuffer<List<ProviderHealth>> {
+    override fun read(buf: ByteBuffer): List<ProviderHealth> {
+        val len = buf.getInt()
+        return List<ProviderHealth>(len) {
+            FfiConverterTypeProviderHealth.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ProviderHealth>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProviderHealth.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ProviderHealth>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProviderHealth.write(it, buf)
         }
     }
 }

@@ -68,6 +68,11 @@ class OperationsTest {
                                 "provider_statuses" -> assertCarries(result, client.providerStatuses(), name)
                                 "extension_statuses" -> assertCarries(result, client.extensionStatuses(), name)
                                 "system_info" -> assertCarries(result, client.systemInfo(), name)
+                                "health" -> {
+                                    // Two snapshots: all but their times agree.
+                                    val stable = JsonObject((result as JsonObject).filterKeys { it != "taken_at" && it != "duration_ms" })
+                                    assertCarries(stable, client.health(), name)
+                                }
                                 "cdr" -> assertCarries(result, client.cdr(limit = 20u), name)
                                 "ping" -> assertTrue((result as JsonObject).getValue("rtt_ms").jsonPrimitive.content.toDouble() >= 0.0)
                             }
