@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR ?= never
 # Each mk/*.mk appends its test target here.
 TEST_TARGETS := test-rust
 
-.PHONY: all demo test test-rust build lint scenarios
+.PHONY: all demo test test-rust build lint scenarios prometheus-tools
 all: build
 
 build:
@@ -19,8 +19,16 @@ build:
 demo:
 	$(CARGO) run --quiet -p mikopbx-cli -- demo
 
+## promtool, which checks `mikopbx health --format prometheus` (Debian's `prometheus`
+## package; installed when missing, as root or through sudo).
+prometheus-tools:
+	@command -v promtool >/dev/null || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 || \
+		{ $$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; }
+
 ## Rust: unit and integration tests of core, simulator and CLI (debug build).
-test-rust:
+test-rust: prometheus-tools
 	$(CARGO) test --quiet
 
 lint:

@@ -6,6 +6,7 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::output::emit(&format!("{}\n", format_args!($($arg)*))) };
 }
 
+mod monitoring;
 mod output;
 mod session_cache;
 
@@ -67,7 +68,8 @@ struct Cli {
     /// Log in for every run instead of keeping the session between runs (see `logout`).
     #[arg(long, global = true)]
     no_session_cache: bool,
-    /// Output: aligned text for people, or JSON for programs.
+    /// Output: aligned text for people, JSON for programs; `health` also speaks Prometheus's
+    /// text format and a Nagios plugin's status line.
     #[arg(long, value_enum, default_value_t = FormatArg::Table, global = true)]
     format: FormatArg,
     #[command(subcommand)]
@@ -78,6 +80,8 @@ struct Cli {
 enum FormatArg {
     Table,
     Json,
+    Prometheus,
+    Nagios,
 }
 
 #[derive(Subcommand, Debug)]
@@ -105,6 +109,19 @@ enum Command {
         /// Leave out ids matching these patterns.
         #[arg(long, value_name = "PATTERNS")]
         exclude: Option<String>,
+        /// Nagios: WARNING from this many offline extensions.
+        #[arg(long, value_name = "N")]
+        warn_offline: Option<u64>,
+        /// Nagios: CRITICAL from this many offline extensions.
+        #[arg(long, value_name = "N")]
+        crit_offline: Option<u64>,
+        /// Nagios: WARNING from this many providers unregistered or rejected.
+        #[arg(long, value_name = "N")]
+        warn_providers: Option<u64>,
+        /// Nagios: CRITICAL from this many providers unregistered or rejected (default 1
+        /// unless --warn-providers is given).
+        #[arg(long, value_name = "N")]
+        crit_providers: Option<u64>,
     },
     /// The call history (v3 servers): one page, or every page with --all.
     Cdr {
@@ -194,13 +211,16 @@ where
         }
     };
     let printer = Printer::new(match cli.format {
-        FormatArg::Table => Format::Table,
+        FormatArg::Table | FormatArg::Prometheus | FormatArg::Nagios => Format::Table,
         FormatArg::Json => Format::Json,
     });
     match execute(&cli, &printer) {
         Ok(()) => 0,
         Err(failure) => {
-            eprintln!("mikopbx: {}", output::printable(&failure.message));
+            // A Nagios status has said it all on stdout.
+            if !failure.message.is_empty() {
+                eprintln!("mikopbx: {}", output::printable(&failure.message));
+            }
             failure.code
         }
     }
@@ -209,6 +229,9 @@ where
 struct Failure {
     code: i32,
     message: String,
+    /// The server has no such endpoint (a 404): after resuming a kept session, the sign of a
+    /// server that changed its API generation since (an upgrade, or another PBX at the URL).
+    not_found: bool,
 }
 
 impl From<mikopbx::Error> for Failure {
@@ -225,15 +248,20 @@ impl From<mikopbx::Error> for Failure {
         if error.kind() == ErrorKind::Authentication && !error.server_messages().is_empty() {
             message = format!("{message} (server: {})", error.server_messages().join("; "));
         }
-        Failure { code, message }
+        let not_found = matches!(error, mikopbx::Error::Http { status: 404, .. });
+        Failure { code, message, not_found }
     }
 }
 
 fn usage(message: impl Into<String>) -> Failure {
-    Failure { code: 2, message: message.into() }
+    Failure { code: 2, message: message.into(), not_found: false }
 }
 
 fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
+    if matches!(cli.format, FormatArg::Prometheus | FormatArg::Nagios) && !matches!(cli.command, Command::Health { .. })
+    {
+        return Err(usage("--format prometheus and --format nagios are for `mikopbx health`"));
+    }
     match cli.command {
         Command::Demo => return demo(printer),
         Command::Ops => {
@@ -243,7 +271,8 @@ fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
         _ => {}
     }
     let url = cli.url.as_deref().ok_or_else(|| usage("no server URL: pass --url or set MIKOPBX_URL"))?;
-    let client = Client::new(config(cli, url)?)?;
+    let config = config(cli, url)?;
+    let client = Client::new(config.clone())?;
     // With a login, the session is kept between runs (`session_cache`).
     let cache = match (&cli.login, cli.no_session_cache) {
         (Some(login), false) if client.config().credentials().is_password() => {
@@ -251,10 +280,15 @@ fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
         }
         _ => None,
     };
-    if let Some(saved) = cache.as_ref().and_then(session_cache::SessionCache::load) {
-        client.resume(&saved);
+    let resumed = cache.as_ref().and_then(session_cache::SessionCache::load).is_some_and(|saved| client.resume(&saved));
+    let mut outcome = command(cli, printer, &client);
+    let mut client = client;
+    if resumed && outcome.as_ref().is_err_and(|f| f.not_found) {
+        // The kept session names the generation; the server no longer has it. Forget it and
+        // ask again with a fresh client (which probes the generation).
+        client = Client::new(config)?;
+        outcome = command(cli, printer, &client);
     }
-    let outcome = command(cli, printer, &client);
     if let Some(cache) = &cache {
         // A refused session is not kept, nor one that `logout` ended.
         let keep = !matches!(cli.command, Command::Logout) && !outcome.as_ref().is_err_and(|f| f.code == 3);
@@ -273,11 +307,30 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Providers => printer.providers(&client.provider_registrations()?),
         Command::ProviderStatus => printer.result(&client.call_json("provider_statuses", Value::Null)?),
         Command::Extensions => printer.result(&client.call_json("extension_statuses", Value::Null)?),
-        Command::Health { include, exclude } => {
+        Command::Health { include, exclude, warn_offline, crit_offline, warn_providers, crit_providers } => {
             let health = client.health(include.clone(), exclude.clone())?;
-            printer.health(&health);
-            if !health.problems.is_empty() {
-                return Err(Failure { code: 1, message: health.problems.join("; ") });
+            match cli.format {
+                // A scrape succeeds whatever the PBX's state: `mikopbx_up` says it.
+                FormatArg::Prometheus => output::emit(&monitoring::prometheus(&health)),
+                FormatArg::Nagios => {
+                    let thresholds = monitoring::Thresholds {
+                        warn_offline: *warn_offline,
+                        crit_offline: *crit_offline,
+                        warn_providers: *warn_providers,
+                        crit_providers: *crit_providers,
+                    };
+                    let (line, code) = monitoring::nagios(&health, thresholds);
+                    outln!("{}", output::printable(&line));
+                    if code != monitoring::OK {
+                        return Err(Failure { code, message: String::new(), not_found: false });
+                    }
+                }
+                FormatArg::Table | FormatArg::Json => {
+                    printer.health(&health);
+                    if !health.problems.is_empty() {
+                        return Err(Failure { code: 1, message: health.problems.join("; "), not_found: false });
+                    }
+                }
             }
         }
         Command::Cdr { from, to, src, dst, disposition, limit, cursor, all } => {
@@ -368,8 +421,11 @@ fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
 /// The project's main job on an embedded default: a simulated PBX queried over HTTP with a
 /// real login.
 fn demo(printer: &Printer) -> Result<(), Failure> {
-    let simulator = mikopbx::block_on(Simulator::start(SimulatorOptions::default()))?
-        .map_err(|e| Failure { code: 1, message: format!("cannot start the simulator: {e}") })?;
+    let simulator = mikopbx::block_on(Simulator::start(SimulatorOptions::default()))?.map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot start the simulator: {e}"),
+        not_found: false,
+    })?;
     let credentials = simulator.credentials();
     let config = Config::builder(simulator.url())
         .login(&credentials.login, &credentials.password)

@@ -390,3 +390,90 @@ fn health_summarises_and_exits_on_problems() {
     let json: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(json["extensions"], json!([{"id": "201", "state": "online", "server_state": "OK"}]));
 }
+
+/// `health --format prometheus` is the text exposition format (checked by Prometheus's own
+/// `promtool`, which `make test` installs from Debian's packages); `--format nagios` exits
+/// with the plugin codes of each threshold.
+#[test]
+fn health_for_prometheus_and_nagios() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let cache = cache_dir("health-formats");
+    let run = |args: &[&str]| mikopbx_caching_in(&cache, &sim, "adminpassword", args);
+    let scrape = run(&["health", "--format", "prometheus"]);
+    assert_eq!(scrape.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&scrape.stdout).into_owned();
+    assert!(text.contains("\nmikopbx_up 1\n") && text.contains("mikopbx_extension_state{id=\"201\"} 2"), "{text}");
+    assert!(text.contains("mikopbx_provider_registration_status{id=\"SIP-1601534845\",technology=\"sip\",host=\"sip.zadarma.com\",username=\"316\"} 1"), "{text}");
+    let mut promtool = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool (Debian's prometheus package, installed by `make test`)");
+    std::io::Write::write_all(promtool.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
+    let checked = promtool.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    let nagios = |extra: &[&str]| {
+        let mut args = vec!["health", "--format", "nagios"];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, line) = nagios(&[]);
+    assert_eq!(code, Some(0), "{line}");
+    assert!(
+        line.starts_with("MIKOPBX OK - 1 online, 2 offline extensions; 0 of 1 providers down")
+            && line.contains(" | online=1;;;0 offline=2;;;0"),
+        "{line}"
+    );
+    assert_eq!(nagios(&["--warn-offline", "2"]).0, Some(1));
+    assert_eq!(nagios(&["--warn-offline", "1", "--crit-offline", "2"]).0, Some(2));
+    assert_eq!(nagios(&["--warn-offline", "3"]).0, Some(0));
+    sim.patch_state(&json!({"providers": [{"state": "UNREGISTERED", "id": "SIP-T", "username": "u", "host": "h"}]}))
+        .unwrap();
+    assert_eq!(nagios(&[]).0, Some(2), "a provider down is critical by default");
+    assert_eq!(nagios(&["--warn-providers", "1"]).0, Some(1));
+    assert_eq!(nagios(&["--exclude", "SIP-*"]).0, Some(0));
+    sim.add_fault(mikopbx_sim::Fault::new(mikopbx_sim::FaultKind::Drop).forever());
+    let (code, line) = nagios(&["--timeout", "5"]);
+    assert_eq!(code, Some(2), "an unreachable PBX is critical: {line}");
+    assert!(line.starts_with("MIKOPBX CRITICAL - "), "{line}");
+    let down = run(&["health", "--format", "prometheus", "--timeout", "5"]);
+    assert_eq!(down.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&down.stdout).contains("\nmikopbx_up 0\n"));
+    assert_eq!(run(&["peers", "--format", "nagios"]).status.code(), Some(2), "only for health");
+}
+
+/// A kept session of a server that has since changed its API generation (an upgrade from
+/// 2024.1 to 2026.1 at the same URL) is dropped instead of failing every run.
+#[test]
+fn a_kept_session_of_another_generation_is_dropped() {
+    let rt = runtime();
+    let cache = cache_dir("upgraded");
+    let _ = std::fs::remove_dir_all(&cache);
+    let old = start(&rt);
+    assert_eq!(mikopbx_caching_in(&cache, &old, "adminpassword", &["peers"]).status.code(), Some(0));
+    let address: std::net::SocketAddr = old.url().trim_start_matches("http://").parse().unwrap();
+    old.stop();
+    drop(old);
+    // The old one lets go of its port as its server task ends.
+    let options = SimulatorOptions { api: mikopbx_sim::ApiGeneration::V3, bind: address, ..Default::default() };
+    let upgraded = (0..100)
+        .find_map(|_| {
+            rt.block_on(Simulator::start(options.clone()))
+                .inspect_err(|_| std::thread::sleep(std::time::Duration::from_millis(50)))
+                .ok()
+        })
+        .expect("the port is free again");
+    let out = mikopbx_caching_in(&cache, &upgraded, "adminpassword", &["peers"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ID   STATE\n201  OK\n241  UNKNOWN\n240  UNKNOWN\n");
+}
