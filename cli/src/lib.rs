@@ -82,6 +82,7 @@ enum FormatArg {
     Json,
     Prometheus,
     Nagios,
+    ZabbixLld,
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,6 +110,11 @@ enum Command {
         /// Leave out ids matching these patterns.
         #[arg(long, value_name = "PATTERNS")]
         exclude: Option<String>,
+        /// Print one item's value for Zabbix instead: up, active_calls, extensions.online (or
+        /// .offline, .unknown, .disabled), extension.state[ID], provider.status[ID],
+        /// provider.problem[ID] (numbers as in the Prometheus format).
+        #[arg(long, value_name = "KEY")]
+        item: Option<String>,
         /// Nagios: WARNING from this many offline extensions.
         #[arg(long, value_name = "N")]
         warn_offline: Option<u64>,
@@ -211,7 +217,7 @@ where
         }
     };
     let printer = Printer::new(match cli.format {
-        FormatArg::Table | FormatArg::Prometheus | FormatArg::Nagios => Format::Table,
+        FormatArg::Table | FormatArg::Prometheus | FormatArg::Nagios | FormatArg::ZabbixLld => Format::Table,
         FormatArg::Json => Format::Json,
     });
     match execute(&cli, &printer) {
@@ -307,9 +313,20 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Providers => printer.providers(&client.provider_registrations()?),
         Command::ProviderStatus => printer.result(&client.call_json("provider_statuses", Value::Null)?),
         Command::Extensions => printer.result(&client.call_json("extension_statuses", Value::Null)?),
-        Command::Health { include, exclude, warn_offline, crit_offline, warn_providers, crit_providers } => {
+        Command::Health { include, exclude, item, warn_offline, crit_offline, warn_providers, crit_providers } => {
             let health = client.health(include.clone(), exclude.clone())?;
+            if let Some(key) = item {
+                let code = if health.reachable { 2 } else { 1 };
+                let value = monitoring::zabbix_item(&health, key).map_err(|message| Failure {
+                    code,
+                    message,
+                    not_found: false,
+                })?;
+                outln!("{value}");
+                return Ok(());
+            }
             match cli.format {
+                FormatArg::ZabbixLld => printer.json_document(&monitoring::zabbix_discovery(&health)),
                 // A scrape succeeds whatever the PBX's state: `mikopbx_up` says it.
                 FormatArg::Prometheus => output::emit(&monitoring::prometheus(&health)),
                 FormatArg::Nagios => {

@@ -167,3 +167,60 @@ fn status_word(code: i32) -> &'static str {
         _ => "UNKNOWN",
     }
 }
+
+/// Zabbix low-level discovery: one object per extension (`{#EXTENSION}`, `{#STATE}`) and per
+/// provider (`{#PROVIDERID}`, `{#TECHNOLOGY}`, `{#HOST}`, `{#USERNAME}`), as a JSON array
+/// (Zabbix 4.2+).
+pub fn zabbix_discovery(health: &Health) -> serde_json::Value {
+    let extensions =
+        health.extensions.iter().map(|e| serde_json::json!({"{#EXTENSION}": e.id, "{#STATE}": e.state.as_str()}));
+    let providers = health.providers.iter().map(|p| {
+        serde_json::json!({"{#PROVIDERID}": p.id, "{#TECHNOLOGY}": p.technology.as_str(), "{#HOST}": p.host,
+                           "{#USERNAME}": p.username})
+    });
+    serde_json::Value::Array(extensions.chain(providers).collect())
+}
+
+/// One item's value for a Zabbix agent or external check, with the numbers of the Prometheus
+/// format: `up`, `active_calls`, `extensions.online` (and `.offline`, `.unknown`,
+/// `.disabled`), `extension.state[ID]`, `provider.status[ID]`, `provider.problem[ID]`.
+pub fn zabbix_item(health: &Health, key: &str) -> Result<String, String> {
+    let arg = |prefix: &str| key.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(']'));
+    let extension = |id: &str| health.extensions.iter().find(|e| e.id == id).ok_or(format!("no extension {id:?}"));
+    let provider = |id: &str| health.providers.iter().find(|p| p.id == id).ok_or(format!("no provider {id:?}"));
+    Ok(match key {
+        "up" => u8::from(health.reachable).to_string(),
+        "active_calls" => health.active_calls.to_string(),
+        "extensions.online" => health.extensions_online.to_string(),
+        "extensions.offline" => health.extensions_offline.to_string(),
+        "extensions.unknown" => health.extensions_unknown.to_string(),
+        "extensions.disabled" => health.extensions_disabled.to_string(),
+        _ if !health.reachable => {
+            return Err(health.error.clone().unwrap_or_else(|| "the PBX cannot be read".to_owned()));
+        }
+        _ => {
+            if let Some(id) = arg("extension.state[") {
+                match extension(id)?.state {
+                    ExtensionState::Online => "2",
+                    ExtensionState::Offline => "1",
+                    _ => "0",
+                }
+                .to_owned()
+            } else if let Some(id) = arg("provider.status[") {
+                match provider(id)?.state {
+                    ProviderStatusState::Registered => "1",
+                    ProviderStatusState::Rejected => "2",
+                    _ => "0",
+                }
+                .to_owned()
+            } else if let Some(id) = arg("provider.problem[") {
+                u8::from(provider(id)?.problem).to_string()
+            } else {
+                return Err(format!(
+                    "unknown item {key:?}: up, active_calls, extensions.online|offline|unknown|disabled, \
+                     extension.state[ID], provider.status[ID], provider.problem[ID]"
+                ));
+            }
+        }
+    })
+}

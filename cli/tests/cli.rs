@@ -477,3 +477,29 @@ fn a_kept_session_of_another_generation_is_dropped() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ID   STATE\n201  OK\n241  UNKNOWN\n240  UNKNOWN\n");
 }
+
+/// `health --format zabbix-lld` is low-level discovery JSON; `--item` prints one value.
+#[test]
+fn health_for_zabbix() {
+    let rt = runtime();
+    let sim = start(&rt);
+    let cache = cache_dir("health-zabbix");
+    let run = |args: &[&str]| mikopbx_caching_in(&cache, &sim, "adminpassword", args);
+    let discovery = json_out(&run(&["health", "--format", "zabbix-lld"]));
+    assert_eq!(discovery[0], json!({"{#EXTENSION}": "201", "{#STATE}": "online"}));
+    assert_eq!(
+        discovery[4],
+        json!({"{#PROVIDERID}": "SIP-1601534845", "{#TECHNOLOGY}": "sip", "{#HOST}": "sip.zadarma.com", "{#USERNAME}": "316"})
+    );
+    let value = |key: &str| {
+        let out = run(&["health", "--item", key]);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    assert_eq!(value("up"), (Some(0), "1".to_owned()));
+    assert_eq!(value("extensions.offline"), (Some(0), "2".to_owned()));
+    assert_eq!(value("extension.state[201]"), (Some(0), "2".to_owned()));
+    assert_eq!(value("provider.status[SIP-1601534845]"), (Some(0), "1".to_owned()));
+    assert_eq!(value("provider.problem[SIP-1601534775]"), (Some(0), "0".to_owned()));
+    assert_eq!(value("extension.state[999]").0, Some(2));
+    assert_eq!(value("nonsense").0, Some(2));
+}
