@@ -2649,6 +2649,10 @@ public struct Health: Equatable, Hashable {
      */
     public var activeCalls: UInt64
     /**
+     * Their `linkedid`s, sorted.
+     */
+    public var callIds: [String]
+    /**
      * What needs attention, one sentence each: the PBX unreachable, a provider
      * unregistered or rejected.
      */
@@ -2680,6 +2684,9 @@ public struct Health: Equatable, Hashable {
          * Calls in progress: distinct `linkedid`s with a leg that has not ended.
          */activeCalls: UInt64, 
         /**
+         * Their `linkedid`s, sorted.
+         */callIds: [String], 
+        /**
          * What needs attention, one sentence each: the PBX unreachable, a provider
          * unregistered or rejected.
          */problems: [String]) {
@@ -2696,6 +2703,7 @@ public struct Health: Equatable, Hashable {
         self.extensionsDisabled = extensionsDisabled
         self.providers = providers
         self.activeCalls = activeCalls
+        self.callIds = callIds
         self.problems = problems
     }
 
@@ -2728,6 +2736,7 @@ public struct FfiConverterTypeHealth: FfiConverterRustBuffer {
                 extensionsDisabled: FfiConverterUInt64.read(from: &buf), 
                 providers: FfiConverterSequenceTypeProviderHealth.read(from: &buf), 
                 activeCalls: FfiConverterUInt64.read(from: &buf), 
+                callIds: FfiConverterSequenceString.read(from: &buf), 
                 problems: FfiConverterSequenceString.read(from: &buf)
         )
     }
@@ -2746,6 +2755,7 @@ public struct FfiConverterTypeHealth: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.extensionsDisabled, into: &buf)
         FfiConverterSequenceTypeProviderHealth.write(value.providers, into: &buf)
         FfiConverterUInt64.write(value.activeCalls, into: &buf)
+        FfiConverterSequenceString.write(value.callIds, into: &buf)
         FfiConverterSequenceString.write(value.problems, into: &buf)
     }
 }
@@ -3376,6 +3386,139 @@ public func FfiConverterTypeSystemInfo_lift(_ buf: RustBuffer) throws -> SystemI
 #endif
 public func FfiConverterTypeSystemInfo_lower(_ value: SystemInfo) -> RustBuffer {
     return FfiConverterTypeSystemInfo.lower(value)
+}
+
+
+/**
+ * One change seen by `watch`.
+ */
+public struct WatchEvent: Equatable, Hashable {
+    public var kind: WatchEventKind
+    /**
+     * When the watcher saw it (the snapshot's time).
+     */
+    public var at: Date
+    /**
+     * The extension's or provider's id, or the call's `linkedid`.
+     */
+    public var id: String?
+    /**
+     * The state before (normalised; absent for something new).
+     */
+    public var oldState: String?
+    /**
+     * The state now (normalised; absent for something gone).
+     */
+    public var newState: String?
+    /**
+     * The server's word for the new state.
+     */
+    public var serverState: String?
+    /**
+     * Why the PBX is unreachable.
+     */
+    public var error: String?
+    /**
+     * The start of a gap: when the watcher last saw the PBX.
+     */
+    public var since: Date?
+    /**
+     * The whole state, for `snapshot` events.
+     */
+    public var snapshot: Health?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: WatchEventKind, 
+        /**
+         * When the watcher saw it (the snapshot's time).
+         */at: Date, 
+        /**
+         * The extension's or provider's id, or the call's `linkedid`.
+         */id: String?, 
+        /**
+         * The state before (normalised; absent for something new).
+         */oldState: String?, 
+        /**
+         * The state now (normalised; absent for something gone).
+         */newState: String?, 
+        /**
+         * The server's word for the new state.
+         */serverState: String?, 
+        /**
+         * Why the PBX is unreachable.
+         */error: String?, 
+        /**
+         * The start of a gap: when the watcher last saw the PBX.
+         */since: Date?, 
+        /**
+         * The whole state, for `snapshot` events.
+         */snapshot: Health?) {
+        self.kind = kind
+        self.at = at
+        self.id = id
+        self.oldState = oldState
+        self.newState = newState
+        self.serverState = serverState
+        self.error = error
+        self.since = since
+        self.snapshot = snapshot
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WatchEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatchEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WatchEvent {
+        return
+            try WatchEvent(
+                kind: FfiConverterTypeWatchEventKind.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                oldState: FfiConverterOptionString.read(from: &buf), 
+                newState: FfiConverterOptionString.read(from: &buf), 
+                serverState: FfiConverterOptionString.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf), 
+                since: FfiConverterOptionTimestamp.read(from: &buf), 
+                snapshot: FfiConverterOptionTypeHealth.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WatchEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeWatchEventKind.write(value.kind, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.oldState, into: &buf)
+        FfiConverterOptionString.write(value.newState, into: &buf)
+        FfiConverterOptionString.write(value.serverState, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+        FfiConverterOptionTimestamp.write(value.since, into: &buf)
+        FfiConverterOptionTypeHealth.write(value.snapshot, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEvent_lift(_ buf: RustBuffer) throws -> WatchEvent {
+    return try FfiConverterTypeWatchEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEvent_lower(_ value: WatchEvent) -> RustBuffer {
+    return FfiConverterTypeWatchEvent.lower(value)
 }
 
 
@@ -4622,6 +4765,155 @@ public func FfiConverterTypeTlsTrust_lower(_ value: TlsTrust) -> RustBuffer {
 }
 
 
+
+/**
+ * What a watch event says.
+ */
+
+public enum WatchEventKind: Equatable, Hashable {
+    
+    /**
+     * The whole state (`snapshot`): the first event, and again after a gap.
+     */
+    case snapshot
+    case extensionChanged
+    case providerChanged
+    /**
+     * A call (`id` is its `linkedid`) is in progress that was not before.
+     */
+    case callStarted
+    case callEnded
+    /**
+     * The PBX could not be read (`error` says why); the watcher keeps trying.
+     */
+    case unreachable
+    case reachable
+    /**
+     * The watcher could not see from `since` to `at`: changes in between may
+     * be reported late (as the difference) or not at all (if undone).
+     */
+    case gap
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */
+public func raw() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_watcheventkind_raw(
+            FfiConverterTypeWatchEventKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension WatchEventKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatchEventKind: FfiConverterRustBuffer {
+    typealias SwiftType = WatchEventKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WatchEventKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .snapshot
+        
+        case 2: return .extensionChanged
+        
+        case 3: return .providerChanged
+        
+        case 4: return .callStarted
+        
+        case 5: return .callEnded
+        
+        case 6: return .unreachable
+        
+        case 7: return .reachable
+        
+        case 8: return .gap
+        
+        case 9: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WatchEventKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .snapshot:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .extensionChanged:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .providerChanged:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .callStarted:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .callEnded:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .unreachable:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .reachable:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .gap:
+            writeInt(&buf, Int32(8))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEventKind_lift(_ buf: RustBuffer) throws -> WatchEventKind {
+    return try FfiConverterTypeWatchEventKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEventKind_lower(_ value: WatchEventKind) -> RustBuffer {
+    return FfiConverterTypeWatchEventKind.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -4857,6 +5149,30 @@ fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeContact.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeHealth: FfiConverterRustBuffer {
+    typealias SwiftType = Health?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHealth.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHealth.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

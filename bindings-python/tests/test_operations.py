@@ -70,8 +70,8 @@ STATE = {
     "calls": [CALL],
 }
 MODEL_NAMES = {m["name"] for m in mikopbx.models()["models"]}
-# Models that only come inside others.
-NESTED = {"Contact", "CdrRecord", "ExtensionDevice", "ExtensionHealth", "ProviderHealth"}
+# Models that only come inside others (or from `watch`, not an operation yet).
+NESTED = {"Contact", "CdrRecord", "ExtensionDevice", "ExtensionHealth", "ProviderHealth", "WatchEvent"}
 # Fields that follow the clock, per operation.
 VOLATILE = {"health": ("taken_at", "duration_ms"), "system_info": ("uptime", "server_time", "report")}
 # Lists whose entries' times follow the server's cache refreshes.

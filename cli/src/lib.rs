@@ -83,6 +83,7 @@ enum FormatArg {
     Prometheus,
     Nagios,
     ZabbixLld,
+    Jsonl,
 }
 
 #[derive(Subcommand, Debug)]
@@ -96,6 +97,21 @@ enum Command {
     },
     /// Registration state of every provider (SIP, then IAX).
     Providers,
+    /// Print every change of the PBX as it happens (extensions, providers, calls, outages),
+    /// starting with a snapshot; runs until interrupted. `--format jsonl`: one JSON object a
+    /// line.
+    Watch {
+        /// Seconds between snapshots (default 30: the server refreshes extension statuses
+        /// every 30 s).
+        #[arg(long, value_name = "SECS", default_value_t = mikopbx::DEFAULT_WATCH_INTERVAL.as_secs_f64())]
+        interval: f64,
+        /// Only ids matching these comma-separated patterns (`*`, `?`).
+        #[arg(long, value_name = "PATTERNS")]
+        include: Option<String>,
+        /// Leave out ids matching these patterns.
+        #[arg(long, value_name = "PATTERNS")]
+        exclude: Option<String>,
+    },
     /// The status of every provider in one vocabulary (registered, unregistered, rejected,
     /// disabled, checking, unknown), with round-trip times on v3.
     ProviderStatus,
@@ -218,7 +234,7 @@ where
     };
     let printer = Printer::new(match cli.format {
         FormatArg::Table | FormatArg::Prometheus | FormatArg::Nagios | FormatArg::ZabbixLld => Format::Table,
-        FormatArg::Json => Format::Json,
+        FormatArg::Json | FormatArg::Jsonl => Format::Json,
     });
     match execute(&cli, &printer) {
         Ok(()) => 0,
@@ -311,6 +327,13 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         Command::Peers => printer.peers(&client.peer_statuses()?),
         Command::Peer { id } => printer.peer(&client.peer(id)?),
         Command::Providers => printer.providers(&client.provider_registrations()?),
+        Command::Watch { interval, include, exclude } => {
+            let interval = mikopbx::seconds("--interval", *interval)?;
+            let options = mikopbx::WatchOptions { interval, include: include.clone(), exclude: exclude.clone() };
+            for event in client.watch(options) {
+                printer.watch_event(&event?);
+            }
+        }
         Command::ProviderStatus => printer.result(&client.call_json("provider_statuses", Value::Null)?),
         Command::Extensions => printer.result(&client.call_json("extension_statuses", Value::Null)?),
         Command::Health { include, exclude, item, warn_offline, crit_offline, warn_providers, crit_providers } => {
@@ -342,7 +365,7 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
                         return Err(Failure { code, message: String::new(), not_found: false });
                     }
                 }
-                FormatArg::Table | FormatArg::Json => {
+                FormatArg::Table | FormatArg::Json | FormatArg::Jsonl => {
                     printer.health(&health);
                     if !health.problems.is_empty() {
                         return Err(Failure { code: 1, message: health.problems.join("; "), not_found: false });

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::time::Duration;
 
-use mikopbx::{Health, PeerDetail, PeerStatus, ProviderRegistration};
+use mikopbx::{Health, PeerDetail, PeerStatus, ProviderRegistration, WatchEvent, WatchEventKind};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -192,6 +192,43 @@ impl Printer {
             text.push_str(&table(&["PROVIDER", "TECH", "STATE", "SERVER_STATE", "HOST", "RTT_MS", ""], &rows));
         }
         emit(&text);
+    }
+
+    /// One watch event: a JSON line, or a line of text (a snapshot as the health table).
+    pub fn watch_event(&self, event: &WatchEvent) {
+        if self.format == Format::Json {
+            return match serde_json::to_string(event) {
+                Ok(line) => emit(&format!("{line}\n")),
+                Err(e) => emit(&format!("{{\"error\": {:?}}}\n", e.to_string())),
+            };
+        }
+        let id = event.id.as_deref().unwrap_or("");
+        let state = |s: &Option<String>| s.clone().unwrap_or_else(|| "(none)".to_owned());
+        let text = match event.kind {
+            WatchEventKind::Snapshot => {
+                outln!("{} snapshot", event.at);
+                if let Some(health) = &event.snapshot {
+                    self.health(health);
+                }
+                return;
+            }
+            WatchEventKind::ExtensionChanged => {
+                format!("extension {id}: {} -> {}", state(&event.old_state), state(&event.new_state))
+            }
+            WatchEventKind::ProviderChanged => {
+                format!("provider {id}: {} -> {}", state(&event.old_state), state(&event.new_state))
+            }
+            WatchEventKind::CallStarted => format!("call {id} started"),
+            WatchEventKind::CallEnded => format!("call {id} ended"),
+            WatchEventKind::Unreachable => format!("PBX unreachable: {}", event.error.as_deref().unwrap_or("")),
+            WatchEventKind::Reachable => "PBX reachable again".to_owned(),
+            WatchEventKind::Gap => match &event.since {
+                Some(since) => format!("gap: not seen since {since}; changes in between may be missing"),
+                None => "gap".to_owned(),
+            },
+            WatchEventKind::Other(ref other) => other.clone(),
+        };
+        outln!("{} {}", event.at, printable(&text));
     }
 
     fn list<T: Serialize>(&self, items: &[T], headers: &[&str], row: impl Fn(&T) -> Vec<String>) {

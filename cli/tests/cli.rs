@@ -503,3 +503,40 @@ fn health_for_zabbix() {
     assert_eq!(value("extension.state[999]").0, Some(2));
     assert_eq!(value("nonsense").0, Some(2));
 }
+
+/// `watch --format jsonl` prints the snapshot, then each change as a JSON line, until killed.
+#[test]
+fn watch_prints_json_lines() {
+    use std::io::BufRead;
+    let rt = runtime();
+    let sim = start(&rt);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mikopbx"))
+        .args(["watch", "--interval", "0.2", "--format", "jsonl", "--no-session-cache"])
+        .env("MIKOPBX_URL", sim.url())
+        .env("MIKOPBX_LOGIN", "admin")
+        .env("MIKOPBX_PASSWORD", "adminpassword")
+        .env_remove("MIKOPBX_API_KEY")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut event = || serde_json::from_str::<Value>(&lines.next().unwrap().unwrap()).unwrap();
+    let first = event();
+    assert_eq!((first["kind"].as_str(), first["snapshot"]["extensions_online"].as_u64()), (Some("snapshot"), Some(1)));
+    sim.patch_state(&json!({"providers": [{"state": "REJECTED", "id": "SIP-1601534845", "username": "316", "host": "sip.zadarma.com"}]}))
+        .unwrap();
+    let mut changes = vec![event(), event()];
+    changes.sort_by_key(|c| c["id"].as_str().map(str::to_owned));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(changes[0]["id"], "SIP-1601534775", "{changes:?}");
+    assert_eq!(
+        (changes[0]["kind"].as_str(), changes[0]["old_state"].as_str(), changes[0]["new_state"].as_str()),
+        (Some("provider_changed"), Some("disabled"), None)
+    );
+    assert_eq!(
+        (changes[1]["old_state"].as_str(), changes[1]["new_state"].as_str()),
+        (Some("registered"), Some("rejected"))
+    );
+    assert_eq!(sim.stats().logins, 1);
+}

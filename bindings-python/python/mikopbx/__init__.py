@@ -39,6 +39,7 @@ from ._enums import PeerState
 from ._enums import ProviderState
 from ._enums import ProviderStatusState
 from ._enums import ProviderTechnology
+from ._enums import WatchEventKind
 from ._native import ActiveCall
 from ._native import ActiveChannel
 from ._native import BannedIp
@@ -55,6 +56,7 @@ from ._native import ProviderHealth
 from ._native import ProviderRegistration
 from ._native import ProviderStatus
 from ._native import SystemInfo
+from ._native import WatchEvent
 # </generated: model imports>
 
 __all__ = [
@@ -82,6 +84,8 @@ __all__ = [
     "ProviderStatusState",
     "ProviderTechnology",
     "SystemInfo",
+    "WatchEvent",
+    "WatchEventKind",
     # </generated: model names>
     "ApiError",
     "AsyncClient",

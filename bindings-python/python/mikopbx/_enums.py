@@ -97,3 +97,23 @@ class ExtensionState(enum.Enum):
     UNKNOWN = "unknown"
     DISABLED = "disabled"
     OTHER = None
+
+
+class WatchEventKind(enum.Enum):
+    """What a watch event says."""
+
+    """The whole state (`snapshot`): the first event, and again after a gap."""
+    SNAPSHOT = "snapshot"
+    EXTENSION_CHANGED = "extension_changed"
+    PROVIDER_CHANGED = "provider_changed"
+    """A call (`id` is its `linkedid`) is in progress that was not before."""
+    CALL_STARTED = "call_started"
+    CALL_ENDED = "call_ended"
+    """The PBX could not be read (`error` says why); the watcher keeps trying."""
+    UNREACHABLE = "unreachable"
+    REACHABLE = "reachable"
+    """The watcher could not see from `since` to `at`: changes in between may
+    be reported late (as the difference) or not at all (if undone).
+    """
+    GAP = "gap"
+    OTHER = None

@@ -87,6 +87,8 @@ macro_rules! __health_models {
                     providers: Vec<$crate::ProviderHealth>,
                     /// Calls in progress: distinct `linkedid`s with a leg that has not ended.
                     active_calls: u64,
+                    /// Their `linkedid`s, sorted.
+                    call_ids: Vec<String>,
                     /// What needs attention, one sentence each: the PBX unreachable, a provider
                     /// unregistered or rejected.
                     problems: Vec<String>,
@@ -140,7 +142,7 @@ pub(crate) async fn snapshot(inner: &Inner, include: Option<String>, exclude: Op
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let api_generation = inner.known_generation().map(|g| g.as_str().to_owned());
     Ok(match read {
-        Ok((extensions, providers, active_calls)) => {
+        Ok((extensions, providers, call_ids)) => {
             let count = |state: ExtensionState| extensions.iter().filter(|e| e.state == state).count() as u64;
             let problems = providers
                 .iter()
@@ -160,7 +162,8 @@ pub(crate) async fn snapshot(inner: &Inner, include: Option<String>, exclude: Op
                 extensions_disabled: count(ExtensionState::Disabled),
                 extensions,
                 providers,
-                active_calls,
+                active_calls: call_ids.len() as u64,
+                call_ids,
                 problems,
             }
         }
@@ -179,11 +182,12 @@ pub(crate) async fn snapshot(inner: &Inner, include: Option<String>, exclude: Op
             extensions_disabled: 0,
             providers: Vec::new(),
             active_calls: 0,
+            call_ids: Vec::new(),
         },
     })
 }
 
-type Parts = (Vec<ExtensionHealth>, Vec<ProviderHealth>, u64);
+type Parts = (Vec<ExtensionHealth>, Vec<ProviderHealth>, Vec<String>);
 
 async fn read(inner: &Inner, filter: &Filter) -> Result<Parts> {
     let generation = inner.generation().await?;
@@ -208,7 +212,7 @@ async fn read(inner: &Inner, filter: &Filter) -> Result<Parts> {
         calls?.into_iter().filter(|leg| leg.endtime.is_none()).map(|leg| leg.linkedid).collect();
     live.sort_unstable();
     live.dedup();
-    Ok((extensions, providers, live.len() as u64))
+    Ok((extensions, providers, live))
 }
 
 /// v3: `sip:getStatuses` (one cached request, the server's own availability); legacy: the

@@ -15,6 +15,7 @@ pub(crate) mod providers;
 mod raw;
 mod session;
 mod system;
+mod watch;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -29,6 +30,7 @@ pub use output::{Output, serialized};
 pub use peers::*;
 pub use providers::*;
 pub use system::*;
+pub use watch::*;
 
 use crate::error::{Error, Result};
 
@@ -182,6 +184,7 @@ macro_rules! for_each_model {
         $crate::__cdr_models!($callback);
         $crate::__extension_models!($callback);
         $crate::__health_models!($callback);
+        $crate::__watch_models!($callback);
     };
 }
 
@@ -451,7 +454,8 @@ mod tests {
                 "ExtensionStatus",
                 "ExtensionHealth",
                 "ProviderHealth",
-                "Health"
+                "Health",
+                "WatchEvent"
             ]
         );
         assert!(models[1].fields.contains(&"qualify_timeout"));

@@ -805,6 +805,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_watcheventkind_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -3407,6 +3409,11 @@ data class Health (
     var `activeCalls`: kotlin.ULong
     , 
     /**
+     * Their `linkedid`s, sorted.
+     */
+    var `callIds`: List<kotlin.String>
+    , 
+    /**
      * What needs attention, one sentence each: the PBX unreachable, a provider
      * unregistered or rejected.
      */
@@ -3441,6 +3448,7 @@ public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
             FfiConverterSequenceTypeProviderHealth.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -3458,6 +3466,7 @@ public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
             FfiConverterULong.allocationSize(value.`extensionsDisabled`) +
             FfiConverterSequenceTypeProviderHealth.allocationSize(value.`providers`) +
             FfiConverterULong.allocationSize(value.`activeCalls`) +
+            FfiConverterSequenceString.allocationSize(value.`callIds`) +
             FfiConverterSequenceString.allocationSize(value.`problems`)
     )
 
@@ -3475,6 +3484,7 @@ public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
             FfiConverterULong.write(value.`extensionsDisabled`, buf)
             FfiConverterSequenceTypeProviderHealth.write(value.`providers`, buf)
             FfiConverterULong.write(value.`activeCalls`, buf)
+            FfiConverterSequenceString.write(value.`callIds`, buf)
             FfiConverterSequenceString.write(value.`problems`, buf)
     }
 }
@@ -3944,6 +3954,106 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
             FfiConverterOptionalTimestamp.write(value.`serverTime`, buf)
             FfiConverterString.write(value.`report`, buf)
             FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * One change seen by `watch`.
+ */
+data class WatchEvent (
+    var `kind`: WatchEventKind
+    , 
+    /**
+     * When the watcher saw it (the snapshot's time).
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * The extension's or provider's id, or the call's `linkedid`.
+     */
+    var `id`: kotlin.String?
+    , 
+    /**
+     * The state before (normalised; absent for something new).
+     */
+    var `oldState`: kotlin.String?
+    , 
+    /**
+     * The state now (normalised; absent for something gone).
+     */
+    var `newState`: kotlin.String?
+    , 
+    /**
+     * The server's word for the new state.
+     */
+    var `serverState`: kotlin.String?
+    , 
+    /**
+     * Why the PBX is unreachable.
+     */
+    var `error`: kotlin.String?
+    , 
+    /**
+     * The start of a gap: when the watcher last saw the PBX.
+     */
+    var `since`: java.time.Instant?
+    , 
+    /**
+     * The whole state, for `snapshot` events.
+     */
+    var `snapshot`: Health?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWatchEvent: FfiConverterRustBuffer<WatchEvent> {
+    override fun read(buf: ByteBuffer): WatchEvent {
+        return WatchEvent(
+            FfiConverterTypeWatchEventKind.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTypeHealth.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WatchEvent) = (
+            FfiConverterTypeWatchEventKind.allocationSize(value.`kind`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterOptionalString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`oldState`) +
+            FfiConverterOptionalString.allocationSize(value.`newState`) +
+            FfiConverterOptionalString.allocationSize(value.`serverState`) +
+            FfiConverterOptionalString.allocationSize(value.`error`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`since`) +
+            FfiConverterOptionalTypeHealth.allocationSize(value.`snapshot`)
+    )
+
+    override fun write(value: WatchEvent, buf: ByteBuffer) {
+            FfiConverterTypeWatchEventKind.write(value.`kind`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterOptionalString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`oldState`, buf)
+            FfiConverterOptionalString.write(value.`newState`, buf)
+            FfiConverterOptionalString.write(value.`serverState`, buf)
+            FfiConverterOptionalString.write(value.`error`, buf)
+            FfiConverterOptionalTimestamp.write(value.`since`, buf)
+            FfiConverterOptionalTypeHealth.write(value.`snapshot`, buf)
     }
 }
 
@@ -5501,6 +5611,209 @@ public object FfiConverterTypeTlsTrust : FfiConverterRustBuffer<TlsTrust>{
 
 
 
+/**
+ * What a watch event says.
+ */
+sealed class WatchEventKind {
+    
+    /**
+     * The whole state (`snapshot`): the first event, and again after a gap.
+     */
+    object Snapshot : WatchEventKind()
+    
+    
+    object ExtensionChanged : WatchEventKind()
+    
+    
+    object ProviderChanged : WatchEventKind()
+    
+    
+    /**
+     * A call (`id` is its `linkedid`) is in progress that was not before.
+     */
+    object CallStarted : WatchEventKind()
+    
+    
+    object CallEnded : WatchEventKind()
+    
+    
+    /**
+     * The PBX could not be read (`error` says why); the watcher keeps trying.
+     */
+    object Unreachable : WatchEventKind()
+    
+    
+    object Reachable : WatchEventKind()
+    
+    
+    /**
+     * The watcher could not see from `since` to `at`: changes in between may
+     * be reported late (as the difference) or not at all (if undone).
+     */
+    object Gap : WatchEventKind()
+    
+    
+    /**
+     * A value this SDK does not know: the server's exact string.
+     */
+    data class Other(
+        val `value`: kotlin.String) : WatchEventKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The server's string for this state (`"OK"`, `"REJECTED"`, ...).
+     */ fun `raw`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_watcheventkind_raw(FfiConverterTypeWatchEventKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWatchEventKind : FfiConverterRustBuffer<WatchEventKind>{
+    override fun read(buf: ByteBuffer): WatchEventKind {
+        return when(buf.getInt()) {
+            1 -> WatchEventKind.Snapshot
+            2 -> WatchEventKind.ExtensionChanged
+            3 -> WatchEventKind.ProviderChanged
+            4 -> WatchEventKind.CallStarted
+            5 -> WatchEventKind.CallEnded
+            6 -> WatchEventKind.Unreachable
+            7 -> WatchEventKind.Reachable
+            8 -> WatchEventKind.Gap
+            9 -> WatchEventKind.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: WatchEventKind): ULong = when(value) {
+        is WatchEventKind.Snapshot -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.ExtensionChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.ProviderChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.CallStarted -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.CallEnded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.Unreachable -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.Reachable -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.Gap -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WatchEventKind.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: WatchEventKind, buf: ByteBuffer) {
+        when(value) {
+            is WatchEventKind.Snapshot -> {
+                buf.putInt(1)
+                Unit
+            }
+            is WatchEventKind.ExtensionChanged -> {
+                buf.putInt(2)
+                Unit
+            }
+            is WatchEventKind.ProviderChanged -> {
+                buf.putInt(3)
+                Unit
+            }
+            is WatchEventKind.CallStarted -> {
+                buf.putInt(4)
+                Unit
+            }
+            is WatchEventKind.CallEnded -> {
+                buf.putInt(5)
+                Unit
+            }
+            is WatchEventKind.Unreachable -> {
+                buf.putInt(6)
+                Unit
+            }
+            is WatchEventKind.Reachable -> {
+                buf.putInt(7)
+                Unit
+            }
+            is WatchEventKind.Gap -> {
+                buf.putInt(8)
+                Unit
+            }
+            is WatchEventKind.Other -> {
+                buf.putInt(9)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -5815,6 +6128,38 @@ public object FfiConverterOptionalTypeContact: FfiConverterRustBuffer<Contact?> 
         } else {
             buf.put(1)
             FfiConverterTypeContact.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeHealth: FfiConverterRustBuffer<Health?> {
+    override fun read(buf: ByteBuffer): Health? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeHealth.read(buf)
+    }
+
+    override fun allocationSize(value: Health?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeHealth.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Health?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeHealth.write(value, buf)
         }
     }
 }
