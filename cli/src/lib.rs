@@ -275,8 +275,15 @@ impl From<mikopbx::Error> for Failure {
     }
 }
 
+impl Failure {
+    /// An exit code with its message (none: the output has said it all).
+    fn exit(code: i32, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into(), not_found: false }
+    }
+}
+
 fn usage(message: impl Into<String>) -> Failure {
-    Failure { code: 2, message: message.into(), not_found: false }
+    Failure::exit(2, message)
 }
 
 fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
@@ -340,11 +347,7 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
             let health = client.health(include.clone(), exclude.clone())?;
             if let Some(key) = item {
                 let code = if health.reachable { 2 } else { 1 };
-                let value = monitoring::zabbix_item(&health, key).map_err(|message| Failure {
-                    code,
-                    message,
-                    not_found: false,
-                })?;
+                let value = monitoring::zabbix_item(&health, key).map_err(|message| Failure::exit(code, message))?;
                 outln!("{value}");
                 return Ok(());
             }
@@ -362,13 +365,13 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
                     let (line, code) = monitoring::nagios(&health, thresholds);
                     outln!("{}", output::printable(&line));
                     if code != monitoring::OK {
-                        return Err(Failure { code, message: String::new(), not_found: false });
+                        return Err(Failure::exit(code, ""));
                     }
                 }
                 FormatArg::Table | FormatArg::Json | FormatArg::Jsonl => {
                     printer.health(&health);
                     if !health.problems.is_empty() {
-                        return Err(Failure { code: 1, message: health.problems.join("; "), not_found: false });
+                        return Err(Failure::exit(1, health.problems.join("; ")));
                     }
                 }
             }
@@ -461,11 +464,8 @@ fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
 /// The project's main job on an embedded default: a simulated PBX queried over HTTP with a
 /// real login.
 fn demo(printer: &Printer) -> Result<(), Failure> {
-    let simulator = mikopbx::block_on(Simulator::start(SimulatorOptions::default()))?.map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot start the simulator: {e}"),
-        not_found: false,
-    })?;
+    let simulator = mikopbx::block_on(Simulator::start(SimulatorOptions::default()))?
+        .map_err(|e| Failure::exit(1, format!("cannot start the simulator: {e}")))?;
     let credentials = simulator.credentials();
     let config = Config::builder(simulator.url())
         .login(&credentials.login, &credentials.password)

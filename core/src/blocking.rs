@@ -17,6 +17,24 @@ impl From<crate::Client> for Client {
     }
 }
 
+/// A stream as an iterator that waits on the shared runtime for each item and ends after the
+/// first error (the blocking form of the streaming calls).
+pub(crate) fn iterate<T: Send + 'static>(
+    stream: impl futures_util::Stream<Item = Result<T>> + Send + 'static,
+) -> impl Iterator<Item = Result<T>> + 'static {
+    let mut stream = Box::pin(stream);
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        let next =
+            crate::runtime::block_on(futures_util::StreamExt::next(&mut stream)).unwrap_or_else(|e| Some(Err(e)));
+        failed = matches!(next, Some(Err(_)));
+        next
+    })
+}
+
 impl Client {
     pub fn new(config: Config) -> Result<Client> {
         Ok(Client { inner: crate::Client::new(config)? })

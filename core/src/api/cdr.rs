@@ -289,16 +289,7 @@ impl crate::blocking::Client {
     /// [`crate::Client::cdr_records`], waiting for each page as the iteration reaches it; it
     /// ends after the first error.
     pub fn cdr_records(&self, query: CdrQuery) -> impl Iterator<Item = Result<CdrRecord>> + 'static {
-        let mut records = self.as_async().cdr_records(query).boxed();
-        let mut failed = false;
-        std::iter::from_fn(move || {
-            if failed {
-                return None;
-            }
-            let next = crate::runtime::block_on(records.next()).unwrap_or_else(|e| Some(Err(e)));
-            failed = matches!(next, Some(Err(_)));
-            next
-        })
+        crate::blocking::iterate(self.as_async().cdr_records(query))
     }
 }
 

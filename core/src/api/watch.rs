@@ -133,17 +133,7 @@ impl crate::Client {
 impl crate::blocking::Client {
     /// [`crate::Client::watch`], waiting for each event as the iteration reaches it.
     pub fn watch(&self, options: WatchOptions) -> impl Iterator<Item = Result<WatchEvent>> + 'static {
-        let mut events = Box::pin(self.as_async().watch(options));
-        let mut failed = false;
-        std::iter::from_fn(move || {
-            if failed {
-                return None;
-            }
-            let next =
-                crate::runtime::block_on(futures_util::StreamExt::next(&mut events)).unwrap_or_else(|e| Some(Err(e)));
-            failed = matches!(next, Some(Err(_)));
-            next
-        })
+        crate::blocking::iterate(self.as_async().watch(options))
     }
 }
 
