@@ -14,7 +14,7 @@ use crate::aio::coroutine;
 use crate::convert::{Json, from_py, seconds, to_py};
 use crate::errors::{invalid_input, to_py_err};
 use crate::pythonic::{FromPython, IntoPython, PyStub, quote};
-use crate::records::{AsyncCdrRecords, CdrRecords, records};
+use crate::streams::{self, AsyncStream, SyncStream};
 
 /// The constructor's keyword arguments as the core's options (which apply the defaults and
 /// validate). `verify`: True (system roots), False (no verification) or a CA certificate file.
@@ -197,8 +197,19 @@ impl Client {
     /// Every call record that matches the filters (keywords of `cdr()` but `cursor`),
     /// oldest first, each once; a page is fetched as the loop reaches it.
     #[pyo3(signature = (**filters))]
-    fn cdr_records(&self, filters: Option<&Bound<'_, PyDict>>) -> PyResult<CdrRecords> {
-        records(&self.0, filters).map(CdrRecords)
+    fn cdr_records(&self, filters: Option<&Bound<'_, PyDict>>) -> PyResult<SyncStream> {
+        streams::cdr_records(&self.0, filters).map(SyncStream)
+    }
+
+    /// Every change of the PBX, forever: `for change in client.watch(interval=30):`. The
+    /// first item is a `snapshot` (a `Health`), then `extension_changed`, `provider_changed`,
+    /// `call_started`, `call_ended`, `unreachable`, `reachable` and `gap` events
+    /// (`WatchEvent.kind`). Polls `health(include, exclude)` every `interval` seconds (default
+    /// 30, the server's status cache; at least 0.1) with one session; never raises for what the
+    /// server does. Ctrl-C ends the loop with `KeyboardInterrupt`.
+    #[pyo3(signature = (interval=None, include=None, exclude=None))]
+    fn watch(&self, interval: Option<f64>, include: Option<String>, exclude: Option<String>) -> PyResult<SyncStream> {
+        streams::watch(&self.0, interval, include, exclude).map(SyncStream)
     }
 
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
@@ -241,8 +252,14 @@ impl AsyncClient {
 
     /// Every call record that matches the filters, for `async for` (see `Client.cdr_records`).
     #[pyo3(signature = (**filters))]
-    fn cdr_records(&self, filters: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncCdrRecords> {
-        records(&self.0, filters).map(AsyncCdrRecords)
+    fn cdr_records(&self, filters: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncStream> {
+        streams::cdr_records(&self.0, filters).map(AsyncStream)
+    }
+
+    /// Every change of the PBX, for `async for` (see `Client.watch`).
+    #[pyo3(signature = (interval=None, include=None, exclude=None))]
+    fn watch(&self, interval: Option<f64>, include: Option<String>, exclude: Option<String>) -> PyResult<AsyncStream> {
+        streams::watch(&self.0, interval, include, exclude).map(AsyncStream)
     }
 
     fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -7,8 +7,8 @@ mod convert;
 mod errors;
 mod models;
 mod pythonic;
-mod records;
 mod simulator;
+mod streams;
 
 use std::io::Write;
 
@@ -51,8 +51,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     models::add_classes(module)?;
     module.add_class::<simulator::Simulator>()?;
     module.add_class::<aio::Call>()?;
-    module.add_class::<records::CdrRecords>()?;
-    module.add_class::<records::AsyncCdrRecords>()?;
+    module.add_class::<streams::SyncStream>()?;
+    module.add_class::<streams::AsyncStream>()?;
     module.add_function(wrap_pyfunction!(run_cli, module)?)?;
     module.add_function(wrap_pyfunction!(client::operations, module)?)?;
     module.add_function(wrap_pyfunction!(model_list, module)?)?;

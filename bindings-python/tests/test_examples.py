@@ -16,3 +16,16 @@ def test_quickstart_runs_against_the_embedded_simulator() -> None:
     assert done.returncode == 0, done.stderr
     assert "peer 201: registered" in done.stdout
     assert "registered (async): 201" in done.stdout
+
+
+def test_alerts_prints_the_changes_it_makes_on_the_simulator() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIKOPBX_")}
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "alerts.py")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "watching: 1 phones online, 0 problems",
+        "phone 201 is offline (was online)",
+        "trunk SIP-1601534845 is rejected (rejected)",
+    ]

@@ -22,6 +22,7 @@ mod client;
 mod config;
 mod envelope;
 mod error;
+mod feed;
 #[cfg(test)]
 mod fuzz;
 mod generation;
@@ -44,6 +45,7 @@ pub use config::{
 };
 pub use envelope::Messages;
 pub use error::{Error, ErrorKind, Result};
+pub use feed::{Feed, Pulled};
 pub use generation::ApiGeneration;
 pub use options::Options;
 pub use pacing::{AUTO_REQUESTS_PER_MINUTE, DEFAULT_MAX_IN_FLIGHT, LOCKOUT, MAX_BURST, MAX_IN_FLIGHT, Pacing};

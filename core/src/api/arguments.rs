@@ -72,6 +72,18 @@ impl ArgumentType for u32 {
     }
 }
 
+impl ArgumentType for f64 {
+    const JSON_TYPE: &'static str = "number";
+    fn from_json(value: Option<Value>) -> Result<Self, String> {
+        match value {
+            Some(Value::Number(number)) => number.as_f64().ok_or_else(|| "must be a number".to_owned()),
+            Some(Value::String(text)) => text.trim().parse().map_err(|_| "must be a number".to_owned()),
+            Some(_) => Err("must be a number".to_owned()),
+            None => Err("missing".to_owned()),
+        }
+    }
+}
+
 /// An optional argument: absent or `null` is `None`.
 impl<T: ArgumentType> ArgumentType for Option<T> {
     const JSON_TYPE: &'static str = T::JSON_TYPE;

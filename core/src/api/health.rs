@@ -119,6 +119,11 @@ impl Filter {
     }
 }
 
+/// Refuses patterns `health` would refuse, before any request.
+pub(crate) fn check_patterns(include: Option<&str>, exclude: Option<&str>) -> Result<()> {
+    Filter::new(include, exclude).map(drop)
+}
+
 fn pattern(text: &str) -> Result<Regex> {
     let alternatives: Vec<String> = text
         .split(',')

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use futures_util::{Stream, stream};
 
+use super::arguments;
 use crate::error::{Error, Result};
 use crate::model::define_models;
 use crate::{Health, UnixTime};
@@ -85,6 +86,41 @@ pub const MIN_WATCH_INTERVAL: Duration = Duration::from_millis(100);
 /// The longest pause between attempts while the PBX is unreachable.
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(300);
 
+impl WatchOptions {
+    /// Checked options from the bindings' arguments: the interval in seconds (default
+    /// [`DEFAULT_WATCH_INTERVAL`]) and `health`'s patterns.
+    pub fn new(interval_seconds: Option<f64>, include: Option<String>, exclude: Option<String>) -> Result<WatchOptions> {
+        let interval = match interval_seconds {
+            None => DEFAULT_WATCH_INTERVAL,
+            Some(seconds) => Duration::try_from_secs_f64(seconds)
+                .map_err(|_| Error::invalid(format!("the watch interval {seconds} is not a number of seconds")))?,
+        };
+        let options = WatchOptions { interval, include, exclude };
+        options.check()?;
+        Ok(options)
+    }
+
+    /// The options from JSON (`{"interval": 5, "include": "2*"}`; `null` for the defaults), as
+    /// the C API takes them. Unknown names are refused.
+    pub fn from_json(arguments: serde_json::Value) -> Result<WatchOptions> {
+        const NAME: &str = "watch";
+        let mut map = arguments::object(NAME, arguments)?;
+        let interval = arguments::take(NAME, &mut map, "interval")?;
+        let include = arguments::take(NAME, &mut map, "include")?;
+        let exclude = arguments::take(NAME, &mut map, "exclude")?;
+        arguments::no_others(NAME, &map)?;
+        WatchOptions::new(interval, include, exclude)
+    }
+
+    /// Refuses an interval below [`MIN_WATCH_INTERVAL`] and patterns `health` refuses.
+    pub fn check(&self) -> Result<()> {
+        if self.interval < MIN_WATCH_INTERVAL {
+            return Err(Error::invalid(format!("the watch interval must be at least {MIN_WATCH_INTERVAL:?}")));
+        }
+        super::health::check_patterns(self.include.as_deref(), self.exclude.as_deref())
+    }
+}
+
 impl Default for WatchOptions {
     fn default() -> Self {
         WatchOptions { interval: DEFAULT_WATCH_INTERVAL, include: None, exclude: None }
@@ -140,8 +176,8 @@ impl crate::blocking::Client {
 impl Watcher {
     /// Waits for the next snapshot (none before the first) and queues what it shows.
     async fn poll(&mut self) -> Result<()> {
-        if self.options.interval < MIN_WATCH_INTERVAL {
-            return Err(Error::invalid(format!("the watch interval must be at least {MIN_WATCH_INTERVAL:?}")));
+        if !self.started {
+            self.options.check()?;
         }
         if self.started {
             tokio::time::sleep(self.pause()).await;
@@ -245,4 +281,21 @@ fn changes(before: &Health, after: &Health) -> Vec<WatchEvent> {
         events.push(event(WatchEventKind::CallEnded, at, |e| e.id = Some((*id).clone())));
     }
     events
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn options_are_checked_before_any_request() {
+        let options = WatchOptions::from_json(json!({"interval": 0.5, "include": "2*"})).unwrap();
+        assert_eq!((options.interval, options.include.as_deref()), (Duration::from_millis(500), Some("2*")));
+        assert_eq!(WatchOptions::from_json(serde_json::Value::Null).unwrap(), WatchOptions::default());
+        for bad in [json!({"interval": 0.01}), json!({"interval": -1}), json!({"exclude": ","}), json!({"every": 5})] {
+            assert!(WatchOptions::from_json(bad.clone()).is_err(), "{bad}");
+        }
+    }
 }
