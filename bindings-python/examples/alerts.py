@@ -46,8 +46,12 @@ def main() -> int:
     try:
         if url is None:
             with Simulator(api="v3") as sim, mikopbx.Client(sim.url, login=sim.login, password=sim.password) as pbx:
-                threading.Timer(0.5, lambda: sim.set_peer("201", "UNKNOWN", [])).start()
-                threading.Timer(0.5, lambda: sim.set_provider("SIP-1601534845", state="REJECTED")).start()
+
+                def trouble() -> None:
+                    sim.set_peer("201", "UNKNOWN", [])
+                    sim.set_provider("SIP-1601534845", state="REJECTED")
+
+                threading.Timer(0.5, trouble).start()
                 watch(pbx, interval=0.3, limit=3)
         else:
             login, password = os.environ.get("MIKOPBX_LOGIN"), os.environ.get("MIKOPBX_PASSWORD")
