@@ -20,6 +20,12 @@ impl fmt::Display for MikoPbxClient {
     }
 }
 
+impl MikoPbxClient {
+    pub(crate) fn core(&self) -> &mikopbx::Client {
+        &self.0
+    }
+}
+
 #[uniffi::export]
 impl MikoPbxClient {
     /// Validates the configuration; connects lazily (the first call logs in).

@@ -10,10 +10,12 @@ use std::time::Duration;
 mod client;
 mod ffi;
 mod models;
+mod watch;
 
 pub use client::{MikoPbxClient, operations_json};
 pub use models::models_json;
 pub use models::*;
+pub use watch::WatchEvents;
 
 uniffi::setup_scaffolding!();
 

@@ -813,6 +813,13 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
      */
     func unbanIp(ip: String) async throws 
     
+    /**
+     * Starts watching (see `watch` in Watch.kt, the `Flow` made from this): polls
+     * `health(include, exclude)` every `intervalSeconds` (default 30, the server's status
+     * cache; at least 0.1) with this client's one session. Bad options throw here.
+     */
+    func openWatch(intervalSeconds: Double?, include: String?, exclude: String?) throws  -> WatchEvents
+    
 }
 /**
  * A MikoPBX REST API client. Safe to share between coroutines and threads; `close()` frees
@@ -1256,6 +1263,23 @@ open func unbanIp(ip: String)async throws   {
         )
 }
     
+    /**
+     * Starts watching (see `watch` in Watch.kt, the `Flow` made from this): polls
+     * `health(include, exclude)` every `intervalSeconds` (default 30, the server's status
+     * cache; at least 0.1) with this client's one session. Bad options throw here.
+     */
+open func openWatch(intervalSeconds: Double? = nil, include: String? = nil, exclude: String? = nil)throws  -> WatchEvents  {
+    return try  FfiConverterTypeWatchEvents_lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxclient_open_watch(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionDouble.lower(intervalSeconds),
+        FfiConverterOptionString.lower(include),
+        FfiConverterOptionString.lower(exclude),uniffiCallStatus
+    )
+})
+}
+    
 
     
 // The local Rust `Display` implementation.
@@ -1310,6 +1334,148 @@ public func FfiConverterTypeMikoPbxClient_lift(_ handle: UInt64) throws -> MikoP
 #endif
 public func FfiConverterTypeMikoPbxClient_lower(_ value: MikoPbxClient) -> UInt64 {
     return FfiConverterTypeMikoPbxClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Every change of one PBX, in order; made by `MikoPbxClient.openWatch`, freed by `close()`
+ * (which stops the watcher).
+ */
+public protocol WatchEventsProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next change, as soon as the watcher sees it (the first is the `snapshot`). A
+     * cancelled coroutine loses nothing: the next call resumes the poll in progress. Never
+     * null: the watch does not end on its own.
+     */
+    func next() async throws  -> WatchEvent?
+    
+}
+/**
+ * Every change of one PBX, in order; made by `MikoPbxClient.openWatch`, freed by `close()`
+ * (which stops the watcher).
+ */
+open class WatchEvents: WatchEventsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mikopbx_uniffi_fn_clone_watchevents(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mikopbx_uniffi_fn_free_watchevents(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next change, as soon as the watcher sees it (the first is the `snapshot`). A
+     * cancelled coroutine loses nothing: the next call resumes the poll in progress. Never
+     * null: the watch does not end on its own.
+     */
+open func next()async throws  -> WatchEvent?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_mikopbx_uniffi_fn_method_watchevents_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_mikopbx_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_mikopbx_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeWatchEvent.lift,
+            errorHandler: FfiConverterTypeMikoPbxError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatchEvents: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = WatchEvents
+
+    public static func lift(_ handle: UInt64) throws -> WatchEvents {
+        return WatchEvents(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: WatchEvents) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WatchEvents {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: WatchEvents, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEvents_lift(_ handle: UInt64) throws -> WatchEvents {
+    return try FfiConverterTypeWatchEvents.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEvents_lower(_ value: WatchEvents) -> UInt64 {
+    return FfiConverterTypeWatchEvents.lower(value)
 }
 
 
@@ -5181,6 +5347,30 @@ fileprivate struct FfiConverterOptionTypeHealth: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeWatchEvent: FfiConverterRustBuffer {
+    typealias SwiftType = WatchEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWatchEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWatchEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeApiVersion: FfiConverterRustBuffer {
     typealias SwiftType = ApiVersion?
 
@@ -5832,6 +6022,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_unban_ip() != 35793) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_open_watch() != 9364) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_watchevents_next() != 786) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {

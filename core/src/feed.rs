@@ -2,22 +2,32 @@
 //! with a time limit: how the bindings expose the streaming calls (`cdr_records`, `watch`)
 //! without callbacks from the runtime's threads into foreign code.
 //!
-//! Giving up on a pull (a time limit, a cancelled coroutine, Ctrl-C) loses nothing: the work
-//! in progress stays inside the stream and the next pull resumes it.
+//! Each pull runs on the shared runtime (foreign executors such as uniffi's have no tokio
+//! context). Giving up on a pull (a time limit, a cancelled coroutine, Ctrl-C) loses nothing:
+//! the work in progress stays inside the stream and the next pull resumes it, and an item that
+//! arrives just as its caller leaves is kept for the next pull.
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 type Items<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
 /// A stream behind a lock (pulls from several threads take turns). It ends at the stream's
 /// end or after its first error, which is returned once.
 pub struct Feed<T> {
-    items: tokio::sync::Mutex<Option<Items<T>>>,
+    state: Arc<tokio::sync::Mutex<State<T>>>,
+}
+
+struct State<T> {
+    /// `None` once ended.
+    items: Option<Items<T>>,
+    /// What the last pull got after its caller had gone.
+    unclaimed: Option<Result<Option<T>>>,
 }
 
 /// What a pull with a time limit got.
@@ -29,26 +39,28 @@ pub enum Pulled<T> {
     Ended,
 }
 
-impl<T> Feed<T> {
+impl<T: Send + 'static> Feed<T> {
     pub fn new(items: impl Stream<Item = Result<T>> + Send + 'static) -> Feed<T> {
-        Feed { items: tokio::sync::Mutex::new(Some(Box::pin(items))) }
+        Feed { state: Arc::new(tokio::sync::Mutex::new(State { items: Some(Box::pin(items)), unclaimed: None })) }
     }
 
     /// The next item; `None` at the end.
     pub async fn next(&self) -> Result<Option<T>> {
-        let mut items = self.items.lock().await;
-        let Some(stream) = items.as_mut() else { return Ok(None) };
-        match stream.next().await {
-            Some(Ok(item)) => Ok(Some(item)),
-            Some(Err(error)) => {
-                *items = None;
-                Err(error)
+        let state = Arc::clone(&self.state);
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let pull = crate::runtime::runtime()?.spawn(async move {
+            let mut state = state.lock().await;
+            let next = match state.unclaimed.take() {
+                Some(next) => next,
+                None => state.pull().await,
+            };
+            // No await from here on: an abort cannot come between the item and its keeping.
+            if let Err(next) = answer.send(next) {
+                state.unclaimed = Some(next);
             }
-            None => {
-                *items = None;
-                Ok(None)
-            }
-        }
+        });
+        let _abort = AbortOnDrop(pull);
+        answered.await.unwrap_or_else(|_| Err(Error::Internal { message: "the feed's pull ended without an answer".to_owned() }))
     }
 
     /// The next item if it comes within `limit`.
@@ -59,6 +71,26 @@ impl<T> Feed<T> {
             Ok(Err(error)) => Err(error),
             Err(_) => Ok(Pulled::Waiting),
         }
+    }
+}
+
+impl<T> State<T> {
+    async fn pull(&mut self) -> Result<Option<T>> {
+        let Some(stream) = self.items.as_mut() else { return Ok(None) };
+        let next = stream.next().await.transpose();
+        if !matches!(next, Ok(Some(_))) {
+            self.items = None;
+        }
+        next
+    }
+}
+
+/// Stops a pull whose caller has gone (the stream keeps its work; see the module's doc).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -98,5 +130,21 @@ mod tests {
         assert_eq!(feed.next_within(Duration::from_millis(20)).await.unwrap(), Pulled::Waiting);
         assert_eq!(feed.next_within(Duration::from_secs(30)).await.unwrap(), Pulled::Item("late"));
         assert_eq!(started.load(std::sync::atomic::Ordering::SeqCst), 1, "the work was resumed, not restarted");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_that_leave_at_any_moment_lose_no_item_and_see_none_twice() {
+        let feed = Feed::new(stream::iter((1..=20).map(Ok)));
+        let mut seen = Vec::new();
+        for _ in 0..200 {
+            if let Ok(next) = tokio::time::timeout(Duration::ZERO, feed.next()).await {
+                seen.extend(next.unwrap());
+            }
+            tokio::task::yield_now().await;
+        }
+        while let Some(item) = feed.next().await.unwrap() {
+            seen.push(item);
+        }
+        assert_eq!(seen, (1..=20).collect::<Vec<_>>());
     }
 }
