@@ -43,6 +43,13 @@
 typedef struct mikopbx_client mikopbx_client;
 
 /**
+ * A running watch of one PBX (`mikopbx_watch_open`). Opaque; released by
+ * `mikopbx_watch_close`. Pull from one thread at a time (calls from several threads take
+ * turns).
+ */
+typedef struct mikopbx_watch mikopbx_watch;
+
+/**
  * Client configuration. Fill it with `mikopbx_config_init` (which sets `struct_size` and
  * every default), then set the fields you need: NULL strings and 0 numbers mean "the
  * default".
@@ -633,6 +640,54 @@ const char *mikopbx_status_name(mikopbx_status status);
  * it. Thread-safe.
  */
 const char *mikopbx_version(void);
+
+/**
+ * Starts watching the client's PBX: every change, forever (see `mikopbx_watch_next`). It polls
+ * the `health` operation every `interval` seconds with the client's one session and never
+ * fails for what the server does.
+ *
+ * `options_json` is NULL for the defaults or a JSON object with any of `interval` (seconds,
+ * default 30 — the server's status cache —, at least 0.1), `include` and `exclude` (id
+ * patterns as `health` takes them, e.g. `"2*,SIP-*"`). Bad options are
+ * `MIKOPBX_ERR_INVALID_ARGUMENT`, before any request.
+ *
+ * On success `*out_watch` is the watch, owned by the caller: release it with
+ * `mikopbx_watch_close`. It keeps what it needs of the client: the client may be freed first.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `options_json` is NULL or NUL-terminated; `out_watch`
+ * is NULL or writable.
+ */
+mikopbx_status mikopbx_watch_open(struct mikopbx_client *client,
+                                  const char *options_json,
+                                  struct mikopbx_watch **out_watch);
+
+/**
+ * Waits up to `timeout_ms` milliseconds (a negative value: as long as it takes) for the next
+ * change.
+ *
+ * On `MIKOPBX_OK`, `*out_event_json` is the event as compact JSON text (the fields of the
+ * `WatchEvent` model: `kind` — `snapshot` first, then `extension_changed`,
+ * `provider_changed`, `call_started`, `call_ended`, `unreachable`, `reachable`, `gap` —,
+ * `at`, `id`, `old_state`, `new_state`, `server_state`, `error`, `since`, `snapshot`), owned by
+ * the caller: release it with `mikopbx_string_free`. When the time passes first, the status is
+ * `MIKOPBX_OK` and `*out_event_json` is NULL: call again to go on waiting; nothing is lost.
+ *
+ * # Safety
+ * `watch` is NULL or a live watch; `out_event_json` is NULL or writable.
+ */
+mikopbx_status mikopbx_watch_next(struct mikopbx_watch *watch,
+                                  int64_t timeout_ms,
+                                  char **out_event_json);
+
+/**
+ * Stops a watch and releases it (a poll in progress is abandoned). NULL is ignored.
+ *
+ * # Safety
+ * `watch` is NULL or a pointer from `mikopbx_watch_open` not released before, and no other
+ * thread is in `mikopbx_watch_next` on it.
+ */
+void mikopbx_watch_close(struct mikopbx_watch *watch);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -10,7 +10,7 @@ C_CC ?= gcc
 C_CFLAGS := -std=c11 -Wall -Wextra -Werror -pthread -g
 C_BUILD := $(CARGO_TARGET_DIR)/c-tests
 C_DEBUG_DIR := $(CARGO_TARGET_DIR)/debug
-C_TESTS := scenarios errors args threads loop hostile call
+C_TESTS := scenarios errors args threads loop hostile call watch
 C_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 C_PROFILE ?= release

@@ -11,6 +11,7 @@ mod args;
 mod config;
 mod error;
 mod models;
+mod watch;
 
 use std::ffi::c_char;
 
@@ -21,6 +22,7 @@ pub use crate::config::{MIKOPBX_RETRIES_NONE, mikopbx_config};
 pub use crate::error::*;
 use crate::error::{guard, guard_value, guard_void, invalid};
 use crate::models::{free_string, owned};
+pub use crate::watch::mikopbx_watch;
 pub use crate::models::{
     mikopbx_contact, mikopbx_peer_detail, mikopbx_peer_list, mikopbx_peer_status, mikopbx_provider_list,
     mikopbx_provider_registration,
