@@ -19,10 +19,11 @@ build:
 demo:
 	$(CARGO) run --quiet -p mikopbx-cli -- demo
 
-## promtool, which checks `mikopbx health --format prometheus` (Debian's `prometheus`
-## package; installed when missing, as root or through sudo).
+## Prometheus and promtool, which scrape and check `mikopbx exporter` and `mikopbx health
+## --format prometheus` in the tests (Debian's `prometheus` package; installed when missing,
+## as root or through sudo; it starts no server).
 prometheus-tools:
-	@command -v promtool >/dev/null || { \
+	@{ command -v promtool && command -v prometheus; } >/dev/null || { \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 || \
 		{ $$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; }

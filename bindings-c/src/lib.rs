@@ -22,11 +22,11 @@ pub use crate::config::{MIKOPBX_RETRIES_NONE, mikopbx_config};
 pub use crate::error::*;
 use crate::error::{guard, guard_value, guard_void, invalid};
 use crate::models::{free_string, owned};
-pub use crate::watch::mikopbx_watch;
 pub use crate::models::{
     mikopbx_contact, mikopbx_peer_detail, mikopbx_peer_list, mikopbx_peer_status, mikopbx_provider_list,
     mikopbx_provider_registration,
 };
+pub use crate::watch::mikopbx_watch;
 
 /// A connection to one PBX: configuration, connection pool and login session.
 ///

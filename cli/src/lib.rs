@@ -6,6 +6,8 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::output::emit(&format!("{}\n", format_args!($($arg)*))) };
 }
 
+mod config_file;
+mod exporter;
 mod monitoring;
 mod output;
 mod session_cache;
@@ -212,6 +214,30 @@ enum Command {
         #[arg(long, value_name = "JSON")]
         args: Option<String>,
     },
+    /// Serve Prometheus metrics over HTTP until SIGTERM or Ctrl-C: `/metrics` has the
+    /// exporter's own metrics and, with --url, that PBX's; `/probe?target=NAME` has the
+    /// metrics of a PBX of the --config file (one exporter for many PBXes, as
+    /// blackbox_exporter). A PBX is read at most once per cache period, with one session for
+    /// the exporter's whole life. See docs/exporter.md.
+    Exporter {
+        /// Address to listen on; port 0 picks a free one (printed at start).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9745")]
+        listen: std::net::SocketAddr,
+        /// A TOML file of PBXes (`[pbx.NAME]`: url, login, password_env or password_file or
+        /// password_command, ...), served on /probe?target=NAME.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Seconds a snapshot is served before the PBX is read again (default 30, the
+        /// server's own refresh period; at least 1). Overrides the file's [exporter] value.
+        #[arg(long, value_name = "SECS")]
+        cache_seconds: Option<f64>,
+        /// Only ids matching these comma-separated patterns (the PBX of --url).
+        #[arg(long, value_name = "PATTERNS")]
+        include: Option<String>,
+        /// Leave out ids matching these patterns (the PBX of --url).
+        #[arg(long, value_name = "PATTERNS")]
+        exclude: Option<String>,
+    },
     /// End the session kept between runs (login and password) on the server and forget it.
     Logout,
     /// Start the built-in simulator and show its peers, peer 201 and providers.
@@ -291,8 +317,11 @@ fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
     {
         return Err(usage("--format prometheus and --format nagios are for `mikopbx health`"));
     }
-    match cli.command {
+    match &cli.command {
         Command::Demo => return demo(printer),
+        Command::Exporter { listen, config, cache_seconds, include, exclude } => {
+            return exporter(cli, *listen, config.as_deref(), *cache_seconds, include, exclude);
+        }
         Command::Ops => {
             printer.operations(mikopbx::OPERATIONS);
             return Ok(());
@@ -434,7 +463,7 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
             printer.result(&client.call_json(operation, arguments)?)
         }
         Command::Logout => client.logout()?,
-        Command::Demo | Command::Ops => unreachable!("handled above"),
+        Command::Demo | Command::Ops | Command::Exporter { .. } => unreachable!("handled above"),
     }
     Ok(())
 }
@@ -459,6 +488,38 @@ fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
         ..Options::default()
     };
     Ok(options.into_config()?)
+}
+
+/// `mikopbx exporter`: the PBX of the flags (if a URL is given) and those of the file.
+fn exporter(
+    cli: &Cli,
+    listen: std::net::SocketAddr,
+    file: Option<&std::path::Path>,
+    cache_seconds: Option<f64>,
+    include: &Option<String>,
+    exclude: &Option<String>,
+) -> Result<(), Failure> {
+    if cli.url.is_none() && file.is_none() {
+        return Err(usage("give --url (a PBX on /metrics) or --config (PBXes on /probe?target=NAME), or both"));
+    }
+    let own = match &cli.url {
+        Some(url) => Some(exporter::TargetSpec {
+            name: "default".to_owned(),
+            config: config(cli, url)?,
+            polling: config_file::polling(cache_seconds, include.clone(), exclude.clone()).map_err(usage)?,
+        }),
+        None => None,
+    };
+    let mut targets = Vec::new();
+    if let Some(path) = file {
+        let mut file = config_file::ConfigFile::read(path).map_err(usage)?;
+        file.exporter.cache_seconds = cache_seconds.or(file.exporter.cache_seconds);
+        for (name, pbx) in file.pbxes().map_err(usage)? {
+            let config = pbx.options.into_config().map_err(|e| usage(format!("[pbx.{name}]: {e}")))?;
+            targets.push(exporter::TargetSpec { name, config, polling: pbx.polling });
+        }
+    }
+    mikopbx::block_on(exporter::serve(listen, own, targets))?.map_err(|message| Failure::exit(1, message))
 }
 
 /// The project's main job on an embedded default: a simulated PBX queried over HTTP with a

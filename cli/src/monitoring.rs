@@ -9,22 +9,12 @@ use mikopbx::{ExtensionState, Health, ProviderStatusState};
 /// where it has a counterpart (`asterisk_pjsip_outbound_registration_status`: 0
 /// unregistered, 1 registered, 2 rejected).
 pub fn prometheus(health: &Health) -> String {
-    let mut out = String::new();
-    let mut metric = |name: &str, help: &str, samples: &[(String, String)]| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
-        for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
-    };
-    let one = |value: String| vec![(String::new(), value)];
-    metric("mikopbx_up", "Whether the PBX could be read (1) or not (0).", &one(u8::from(health.reachable).to_string()));
-    metric(
-        "mikopbx_scrape_duration_seconds",
-        "How long the snapshot took.",
-        &one(format!("{}", health.duration_ms / 1000.0)),
-    );
+    let mut out = Exposition::default();
+    let mut metric = |name: &str, help: &str, samples: &[(String, String)]| out.family(name, "gauge", help, samples);
+    metric("mikopbx_up", "Whether the PBX could be read (1) or not (0).", &one(u8::from(health.reachable)));
+    metric("mikopbx_scrape_duration_seconds", "How long the snapshot took.", &one(health.duration_ms / 1000.0));
     if !health.reachable {
-        return out;
+        return out.text;
     }
     let extensions: Vec<(String, String)> = health
         .extensions
@@ -79,12 +69,33 @@ pub fn prometheus(health: &Health) -> String {
         })
         .collect();
     metric("mikopbx_provider_info", "Each provider with its normalised state.", &states);
-    metric("mikopbx_active_calls", "Calls in progress.", &one(health.active_calls.to_string()));
-    out
+    metric("mikopbx_active_calls", "Calls in progress.", &one(health.active_calls));
+    out.text
+}
+
+/// Text in the exposition format being written, one metric family at a time.
+#[derive(Default)]
+pub struct Exposition {
+    pub text: String,
+}
+
+impl Exposition {
+    /// A family: its HELP and TYPE lines, then each sample as (labels, value).
+    pub fn family(&mut self, name: &str, kind: &str, help: &str, samples: &[(String, String)]) {
+        let _ = writeln!(self.text, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for (labels, value) in samples {
+            let _ = writeln!(self.text, "{name}{labels} {value}");
+        }
+    }
+}
+
+/// A sample without labels.
+pub fn one(value: impl ToString) -> Vec<(String, String)> {
+    vec![(String::new(), value.to_string())]
 }
 
 /// `{a="x",b="y"}` with the values escaped as the exposition format wants.
-fn labels(pairs: &[(&str, &str)]) -> String {
+pub fn labels(pairs: &[(&str, &str)]) -> String {
     let inner: Vec<String> = pairs
         .iter()
         .map(|(name, value)| {

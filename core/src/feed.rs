@@ -60,7 +60,9 @@ impl<T: Send + 'static> Feed<T> {
             }
         });
         let _abort = AbortOnDrop(pull);
-        answered.await.unwrap_or_else(|_| Err(Error::Internal { message: "the feed's pull ended without an answer".to_owned() }))
+        answered
+            .await
+            .unwrap_or_else(|_| Err(Error::Internal { message: "the feed's pull ended without an answer".to_owned() }))
     }
 
     /// The next item if it comes within `limit`.

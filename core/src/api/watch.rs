@@ -89,7 +89,11 @@ const MAX_RETRY_PAUSE: Duration = Duration::from_secs(300);
 impl WatchOptions {
     /// Checked options from the bindings' arguments: the interval in seconds (default
     /// [`DEFAULT_WATCH_INTERVAL`]) and `health`'s patterns.
-    pub fn new(interval_seconds: Option<f64>, include: Option<String>, exclude: Option<String>) -> Result<WatchOptions> {
+    pub fn new(
+        interval_seconds: Option<f64>,
+        include: Option<String>,
+        exclude: Option<String>,
+    ) -> Result<WatchOptions> {
         let interval = match interval_seconds {
             None => DEFAULT_WATCH_INTERVAL,
             Some(seconds) => Duration::try_from_secs_f64(seconds)
