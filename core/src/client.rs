@@ -193,6 +193,7 @@ impl Inner {
                     },
                 ));
             }
+            tracing::info!("the server ended the session (401): renewing it");
             let grant = self.session.renew(&self.transport, generation, &grant).await?;
             response = self.transport.send(request, grant.header.as_slice()).await?;
             if response.status == 401 {

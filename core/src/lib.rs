@@ -26,6 +26,7 @@ mod feed;
 #[cfg(test)]
 mod fuzz;
 mod generation;
+mod logging;
 mod model;
 mod options;
 mod pacing;
@@ -47,6 +48,7 @@ pub use envelope::Messages;
 pub use error::{Error, ErrorKind, Result};
 pub use feed::{Feed, Pulled};
 pub use generation::ApiGeneration;
+pub use logging::{LogLevel, LogRecord, log_level, set_log_level, set_log_sink};
 pub use options::Options;
 pub use pacing::{AUTO_REQUESTS_PER_MINUTE, DEFAULT_MAX_IN_FLIGHT, LOCKOUT, MAX_BURST, MAX_IN_FLIGHT, Pacing};
 pub use runtime::{block_on, block_on_interruptible, runtime};

@@ -266,6 +266,7 @@ impl Session {
             current.token.take()
         };
         let Some(token) = token else { return Ok(()) };
+        tracing::info!("logging out");
         match generation {
             ApiGeneration::Legacy => legacy::logout(transport, &token.header).await,
             ApiGeneration::V3 => v3::logout_renewing(transport, token).await,
@@ -299,6 +300,7 @@ impl Session {
         if let Some(refresh) = refresh
             && let Some(token) = v3::refresh(transport, &refresh).await?
         {
+            tracing::debug!("access token refreshed");
             return Ok(self.store(Some(token)));
         }
         self.login_locked(transport, generation).await
@@ -308,6 +310,7 @@ impl Session {
         let Credentials::Password { login, password } = &self.credentials else {
             return Err(Error::invalid("login needs a login and password"));
         };
+        tracing::info!(login = login.as_str(), generation = generation.as_str(), "logging in");
         let outcome = match generation {
             ApiGeneration::Legacy => legacy::login(transport, login, password).await.map(Token::legacy),
             ApiGeneration::V3 => v3::login(transport, login, password).await,
@@ -322,6 +325,7 @@ impl Session {
                 Ok(self.store(Some(token)))
             }
             Err(LoginFailure { error, refusal }) => {
+                tracing::warn!(kind = error.kind().as_str(), "login failed: {error}");
                 current.last_failure = Some(error.clone());
                 current.refused = match refusal {
                     Refusal::Transient => None,
