@@ -16,6 +16,7 @@ use crate::generation::ApiGeneration;
 use crate::model::{data_error, define_models, number_field, string_field};
 
 const V3_STATUSES: &str = "pbxcore/api/v3/sip:getStatuses";
+const V3_EMPLOYEES: &str = "pbxcore/api/v3/employees";
 /// Peer details asked at once by the legacy composite (the in-flight cap also applies).
 const LEGACY_DETAILS_AT_ONCE: usize = 4;
 
@@ -77,6 +78,28 @@ pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<ExtensionStatus>> {
         }
         ApiGeneration::Legacy => legacy_statuses(inner).await,
     }
+}
+
+/// v3: the numbers of disabled extensions, from `GET employees` (`Employees/GetListAction`),
+/// the only answer that names them: status lists leave them out, and 2024.1's API has no way
+/// to tell (docs/server-notes.md, "Disabled extensions"). None on a server without the call.
+pub(crate) async fn disabled_numbers(inner: &Inner) -> Result<Option<Vec<String>>> {
+    let (url, data) = match inner.get_data(V3_EMPLOYEES).await {
+        Ok(answer) => answer,
+        Err(crate::Error::Http { status: 404, .. }) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let rows = match data.get("data") {
+        Some(Value::Array(rows)) => rows,
+        _ => return Err(data_error(&url, "the employees are not a list under data.data", &data)),
+    };
+    Ok(Some(
+        rows.iter()
+            .filter(|row| row.get("disabled").is_some_and(|flag| flag == &Value::Bool(true) || flag == "1"))
+            .filter_map(|row| string_field(row.as_object()?, "number"))
+            .filter(|number| !number.is_empty())
+            .collect(),
+    ))
 }
 
 fn v3_statuses(url: &str, data: Value) -> Result<Vec<ExtensionStatus>> {

@@ -2,8 +2,9 @@
 //! in normalised states, its calls in progress, when it was taken and how long it took.
 //!
 //! Sources, asked at once: the peer list (v3: `sip:getStatuses`, whose 30 s cache makes it
-//! cheap), the provider statuses and the active calls — three or four requests a snapshot
-//! (docs/server-notes.md, "Extension statuses", "Provider statuses"). A snapshot never fails
+//! cheap, and the employee list for the disabled extensions), the provider statuses (legacy:
+//! the SIP and IAX registries) and the active calls — four requests a snapshot
+//! (docs/server-notes.md, "Extension statuses", "Provider statuses", "Disabled extensions"). A snapshot never fails
 //! for what the server does: an unreachable PBX, a refused login or an odd answer is
 //! `reachable: false` with the error's kind and text; only bad filters are an error.
 
@@ -28,8 +29,9 @@ macro_rules! __health_models {
                 /// An extension's state for monitoring, made by the SDK from both generations'
                 /// words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
                 /// v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
-                /// `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
-                /// where the server says so (this enum is never `Other`).
+                /// `Unknown` `unknown`; `disabled` for extensions switched off in the PBX,
+                /// which v3 names in its employee list and 2024.1's API does not name at all
+                /// (this enum is never `Other`).
                 enum ExtensionState {
                     Online = "online",
                     Offline = "offline",
@@ -220,19 +222,34 @@ async fn read(inner: &Inner, filter: &Filter) -> Result<Parts> {
     Ok((extensions, providers, live))
 }
 
-/// v3: `sip:getStatuses` (one cached request, the server's own availability); legacy: the
-/// peer list (one request; `OK` is a registered device).
+/// v3: `sip:getStatuses` (one cached request, the server's own availability), then the
+/// disabled extensions it leaves out, from the employee list; legacy: the peer list (one
+/// request; `OK` is a registered device; disabled extensions are not in it, nor anywhere in
+/// 2024.1's API).
 async fn extension_states(inner: &Inner, generation: ApiGeneration) -> Result<Vec<ExtensionHealth>> {
     Ok(match generation {
-        ApiGeneration::V3 => extensions::statuses(inner)
-            .await?
-            .into_iter()
-            .map(|e| ExtensionHealth {
-                state: ExtensionState::from_v3(&e.server_status),
-                server_state: e.server_status,
-                id: e.id,
-            })
-            .collect(),
+        ApiGeneration::V3 => {
+            let (statuses, disabled) =
+                futures_util::try_join!(extensions::statuses(inner), extensions::disabled_numbers(inner))?;
+            let mut states: Vec<ExtensionHealth> = statuses
+                .into_iter()
+                .map(|e| ExtensionHealth {
+                    state: ExtensionState::from_v3(&e.server_status),
+                    server_state: e.server_status,
+                    id: e.id,
+                })
+                .collect();
+            for id in disabled.unwrap_or_default() {
+                if !states.iter().any(|e| e.id == id) {
+                    states.push(ExtensionHealth {
+                        id,
+                        state: ExtensionState::Disabled,
+                        server_state: "disabled".to_owned(),
+                    });
+                }
+            }
+            states
+        }
         ApiGeneration::Legacy => peers::statuses(inner)
             .await?
             .into_iter()

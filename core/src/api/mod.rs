@@ -110,8 +110,8 @@ macro_rules! for_each_operation {
             /// One monitoring snapshot: reachable or not (and why), every extension (`online`,
             /// `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
             /// `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
-            /// rejected ones are problems), the calls in progress, when and how long. Three or
-            /// four requests; it does not fail for what the server does (see `reachable`).
+            /// rejected ones are problems), the calls in progress, when and how long. Four
+            /// requests; it does not fail for what the server does (see `reachable`).
             health(
                 /// Only ids matching one of these comma-separated patterns (`*` any text, `?`
                 /// one character), e.g. `2*,SIP-*`.

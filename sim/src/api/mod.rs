@@ -6,6 +6,7 @@
 
 mod calls;
 mod cdr;
+mod employees;
 mod firewall;
 mod peers;
 mod providers;
@@ -83,8 +84,15 @@ pub struct Resource {
 }
 
 /// Every resource, asked in this order.
-pub const RESOURCES: &[Resource] =
-    &[peers::RESOURCE, providers::RESOURCE, system::RESOURCE, firewall::RESOURCE, calls::RESOURCE, cdr::RESOURCE];
+pub const RESOURCES: &[Resource] = &[
+    peers::RESOURCE,
+    providers::RESOURCE,
+    system::RESOURCE,
+    firewall::RESOURCE,
+    calls::RESOURCE,
+    cdr::RESOURCE,
+    employees::RESOURCE,
+];
 
 pub fn legacy(shared: &Shared, call: &LegacyCall<'_>) -> Option<Answer> {
     RESOURCES.iter().find_map(|resource| (resource.legacy)(shared, call))
