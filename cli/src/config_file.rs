@@ -96,6 +96,14 @@ impl ConfigFile {
         Ok(file)
     }
 
+    /// The PBX `name` with its secrets read (none of the others'), or `None` when the file has
+    /// no such entry.
+    pub fn pbx(&self, name: &str) -> Result<Option<Pbx>, String> {
+        let Some(entry) = self.pbx.get(name) else { return Ok(None) };
+        let cache = entry.cache_seconds.or(self.exporter.cache_seconds);
+        entry.resolve(cache).map(Some).map_err(|e| format!("[pbx.{name}]: {e}"))
+    }
+
     /// Every PBX with its secrets read, in name order.
     pub fn pbxes(&self) -> Result<Vec<(String, Pbx)>, String> {
         self.pbx
@@ -190,6 +198,14 @@ fn secret(
         return Ok(Some(first_line(&value)));
     }
     Ok(None)
+}
+
+/// A per-user directory of the XDG base-directory rules: `$variable`, else `~/fallback`.
+pub fn user_dir(variable: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(variable)
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|home| PathBuf::from(home).join(fallback)))
 }
 
 /// A secret file's first line without its line ending (as `echo secret > file` writes it).

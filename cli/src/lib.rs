@@ -7,6 +7,7 @@ macro_rules! outln {
 }
 
 mod config_file;
+mod connection;
 mod exporter;
 mod monitoring;
 mod output;
@@ -15,8 +16,9 @@ mod session_cache;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use mikopbx::{ApiVersion, Config, ErrorKind, Options, RequestBody, TlsTrust, blocking::Client};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use connection::Connection;
+use mikopbx::{ApiVersion, Config, ErrorKind, RequestBody, blocking::Client};
 use mikopbx_sim::{Simulator, SimulatorOptions};
 use serde_json::{Value, json};
 
@@ -25,7 +27,8 @@ use output::{Format, Printer};
 /// Query and operate a MikoPBX PBX through its REST API.
 ///
 /// Credentials can come from the environment so that they stay off the command line:
-/// MIKOPBX_URL, MIKOPBX_LOGIN, MIKOPBX_PASSWORD, MIKOPBX_API_KEY.
+/// MIKOPBX_URL, MIKOPBX_LOGIN, MIKOPBX_PASSWORD, MIKOPBX_API_KEY; or from a profile of the
+/// config file (--profile). Flags beat the environment, which beats the profile.
 ///
 /// Exit codes: 0 ok, 2 usage, 3 authentication failed, 4 cannot connect / TLS / timeout,
 /// 5 the server reported an error, 6 rate-limited (the server blocked this address), 1
@@ -33,40 +36,8 @@ use output::{Format, Printer};
 #[derive(Parser, Debug)]
 #[command(name = "mikopbx", version)]
 struct Cli {
-    /// Base URL of the PBX web interface, e.g. https://pbx.example.com or http://10.0.0.5:8081
-    #[arg(long, env = "MIKOPBX_URL", global = true)]
-    url: Option<String>,
-    /// Web-interface login.
-    #[arg(long, env = "MIKOPBX_LOGIN", global = true)]
-    login: Option<String>,
-    /// Web-interface password (prefer the MIKOPBX_PASSWORD environment variable).
-    #[arg(long, env = "MIKOPBX_PASSWORD", hide_env_values = true, global = true)]
-    password: Option<String>,
-    /// API key (v3 servers, MikoPBX 2025.1+; prefer the MIKOPBX_API_KEY environment variable).
-    #[arg(long, env = "MIKOPBX_API_KEY", hide_env_values = true, global = true)]
-    api_key: Option<String>,
-    /// API generation: auto (probe the server), legacy (≤ 2024.x) or v3 (2025.1+).
-    #[arg(long, default_value = "auto", global = true)]
-    api_version: String,
-    /// Accept any TLS certificate (traffic can be intercepted).
-    #[arg(long, global = true, conflicts_with_all = ["ca_cert", "pin_sha256"])]
-    insecure: bool,
-    /// Trust this CA certificate (PEM file) in addition to the system roots.
-    #[arg(long, value_name = "FILE", global = true, conflicts_with = "pin_sha256")]
-    ca_cert: Option<PathBuf>,
-    /// Accept exactly the server certificate with this SHA-256 fingerprint (hex).
-    #[arg(long, value_name = "HEX", global = true)]
-    pin_sha256: Option<String>,
-    /// Seconds one command may take in all (probe, login, retries and their pauses).
-    #[arg(long, value_name = "SECS", default_value_t = mikopbx::DEFAULT_REQUEST_TIMEOUT.as_secs_f64(), global = true)]
-    timeout: f64,
-    /// Requests a minute to the server (0: no pacing). Default: 150 to a v3 server that is
-    /// not on this host, whose rate limit blocks an address for 5 minutes past 200.
-    #[arg(long, value_name = "N", global = true)]
-    requests_per_minute: Option<u32>,
-    /// Requests in flight to the server at once (default 4).
-    #[arg(long, value_name = "N", global = true)]
-    max_in_flight: Option<u32>,
+    #[command(flatten)]
+    connection: Connection,
     /// Log in for every run instead of keeping the session between runs (see `logout`).
     #[arg(long, global = true)]
     no_session_cache: bool,
@@ -74,6 +45,10 @@ struct Cli {
     /// text format and a Nagios plugin's status line.
     #[arg(long, value_enum, default_value_t = FormatArg::Table, global = true)]
     format: FormatArg,
+    /// Log what the client does to stderr: -v logins and session renewals, -vv every request,
+    /// retry and pause (never a secret).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -238,6 +213,18 @@ enum Command {
         #[arg(long, value_name = "PATTERNS")]
         exclude: Option<String>,
     },
+    /// The server's TLS certificate: its SHA-256 fingerprint (for --pin-sha256) and whether
+    /// this system trusts it. Trust on first use, the way ssh shows a host key: one TLS
+    /// handshake, no request, no credentials sent.
+    Cert,
+    /// Print a shell completion script, e.g. `mikopbx completions bash >
+    /// ~/.local/share/bash-completion/completions/mikopbx`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `mikopbx man | man -l -`.
+    Man,
     /// End the session kept between runs (login and password) on the server and forget it.
     Logout,
     /// Start the built-in simulator and show its peers, peer 201 and providers.
@@ -251,18 +238,33 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = command_line().try_get_matches_from(args).and_then(|matches| {
+        let cli = Cli::from_arg_matches(&matches)?;
+        Ok((cli, matches))
+    });
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return e.exit_code();
         }
     };
+    if cli.verbose > 0 {
+        let level = match cli.verbose {
+            1 => mikopbx::LogLevel::Info,
+            2 => mikopbx::LogLevel::Debug,
+            _ => mikopbx::LogLevel::Trace,
+        };
+        // The CLI has no tracing subscriber of its own, so this cannot be refused.
+        let _ = mikopbx::set_log_sink(Some(level), |record| {
+            eprintln!("mikopbx: {}: {}", record.level.as_str(), output::printable(record.message));
+        });
+    }
     let printer = Printer::new(match cli.format {
         FormatArg::Table | FormatArg::Prometheus | FormatArg::Nagios | FormatArg::ZabbixLld => Format::Table,
         FormatArg::Json | FormatArg::Jsonl => Format::Json,
     });
-    match execute(&cli, &printer) {
+    match execute(&cli, &matches, &printer) {
         Ok(()) => 0,
         Err(failure) => {
             // A Nagios status has said it all on stdout.
@@ -274,7 +276,7 @@ where
     }
 }
 
-struct Failure {
+pub(crate) struct Failure {
     code: i32,
     message: String,
     /// The server has no such endpoint (a 404): after resuming a kept session, the sign of a
@@ -308,31 +310,73 @@ impl Failure {
     }
 }
 
-fn usage(message: impl Into<String>) -> Failure {
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure::exit(2, message)
 }
 
-fn execute(cli: &Cli, printer: &Printer) -> Result<(), Failure> {
+/// Commands that talk to no PBX, whose help leaves out the connection flags.
+const OFFLINE_COMMANDS: &[&str] = &["demo", "ops", "completions", "man"];
+
+/// The clap definition. The offline commands get their own hidden copies of the connection
+/// flags, which keeps the global ones out of their help (clap propagates a global flag only
+/// where no flag of that name exists) and their values out of the connection.
+fn command_line() -> clap::Command {
+    let command = Cli::command();
+    let hidden: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| connection::FLAGS.contains(&arg.get_id().as_str()) || arg.get_id() == "no_session_cache")
+        .map(|arg| arg.clone().global(false).hide(true))
+        .collect();
+    OFFLINE_COMMANDS.iter().fold(command, |command, name| {
+        command.mut_subcommand(name, |sub| hidden.iter().fold(sub, |sub, arg| sub.arg(arg.clone())))
+    })
+}
+
+fn execute(cli: &Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), Failure> {
     if matches!(cli.format, FormatArg::Prometheus | FormatArg::Nagios) && !matches!(cli.command, Command::Health { .. })
     {
         return Err(usage("--format prometheus and --format nagios are for `mikopbx health`"));
     }
+    if let Some((name, sub)) = matches.subcommand()
+        && OFFLINE_COMMANDS.contains(&name)
+    {
+        let given = |id: &&&str| matches!(sub.value_source(id), Some(clap::parser::ValueSource::CommandLine));
+        if let Some(id) = connection::FLAGS.iter().find(given) {
+            return Err(usage(format!("`{name}` uses no --{}", id.replace('_', "-"))));
+        }
+    }
     match &cli.command {
         Command::Demo => return demo(printer),
         Command::Exporter { listen, config, cache_seconds, include, exclude } => {
-            return exporter(cli, *listen, config.as_deref(), *cache_seconds, include, exclude);
+            return exporter(cli, matches, *listen, config.as_deref(), *cache_seconds, include, exclude);
         }
         Command::Ops => {
             printer.operations(mikopbx::OPERATIONS);
             return Ok(());
         }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command_line(), "mikopbx", &mut script);
+            output::emit(&String::from_utf8_lossy(&script));
+            return Ok(());
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command_line())
+                .render(&mut page)
+                .map_err(|e| Failure::exit(1, format!("cannot write the manual page: {e}")))?;
+            output::emit(&String::from_utf8_lossy(&page));
+            return Ok(());
+        }
+        Command::Cert => return certificate(cli, matches, printer),
         _ => {}
     }
-    let url = cli.url.as_deref().ok_or_else(|| usage("no server URL: pass --url or set MIKOPBX_URL"))?;
-    let config = config(cli, url)?;
+    let options = cli.connection.options(matches)?;
+    let login = options.login.clone();
+    let config = options.into_config()?;
     let client = Client::new(config.clone())?;
     // With a login, the session is kept between runs (`session_cache`).
-    let cache = match (&cli.login, cli.no_session_cache) {
+    let cache = match (&login, cli.no_session_cache) {
         (Some(login), false) if client.config().credentials().is_password() => {
             session_cache::SessionCache::new(client.config().base_url().as_str(), login)
         }
@@ -445,6 +489,9 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
         }
         Command::Ping => printer.ping(client.config().base_url().as_str(), client.ping()?),
         Command::Request { method, path, data } => {
+            if method.eq_ignore_ascii_case("GET") && data.is_some() {
+                return Err(usage("GET sends no body: put the parameters in the path, e.g. 'sip/getSipPeer?peer=201'"));
+            }
             let body = match data {
                 Some(text) => Some(RequestBody::Json(
                     serde_json::from_str(text).map_err(|e| usage(format!("--data is not valid JSON: {e}")))?,
@@ -463,52 +510,59 @@ fn command(cli: &Cli, printer: &Printer, client: &Client) -> Result<(), Failure>
             printer.result(&client.call_json(operation, arguments)?)
         }
         Command::Logout => client.logout()?,
-        Command::Demo | Command::Ops | Command::Exporter { .. } => unreachable!("handled above"),
+        Command::Demo
+        | Command::Ops
+        | Command::Exporter { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Cert => unreachable!("handled above"),
     }
     Ok(())
 }
 
-fn config(cli: &Cli, url: &str) -> Result<Config, Failure> {
-    let timeout = mikopbx::seconds("--timeout", cli.timeout)?;
-    // A login with a password wins over an API key from the environment.
-    let api_key = if cli.login.is_some() || cli.password.is_some() { None } else { cli.api_key.clone() };
-    let options = Options {
-        url: url.to_owned(),
-        login: cli.login.clone(),
-        password: cli.password.clone(),
-        api_key,
-        api_version: Some(cli.api_version.parse()?),
-        insecure: cli.insecure,
-        ca_pem: cli.ca_cert.as_deref().map(TlsTrust::read_pem_file).transpose()?,
-        pin_sha256: cli.pin_sha256.clone(),
-        timeout: Some(timeout),
-        connect_timeout: Some(timeout.min(mikopbx::DEFAULT_CONNECT_TIMEOUT)),
-        requests_per_minute: cli.requests_per_minute,
-        max_in_flight: cli.max_in_flight,
-        ..Options::default()
-    };
-    Ok(options.into_config()?)
+/// `mikopbx cert`: the server's certificate, for trust on first use (a handshake only).
+fn certificate(cli: &Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), Failure> {
+    let options = cli.connection.options(matches)?;
+    let timeout = options.timeout.unwrap_or(mikopbx::DEFAULT_REQUEST_TIMEOUT);
+    let shown = mikopbx::block_on(mikopbx::server_certificate(&options.url, timeout))??;
+    match printer.format() {
+        Format::Json => printer.json_document(&shown),
+        Format::Table => {
+            outln!("{}", shown.address);
+            outln!("SHA-256   {}", shown.sha256_colons);
+            match &shown.untrusted_reason {
+                None => outln!("trusted   yes (by this system's certificate authorities)"),
+                Some(reason) => outln!("trusted   no: {}", output::printable(reason)),
+            }
+            outln!("\nIf that is your PBX's certificate (compare the fingerprint on the PBX itself), use it with:");
+            outln!("  --pin-sha256 {}", shown.sha256);
+        }
+    }
+    Ok(())
 }
 
 /// `mikopbx exporter`: the PBX of the flags (if a URL is given) and those of the file.
 fn exporter(
     cli: &Cli,
+    matches: &ArgMatches,
     listen: std::net::SocketAddr,
     file: Option<&std::path::Path>,
     cache_seconds: Option<f64>,
     include: &Option<String>,
     exclude: &Option<String>,
 ) -> Result<(), Failure> {
-    if cli.url.is_none() && file.is_none() {
-        return Err(usage("give --url (a PBX on /metrics) or --config (PBXes on /probe?target=NAME), or both"));
+    if !cli.connection.names_a_pbx() && file.is_none() {
+        return Err(usage(
+            "give --url or --profile (a PBX on /metrics) or --config (PBXes on /probe?target=NAME), or both",
+        ));
     }
-    let own = match &cli.url {
-        Some(url) => Some(exporter::TargetSpec {
+    let own = match cli.connection.names_a_pbx() {
+        true => Some(exporter::TargetSpec {
             name: "default".to_owned(),
-            config: config(cli, url)?,
+            config: cli.connection.options(matches)?.into_config()?,
             polling: config_file::polling(cache_seconds, include.clone(), exclude.clone()).map_err(usage)?,
         }),
-        None => None,
+        false => None,
     };
     let mut targets = Vec::new();
     if let Some(path) = file {

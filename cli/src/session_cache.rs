@@ -20,10 +20,7 @@ impl SessionCache {
     /// The cache file for this server and login: `$XDG_CACHE_HOME/mikopbx/sessions/<hash>.json`
     /// (else `~/.cache/...`). `None` when no cache directory is known.
     pub fn new(url: &str, login: &str) -> Option<SessionCache> {
-        let base =
-            std::env::var_os("XDG_CACHE_HOME").filter(|dir| !dir.is_empty()).map(PathBuf::from).or_else(|| {
-                std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|home| PathBuf::from(home).join(".cache"))
-            })?;
+        let base = crate::config_file::user_dir("XDG_CACHE_HOME", ".cache")?;
         let key = hex::encode(Sha256::digest(format!("{url}\n{login}").as_bytes()));
         Some(SessionCache { path: base.join("mikopbx").join("sessions").join(format!("{key}.json")) })
     }

@@ -2,10 +2,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, OtherError};
 use sha2::{Digest, Sha256};
 
 use crate::config::TlsTrust;
@@ -42,7 +42,7 @@ fn verified_config() -> Result<rustls::ClientConfig> {
                 .with_safe_default_protocol_versions()
                 .map_err(|e| e.to_string())?
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_custom_certificate_verifier(Arc::new(Fingerprinting(verifier)))
                 .with_no_client_auth())
         })
         .clone()
@@ -50,6 +50,92 @@ fn verified_config() -> Result<rustls::ClientConfig> {
             url: String::new(),
             message: format!("cannot load the system's trusted certificates: {message}"),
         })
+}
+
+/// The system's verifier, and a certificate it refuses reported with its SHA-256 fingerprint,
+/// so that the error can say what to pin: a MikoPBX serves a self-signed certificate unless
+/// its owner installs another.
+#[derive(Debug)]
+struct Fingerprinting(rustls_platform_verifier::Verifier);
+
+/// A refused certificate's reason and fingerprint, carried inside the rustls error.
+#[derive(Debug)]
+struct Untrusted {
+    reason: rustls::Error,
+    sha256: [u8; 32],
+}
+
+impl std::fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.reason)
+    }
+}
+
+impl std::error::Error for Untrusted {}
+
+impl ServerCertVerifier for Fingerprinting {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now).map_err(|reason| {
+            let untrusted = Untrusted { reason, sha256: certificate_sha256(end_entity.as_ref()) };
+            rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(untrusted))))
+        })
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// A TLS failure in words; for a certificate the system does not trust, what to do about it,
+/// with the certificate's fingerprint.
+pub(crate) fn describe(error: &rustls::Error) -> String {
+    let untrusted = match error {
+        rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
+            inner.downcast_ref::<Untrusted>()
+        }
+        _ => None,
+    };
+    match untrusted {
+        Some(Untrusted { reason, sha256 }) => format!(
+            "the server's certificate is not trusted ({reason}); its SHA-256 fingerprint is {}. If that is \
+             your PBX's own certificate (MikoPBX makes a self-signed one; check the fingerprint on the PBX), \
+             accept exactly it with pin_sha256 (CLI: --pin-sha256 {}), or trust the CA that signed it with \
+             ca_pem (CLI: --ca-cert FILE)",
+            colon_hex(sha256),
+            hex::encode(sha256)
+        ),
+        None => error.to_string(),
+    }
+}
+
+/// `3F:A1:…`, as browsers and `openssl x509 -fingerprint` show fingerprints.
+pub fn colon_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
 }
 
 fn pinned_config(pin: [u8; 32]) -> Result<rustls::ClientConfig> {

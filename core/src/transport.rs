@@ -326,7 +326,7 @@ fn tls_cause(error: &reqwest::Error) -> Option<String> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(err) = current {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
+            return Some(crate::tls::describe(tls));
         }
         // io::Error::source() skips the error it wraps; step into it instead.
         current = match err.downcast_ref::<std::io::Error>() {

@@ -43,6 +43,27 @@ async fn default_verification_rejects_the_self_signed_certificate() {
     let client = client(config_for(&sim).retries(0));
     let err = client.peer_statuses().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+    // The error says what to do, with the fingerprint to pin.
+    let pin = sim.certificate_sha256().unwrap().replace(':', "").to_ascii_lowercase();
+    let text = err.to_string();
+    assert!(text.contains(&format!("--pin-sha256 {pin}")) && text.contains("not trusted"), "{text}");
+    assert_eq!(sim.stats().login_attempts, 0, "no credentials were sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_certificate_is_shown_for_trust_on_first_use() {
+    let sim = https_sim().await;
+    let shown = mikopbx::server_certificate(sim.url(), std::time::Duration::from_secs(5)).await.unwrap();
+    let pin = sim.certificate_sha256().unwrap().replace(':', "").to_ascii_lowercase();
+    assert_eq!(shown.sha256, pin);
+    assert_eq!(shown.sha256_colons.replace(':', "").to_ascii_lowercase(), pin);
+    assert!(!shown.trusted && shown.untrusted_reason.is_some(), "{shown:?}");
+    assert_eq!(sim.stats().api_requests + sim.stats().login_attempts, 0, "a handshake, no request");
+    // The fingerprint shown is one the client then accepts.
+    let client = client(config_for(&sim).tls(TlsTrust::PinSha256(parse_sha256_pin(&shown.sha256).unwrap())));
+    assert_eq!(client.peer_statuses().await.expect("pinned").len(), 3);
+    let plain = mikopbx::server_certificate("http://127.0.0.1:1/", std::time::Duration::from_secs(1)).await;
+    assert_eq!(plain.unwrap_err().kind(), ErrorKind::InvalidInput);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
