@@ -34,6 +34,30 @@
 #define MIKOPBX_PACING_OFF -1
 
 /**
+ * A level of `mikopbx_set_log_callback`: no events.
+ */
+#define MIKOPBX_LOG_OFF 0
+
+/**
+ * Failures the library recovers from or reports (a refused login).
+ */
+#define MIKOPBX_LOG_ERROR 1
+
+#define MIKOPBX_LOG_WARN 2
+
+/**
+ * Logins, logouts and session renewals.
+ */
+#define MIKOPBX_LOG_INFO 3
+
+/**
+ * Every request and answer, retry and pause.
+ */
+#define MIKOPBX_LOG_DEBUG 4
+
+#define MIKOPBX_LOG_TRACE 5
+
+/**
  * A connection to one PBX: configuration, connection pool and login session.
  *
  * Opaque; made by `mikopbx_client_new`, released by `mikopbx_client_free`. One client may
@@ -324,6 +348,15 @@ typedef struct mikopbx_provider_list {
 } mikopbx_provider_list;
 
 /**
+ * Receives one event: its level (`MIKOPBX_LOG_*`), the library module it comes from (e.g.
+ * `"mikopbx::transport"`) and its text. Both strings are valid only during the call.
+ */
+typedef void (*mikopbx_log_fn)(void *user_data,
+                               int32_t level,
+                               const char *target,
+                               const char *message);
+
+/**
  * Success.
  */
 #define MIKOPBX_OK 0
@@ -525,14 +558,15 @@ mikopbx_status mikopbx_provider_registrations(struct mikopbx_client *client,
 void mikopbx_provider_list_free(struct mikopbx_provider_list *list);
 
 /**
- * Liveness check: `GET /pbxcore/api/system/ping` answers `PONG` (no login needed).
+ * Liveness check: `GET /pbxcore/api/system/ping` answers `PONG` (no login needed). On
+ * success `*out_rtt_ms` (when not NULL) is the round trip in milliseconds.
  *
  * Thread-safe: the client may be shared between threads.
  *
  * # Safety
- * `client` is NULL or a live client.
+ * `client` is NULL or a live client; `out_rtt_ms` is NULL or writable.
  */
-mikopbx_status mikopbx_ping(struct mikopbx_client *client);
+mikopbx_status mikopbx_ping(struct mikopbx_client *client, double *out_rtt_ms);
 
 /**
  * Any endpoint, with the same login, retries and error handling as the typed calls.
@@ -640,6 +674,30 @@ const char *mikopbx_status_name(mikopbx_status status);
  * it. Thread-safe.
  */
 const char *mikopbx_version(void);
+
+/**
+ * Stops the library's threads and waits for them (at most 5 s), for a program about to exit:
+ * afterwards valgrind's `--leak-check=full --error-exitcode=1` reports nothing of this
+ * library. Call it last, when every client and watch is released and no other thread is in
+ * the library; a call made after it starts the threads again. Does nothing when called from
+ * a callback on a library thread.
+ */
+void mikopbx_shutdown(void);
+
+/**
+ * Sends the library's events at `level` and above (`MIKOPBX_LOG_ERROR` … `MIKOPBX_LOG_TRACE`)
+ * to `callback`, with `user_data`; `MIKOPBX_LOG_OFF` or a NULL `callback` stops it. Replaces
+ * the callback set before. Events never contain a password, API key, token or cookie.
+ *
+ * The callback runs on the library's own threads as well as the caller's, possibly on
+ * several at once: it must be thread-safe and quick, and must not call this library. An
+ * unknown level is `MIKOPBX_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `callback` is NULL or a function that may be called with `user_data` from any thread until
+ * the callback is replaced or stopped.
+ */
+mikopbx_status mikopbx_set_log_callback(int32_t level, mikopbx_log_fn callback, void *user_data);
 
 /**
  * Starts watching the client's PBX: every change, forever (see `mikopbx_watch_next`). It polls

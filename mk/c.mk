@@ -10,7 +10,7 @@ C_CC ?= gcc
 C_CFLAGS := -std=c11 -Wall -Wextra -Werror -pthread -g
 C_BUILD := $(CARGO_TARGET_DIR)/c-tests
 C_DEBUG_DIR := $(CARGO_TARGET_DIR)/debug
-C_TESTS := scenarios errors args threads loop hostile call watch
+C_TESTS := scenarios errors args threads loop hostile call watch log
 C_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 C_PROFILE ?= release
@@ -20,6 +20,7 @@ C_CARGO_PACKAGES ?= -p mikopbx-c
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
 C_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -n 1)
 # The SONAME's number (bindings-c/build.rs): the major version.
 C_SOVERSION := $(firstword $(subst ., ,$(C_VERSION)))
@@ -45,13 +46,14 @@ c-header:
 
 install:
 	$(CARGO) build $(if $(filter release,$(C_PROFILE)),--release) $(C_CARGO_PACKAGES)
-	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(DATADIR)/mikopbx
 	install -m 644 include/mikopbx.h $(DESTDIR)$(INCLUDEDIR)/mikopbx.h
 	install -m 755 $(CARGO_TARGET_DIR)/$(C_PROFILE)/libmikopbx.so $(DESTDIR)$(LIBDIR)/libmikopbx.so.$(C_VERSION)
 	ln -sf libmikopbx.so.$(C_VERSION) $(DESTDIR)$(LIBDIR)/libmikopbx.so.$(C_SOVERSION)
 	ln -sf libmikopbx.so.$(C_SOVERSION) $(DESTDIR)$(LIBDIR)/libmikopbx.so
 	install -m 644 $(CARGO_TARGET_DIR)/$(C_PROFILE)/libmikopbx.a $(DESTDIR)$(LIBDIR)/libmikopbx.a
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	install -m 644 bindings-c/valgrind.supp $(DESTDIR)$(DATADIR)/mikopbx/valgrind.supp
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DATADIR@|$(DATADIR)|' \
 		-e 's|@VERSION@|$(C_VERSION)|' bindings-c/mikopbx.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/mikopbx.pc
 
 test-c: c-tools
@@ -79,5 +81,10 @@ test-c: c-tools
 	if readelf -d $(C_BUILD)/example_peers_static | grep -q libmikopbx; then \
 		echo "example_peers_static links libmikopbx.so instead of libmikopbx.a" >&2; exit 1; \
 	fi
+	readelf -d $(C_BUILD)/prefix/lib/libmikopbx.so.$(C_VERSION) | grep -q 'SONAME.*\[libmikopbx\.so\.$(C_SOVERSION)\]' && \
+		[ "$$(readlink $(C_BUILD)/prefix/lib/libmikopbx.so)" = libmikopbx.so.$(C_SOVERSION) ] && \
+		[ "$$(readlink $(C_BUILD)/prefix/lib/libmikopbx.so.$(C_SOVERSION))" = libmikopbx.so.$(C_VERSION) ] || \
+		{ echo "make install: libmikopbx.so -> .so.$(C_SOVERSION) -> .so.$(C_VERSION) with its SONAME expected" >&2; exit 1; }
+	MIKOPBX_VALGRIND_SUPP=$$(PKG_CONFIG_PATH=$(C_BUILD)/prefix/lib/pkgconfig pkg-config --variable=valgrind_suppressions mikopbx) \
 	bash tests/c/run.sh $(C_DEBUG_DIR)/mikopbx-sim $(C_TESTS:%=$(C_BUILD)/test_%) \
 		$(C_BUILD)/example_peers $(C_BUILD)/example_peers_static

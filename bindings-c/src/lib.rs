@@ -10,6 +10,7 @@
 mod args;
 mod config;
 mod error;
+mod log;
 mod models;
 mod watch;
 
@@ -21,6 +22,7 @@ use crate::args::{optional_str, out_param, required_ref, required_str};
 pub use crate::config::{MIKOPBX_RETRIES_NONE, mikopbx_config};
 pub use crate::error::*;
 use crate::error::{guard, guard_value, guard_void, invalid};
+pub use crate::log::*;
 use crate::models::{free_string, owned};
 pub use crate::models::{
     mikopbx_contact, mikopbx_peer_detail, mikopbx_peer_list, mikopbx_peer_status, mikopbx_provider_list,
@@ -240,16 +242,24 @@ pub unsafe extern "C" fn mikopbx_provider_list_free(list: *mut mikopbx_provider_
     guard_void(|| unsafe { drop_boxed(list) });
 }
 
-/// Liveness check: `GET /pbxcore/api/system/ping` answers `PONG` (no login needed).
+/// Liveness check: `GET /pbxcore/api/system/ping` answers `PONG` (no login needed). On
+/// success `*out_rtt_ms` (when not NULL) is the round trip in milliseconds.
 ///
 /// Thread-safe: the client may be shared between threads.
 ///
 /// # Safety
-/// `client` is NULL or a live client.
+/// `client` is NULL or a live client; `out_rtt_ms` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mikopbx_ping(client: *mut mikopbx_client) -> mikopbx_status {
-    // SAFETY: the caller's contract.
-    guard(|| unsafe { client_arg(client) }?.ping().map(drop))
+pub unsafe extern "C" fn mikopbx_ping(client: *mut mikopbx_client, out_rtt_ms: *mut f64) -> mikopbx_status {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let rtt = unsafe { client_arg(client) }?.ping()?;
+        if !out_rtt_ms.is_null() {
+            // SAFETY: non-NULL and writable by the caller's contract.
+            unsafe { *out_rtt_ms = rtt.as_secs_f64() * 1000.0 };
+        }
+        Ok(())
+    })
 }
 
 /// Any endpoint, with the same login, retries and error handling as the typed calls.
@@ -418,4 +428,17 @@ unsafe fn drop_boxed<T>(value: *mut T) {
         // SAFETY: the caller's contract.
         drop(unsafe { Box::from_raw(value) });
     }
+}
+
+/// Stops the library's threads and waits for them (at most 5 s), for a program about to exit:
+/// afterwards valgrind's `--leak-check=full --error-exitcode=1` reports nothing of this
+/// library. Call it last, when every client and watch is released and no other thread is in
+/// the library; a call made after it starts the threads again. Does nothing when called from
+/// a callback on a library thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn mikopbx_shutdown() {
+    guard_void(|| {
+        // SAFETY: the documented contract: nothing of the library is in use now.
+        unsafe { mikopbx_core::shutdown_runtime(std::time::Duration::from_secs(5)) };
+    });
 }

@@ -52,7 +52,7 @@ pub use generation::ApiGeneration;
 pub use logging::{LogLevel, LogRecord, log_level, set_log_level, set_log_sink};
 pub use options::Options;
 pub use pacing::{AUTO_REQUESTS_PER_MINUTE, DEFAULT_MAX_IN_FLIGHT, LOCKOUT, MAX_BURST, MAX_IN_FLIGHT, Pacing};
-pub use runtime::{block_on, block_on_interruptible, runtime};
+pub use runtime::{block_on, block_on_interruptible, runtime, shutdown_runtime};
 pub use saved_session::SavedSession;
 pub use server_certificate::{ServerCertificate, server_certificate};
 pub use time::{LocalTime, UnixTime};

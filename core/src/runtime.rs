@@ -47,7 +47,8 @@ fn register_fork_handler() {
 pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
     let forks = forks();
     let current = SHARED.load(Ordering::Acquire);
-    // SAFETY: pointers in SHARED come from `Box::leak` below and are never freed.
+    // SAFETY: pointers in SHARED come from `Box::into_raw` below and are freed only by
+    // `shutdown_runtime`, whose caller guarantees that no reference is used after.
     if let Some(shared) = unsafe { current.as_ref() }
         && shared.forks == forks
     {
@@ -64,7 +65,7 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
     match SHARED.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
         // The replaced runtime (if any) belonged to the parent process: leaked on purpose,
         // dropping it would wait for threads that do not exist here.
-        // SAFETY: `fresh` was just leaked and is never freed.
+        // SAFETY: `fresh` was just leaked; see the first SAFETY note on freeing.
         Ok(_) => Ok(&unsafe { &*fresh }.runtime),
         Err(winner) => {
             // Another thread installed a runtime first: use it, and stop ours without waiting
@@ -75,6 +76,35 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
             Ok(&unsafe { &*winner }.runtime)
         }
     }
+}
+
+/// Stops the shared runtime and waits (at most `timeout`) for its threads to end, so that a
+/// program about to exit leaves no thread of this library behind (valgrind then reports no
+/// "possibly lost" thread stacks). A later call starts a new runtime. False, and nothing
+/// done, when called from a thread of a runtime.
+///
+/// # Safety
+/// No thread uses the runtime now or later through an earlier [`runtime()`] reference: every
+/// client, stream and call of the SDK is finished and dropped (a client made before fails
+/// its next call, its connections having died with the runtime).
+pub unsafe fn shutdown_runtime(timeout: Duration) -> bool {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return false;
+    }
+    let current = SHARED.swap(std::ptr::null_mut(), Ordering::AcqRel);
+    if current.is_null() {
+        return true;
+    }
+    // SAFETY: pointers in SHARED come from `Box::into_raw` in `runtime()`; the caller promises
+    // that no reference to it is in use.
+    let shared = unsafe { Box::from_raw(current) };
+    if shared.forks == forks() {
+        shared.runtime.shutdown_timeout(timeout);
+    } else {
+        // The parent's runtime: its threads do not exist in this process.
+        std::mem::forget(shared);
+    }
+    true
 }
 
 /// The error for a client used in a child process after `fork()`.

@@ -77,5 +77,7 @@ int main(int argc, char **argv) {
     }
 
     mikopbx_client_free(client);
+    /* The library's threads end here, not at exit (valgrind-clean). */
+    mikopbx_shutdown();
     return exit_code;
 }

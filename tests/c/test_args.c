@@ -68,7 +68,7 @@ static void config_arguments(const char *url) {
     cfg.user_agent = "c-test/1";
     client = NULL;
     CHECK_STATUS(mikopbx_client_new(&cfg, &client), MIKOPBX_OK, "every option");
-    CHECK_STATUS(mikopbx_ping(client), MIKOPBX_OK, "ping with every option");
+    CHECK_STATUS(mikopbx_ping(client, NULL), MIKOPBX_OK, "ping with every option");
     mikopbx_client_free(client);
 }
 
@@ -80,7 +80,7 @@ static void call_arguments(mikopbx_client *client) {
 
     CHECK_INVALID(mikopbx_login(NULL), "login without client");
     CHECK_INVALID(mikopbx_logout(NULL), "logout without client");
-    CHECK_INVALID(mikopbx_ping(NULL), "ping without client");
+    CHECK_INVALID(mikopbx_ping(NULL, NULL), "ping without client");
     CHECK_INVALID(mikopbx_peer_statuses(NULL, &peers), "peer_statuses without client");
     CHECK(peers == NULL, "peer list out reset");
     CHECK_INVALID(mikopbx_peer_statuses(client, NULL), "peer_statuses without out");

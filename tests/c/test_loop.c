@@ -35,7 +35,9 @@ int main(void) {
                      "request");
         CHECK(text != NULL && strstr(text, "\"result\":true") != NULL, "request answer: %s", text != NULL ? text : "(none)");
         mikopbx_string_free(text);
-        CHECK_STATUS(mikopbx_ping(client), MIKOPBX_OK, "ping");
+        double rtt_ms = -1;
+        CHECK_STATUS(mikopbx_ping(client, &rtt_ms), MIKOPBX_OK, "ping");
+        CHECK(rtt_ms >= 0 && rtt_ms < 60000, "ping's round trip: %f ms", rtt_ms);
         /* Failures allocate messages too. */
         CHECK_STATUS(mikopbx_request_json(client, "GET", "sip/noSuchAction", NULL, &text), MIKOPBX_ERR_API,
                      "unknown action");

@@ -36,7 +36,7 @@ static void *work(void *arg) {
         w->failures += mikopbx_provider_registrations(client, &providers) != MIKOPBX_OK || providers->len != 2;
         w->failures += mikopbx_request_json(client, "GET", "/pbxcore/api/system/ping", NULL, &text) != MIKOPBX_OK ||
                        strstr(text, "PONG") == NULL;
-        w->failures += mikopbx_ping(client) != MIKOPBX_OK;
+        w->failures += mikopbx_ping(client, NULL) != MIKOPBX_OK;
         if (w->failures > 0) {
             fprintf(stderr, "thread %d round %d: %s\n", w->index, round, mikopbx_last_error());
         }
