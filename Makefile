@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR ?= never
 # Each mk/*.mk appends its test target here.
 TEST_TARGETS := test-rust
 
-.PHONY: all demo test test-rust build lint scenarios prometheus-tools
+.PHONY: all demo test test-rust build lint scenarios prometheus-tools bench bench-tools
 all: build
 
 build:
@@ -34,6 +34,23 @@ test-rust: prometheus-tools
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## nginx, wrk, libcurl and cJSON for `make bench` (Debian's packages, installed when missing).
+bench-tools:
+	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v wrk >/dev/null && \
+		[ -f /usr/include/cjson/cJSON.h ] && [ -f /usr/include/x86_64-linux-gnu/curl/curl.h -o -f /usr/include/curl/curl.h ] || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends \
+			nginx wrk libcurl4-openssl-dev libcjson-dev >/dev/null; }
+
+## Every surface against the client its users would otherwise pick, in interleaved rounds
+## (docs/performance.md); BENCH_ROUNDS=N, BENCH_ONLY=rust,python,c,jvm,floor. Never part of
+## `make test`. `make bench-core`: Criterion benchmarks of core's hot path.
+bench: bench-tools
+	python3 bench/run.py $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+
+bench-core:
+	$(CARGO) bench -p mikopbx
 
 -include mk/*.mk
 
