@@ -60,7 +60,7 @@ macro_rules! uniffi_operations {
                 #[uniffi::method(default($($($arg = $default,)?)*))]
                 #[allow(clippy::too_many_arguments)] // as many as the operation has
                 pub async fn $name(&self $(, $arg: <$ty as FromFfi>::Ffi)*) -> Result<<$out as IntoFfi>::Ffi> {
-                    Ok(self.0.$name($(<$ty as FromFfi>::from_ffi($arg)?),*).await?.into_ffi())
+                    Ok(self.0.$name($(<$ty as FromFfi>::from_ffi($arg, stringify!($arg))?),*).await?.into_ffi())
                 }
             )*
         }

@@ -14,10 +14,10 @@ pub trait IntoFfi {
     fn into_ffi(self) -> Self::Ffi;
 }
 
-/// A core argument made from what a Kotlin/Swift caller passed.
+/// A core argument made from what a Kotlin/Swift caller passed as the argument `name`.
 pub trait FromFfi: Sized {
     type Ffi;
-    fn from_ffi(ffi: Self::Ffi) -> Result<Self>;
+    fn from_ffi(ffi: Self::Ffi, name: &str) -> Result<Self>;
 }
 
 /// Types uniffi carries as they are.
@@ -31,20 +31,56 @@ macro_rules! as_is {
         }
         impl FromFfi for $type {
             type Ffi = $type;
-            fn from_ffi(ffi: $type) -> Result<$type> {
+            fn from_ffi(ffi: $type, _: &str) -> Result<$type> {
                 Ok(ffi)
             }
         }
     )+};
 }
 
-as_is!(String, bool, i32, i64, u16, u32, u64, f64, (), Duration);
+as_is!(String, bool, i32, i64, f64, (), Duration);
+
+/// Unsigned numbers cross as Kotlin's `Int` / `Long`, widened where that loses nothing: Kotlin's
+/// `UShort`/`UInt`/`ULong` are inline classes that Java cannot call or read, and `Int`/`Long` are
+/// what Kotlin code uses anyway. A u64 beyond `Long.MAX_VALUE` (no PBX count reaches it) is
+/// shown as `Long.MAX_VALUE`.
+macro_rules! unsigned_as {
+    ($($type:ty => $ffi:ty),+) => {$(
+        impl IntoFfi for $type {
+            type Ffi = $ffi;
+            fn into_ffi(self) -> $ffi {
+                <$ffi>::try_from(self).unwrap_or(<$ffi>::MAX)
+            }
+        }
+        impl FromFfi for $type {
+            type Ffi = $ffi;
+            fn from_ffi(ffi: $ffi, name: &str) -> Result<$type> {
+                unsigned(name, ffi)
+            }
+        }
+    )+};
+}
+
+unsigned_as!(u16 => i32, u32 => i64, u64 => i64);
+
+/// A signed number a caller passed where the core takes an unsigned one: out of range (negative)
+/// is invalid input naming the argument.
+pub(crate) fn unsigned<T: TryFrom<i64>>(name: &str, value: impl Into<i64>) -> Result<T> {
+    let value = value.into();
+    T::try_from(value).map_err(|_| MikoPbxError::InvalidInput {
+        reason: if value < 0 {
+            format!("{name} must not be negative ({value})")
+        } else {
+            format!("{name} is too large ({value})")
+        },
+    })
+}
 
 /// An optional argument: Kotlin's `null` is "not given".
 impl<T: FromFfi> FromFfi for Option<T> {
     type Ffi = Option<T::Ffi>;
-    fn from_ffi(ffi: Self::Ffi) -> Result<Self> {
-        ffi.map(T::from_ffi).transpose()
+    fn from_ffi(ffi: Self::Ffi, name: &str) -> Result<Self> {
+        ffi.map(|value| T::from_ffi(value, name)).transpose()
     }
 }
 
@@ -111,7 +147,7 @@ impl IntoFfi for mikopbx::ApiGeneration {
 /// Query parameters: a map (null for none).
 impl FromFfi for mikopbx::Params {
     type Ffi = Option<HashMap<String, String>>;
-    fn from_ffi(ffi: Self::Ffi) -> Result<Self> {
+    fn from_ffi(ffi: Self::Ffi, _: &str) -> Result<Self> {
         Ok(mikopbx::Params(ffi.unwrap_or_default().into_iter().collect()))
     }
 }
@@ -119,8 +155,8 @@ impl FromFfi for mikopbx::Params {
 /// A request body: JSON text (null for none).
 impl FromFfi for Option<mikopbx::RequestBody> {
     type Ffi = Option<String>;
-    fn from_ffi(ffi: Self::Ffi) -> Result<Self> {
-        ffi.map(|text| json_text("json", &text).map(mikopbx::RequestBody::Json)).transpose()
+    fn from_ffi(ffi: Self::Ffi, name: &str) -> Result<Self> {
+        ffi.map(|text| json_text(name, &text).map(mikopbx::RequestBody::Json)).transpose()
     }
 }
 

@@ -7,12 +7,16 @@
 use std::fmt;
 use std::time::Duration;
 
+use ffi::unsigned;
+
 mod client;
 mod ffi;
+mod logging;
 mod models;
 mod watch;
 
 pub use client::{MikoPbxClient, operations_json};
+pub use logging::{LogLevel, MikoPbxLogger, set_log_level, set_logger};
 pub use models::models_json;
 pub use models::*;
 pub use watch::WatchEvents;
@@ -30,8 +34,9 @@ pub enum ApiVersion {
     V3,
 }
 
-/// How the server's certificate is checked.
+/// How the server's certificate is checked. `toString()` / `description` names the choice.
 #[derive(uniffi::Enum, Debug, Clone, PartialEq, Eq)]
+#[uniffi::export(Display)]
 pub enum TlsTrust {
     /// System / webpki roots.
     Verify,
@@ -71,21 +76,33 @@ pub struct ClientConfig {
     #[uniffi(default = None)]
     pub request_timeout: Option<Duration>,
     /// Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-    /// (at most 10). Default: 2.
+    /// (0 to 10). Default: 2.
     #[uniffi(default = None)]
-    pub retries: Option<u32>,
-    /// The largest answer body read. Default: 8 MiB.
+    pub retries: Option<i32>,
+    /// The largest answer body read, in bytes. Default: 8 MiB.
     #[uniffi(default = None)]
-    pub max_response_bytes: Option<u64>,
+    pub max_response_bytes: Option<i64>,
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
     /// Requests a minute to the server, whatever its generation; 0 turns pacing off.
     /// Default: 150 a minute to a v3 server that is not on this host.
     #[uniffi(default = None)]
-    pub requests_per_minute: Option<u32>,
+    pub requests_per_minute: Option<i32>,
     /// Requests in flight to the server at once (shared by its clients). Default: 4.
     #[uniffi(default = None)]
-    pub max_in_flight: Option<u32>,
+    pub max_in_flight: Option<i32>,
+}
+
+/// As Kotlin shows a data class (the fingerprint and CA certificates are public, not secrets).
+impl fmt::Display for TlsTrust {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsTrust::Verify => f.write_str("Verify"),
+            TlsTrust::CaPem { pem } => write!(f, "CaPem(pem={pem})"),
+            TlsTrust::PinSha256 { fingerprint } => write!(f, "PinSha256(fingerprint={fingerprint})"),
+            TlsTrust::Insecure => f.write_str("Insecure"),
+        }
+    }
 }
 
 /// Shows an optional field the way Kotlin prints it: the value, or `null`.
@@ -151,27 +168,28 @@ impl ClientConfig {
             pin_sha256,
             timeout: self.request_timeout,
             connect_timeout: self.connect_timeout,
-            retries: self.retries,
-            max_response_bytes: self.max_response_bytes,
+            retries: self.retries.map(|n| unsigned("retries", n)).transpose()?,
+            max_response_bytes: self.max_response_bytes.map(|n| unsigned("maxResponseBytes", n)).transpose()?,
             user_agent: self.user_agent.clone(),
-            requests_per_minute: self.requests_per_minute,
-            max_in_flight: self.max_in_flight,
+            requests_per_minute: self.requests_per_minute.map(|n| unsigned("requestsPerMinute", n)).transpose()?,
+            max_in_flight: self.max_in_flight.map(|n| unsigned("maxInFlight", n)).transpose()?,
         };
         Ok(options.into_config()?)
     }
 }
 
 /// Every failure of the SDK; Kotlin sees `MikoPbxException` with one subclass per kind.
-/// `toString()` / `description` is the core's message; no variant ever carries a secret.
+/// `message`, `toString()` and `description` are the core's sentence (mk/kotlin.mk makes
+/// Kotlin's `message` the sentence); no variant ever carries a secret. Statuses are HTTP codes.
 #[derive(uniffi::Error, Debug)]
 #[uniffi::export(Display)]
 pub enum MikoPbxError {
     /// Login failed, the session or key was refused, or credentials are missing.
-    Authentication { url: String, status: Option<u16>, reason: String, server_messages: Vec<String> },
+    Authentication { url: String, status: Option<i32>, reason: String, server_messages: Vec<String> },
     /// The server processed the call and answered `result: false`.
-    Api { url: String, status: u16, server_messages: Vec<String> },
+    Api { url: String, status: i32, server_messages: Vec<String> },
     /// An HTTP error status without a usable answer.
-    Http { url: String, status: u16, reason: String },
+    Http { url: String, status: i32, reason: String },
     /// The connection could not be made or broke.
     Transport { url: String, reason: String },
     /// Connecting or waiting for the answer took longer than configured.
@@ -205,15 +223,15 @@ impl MikoPbxError {
         match self {
             MikoPbxError::Authentication { url, status, reason, server_messages } => mikopbx::Error::Authentication {
                 url: own(url),
-                status: *status,
+                status: status.map(http_status),
                 message: own(reason),
                 server_messages: server_messages.clone(),
             },
             MikoPbxError::Api { url, status, server_messages } => {
-                mikopbx::Error::Api { url: own(url), status: *status, messages: server_messages.clone() }
+                mikopbx::Error::Api { url: own(url), status: http_status(*status), messages: server_messages.clone() }
             }
             MikoPbxError::Http { url, status, reason } => {
-                mikopbx::Error::Http { url: own(url), status: *status, message: own(reason) }
+                mikopbx::Error::Http { url: own(url), status: http_status(*status), message: own(reason) }
             }
             MikoPbxError::Transport { url, reason } => {
                 mikopbx::Error::Transport { url: own(url), message: own(reason) }
@@ -254,10 +272,12 @@ impl From<mikopbx::Error> for MikoPbxError {
         use mikopbx::Error as E;
         match error {
             E::Authentication { url, status, message, server_messages } => {
-                MikoPbxError::Authentication { url, status, reason: message, server_messages }
+                MikoPbxError::Authentication { url, status: status.map(i32::from), reason: message, server_messages }
             }
-            E::Api { url, status, messages } => MikoPbxError::Api { url, status, server_messages: messages },
-            E::Http { url, status, message } => MikoPbxError::Http { url, status, reason: message },
+            E::Api { url, status, messages } => {
+                MikoPbxError::Api { url, status: status.into(), server_messages: messages }
+            }
+            E::Http { url, status, message } => MikoPbxError::Http { url, status: status.into(), reason: message },
             E::Transport { url, message } => MikoPbxError::Transport { url, reason: message },
             E::Timeout { url, after } => MikoPbxError::Timeout { url, after },
             E::Tls { url, message } => MikoPbxError::Tls { url, reason: message },
@@ -270,6 +290,18 @@ impl From<mikopbx::Error> for MikoPbxError {
             }
         }
     }
+}
+
+/// A Kotlin/Swift exception thrown by a callback of the SDK (a logger); the SDK drops it.
+impl From<uniffi::UnexpectedUniFFICallbackError> for MikoPbxError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        MikoPbxError::Internal { reason: error.reason }
+    }
+}
+
+/// A status of an exception made in Kotlin or Swift, where any `Int` fits: HTTP's range.
+fn http_status(status: i32) -> u16 {
+    u16::try_from(status.clamp(0, u16::MAX.into())).unwrap_or(u16::MAX)
 }
 
 type Result<T> = std::result::Result<T, MikoPbxError>;

@@ -2,6 +2,8 @@
 //! declaration (`mikopbx::for_each_model!`): a field added in core appears here by itself.
 //! JSON values (`raw`, `fields`) are JSON text; states keep unknown strings as `Other`.
 
+use std::fmt;
+
 use crate::ffi::IntoFfi;
 
 macro_rules! uniffi_models {
@@ -20,7 +22,9 @@ macro_rules! uniffi_models {
     ) => {
         $(
             $(#[doc = $enum_doc])*
+            /// `toString()` / `description` is the server's string, as `raw()`.
             #[derive(uniffi::Enum, Debug, Clone, PartialEq, Eq)]
+            #[uniffi::export(Display)]
             pub enum $enum {
                 $( $(#[doc = $variant_doc])* $variant, )+
                 /// A value this SDK does not know: the server's exact string.
@@ -45,6 +49,12 @@ macro_rules! uniffi_models {
                         $( $enum::$variant => $text.to_owned(), )+
                         $enum::Other { value } => value.clone(),
                     }
+                }
+            }
+
+            impl fmt::Display for $enum {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(&self.raw())
                 }
             }
         )*

@@ -460,52 +460,26 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -729,7 +703,7 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
      * has an iterator that does). Without a date or number filter the server keeps
      * the last 30 days; a range may span at most 365 days.
      */
-    func cdr(dateFrom: String?, dateTo: String?, srcNum: String?, dstNum: String?, disposition: String?, limit: UInt32?, cursor: String?) async throws  -> CdrPage
+    func cdr(dateFrom: String?, dateTo: String?, srcNum: String?, dstNum: String?, disposition: String?, limit: Int64?, cursor: String?) async throws  -> CdrPage
     
     /**
      * Every extension's state (the values of `peer_statuses`) with its registered
@@ -743,8 +717,8 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
      * One monitoring snapshot: reachable or not (and why), every extension (`online`,
      * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
      * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
-     * rejected ones are problems), the calls in progress, when and how long. Three or
-     * four requests; it does not fail for what the server does (see `reachable`).
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
      */
     func health(include: String?, exclude: String?) async throws  -> Health
     
@@ -997,12 +971,12 @@ open func call(operation: String, argsJson: String? = nil)async throws  -> Strin
      * has an iterator that does). Without a date or number filter the server keeps
      * the last 30 days; a range may span at most 365 days.
      */
-open func cdr(dateFrom: String? = nil, dateTo: String? = nil, srcNum: String? = nil, dstNum: String? = nil, disposition: String? = nil, limit: UInt32? = nil, cursor: String? = nil)async throws  -> CdrPage  {
+open func cdr(dateFrom: String? = nil, dateTo: String? = nil, srcNum: String? = nil, dstNum: String? = nil, disposition: String? = nil, limit: Int64? = nil, cursor: String? = nil)async throws  -> CdrPage  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_mikopbx_uniffi_fn_method_mikopbxclient_cdr(
-                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(dateFrom),FfiConverterOptionString.lower(dateTo),FfiConverterOptionString.lower(srcNum),FfiConverterOptionString.lower(dstNum),FfiConverterOptionString.lower(disposition),FfiConverterOptionUInt32.lower(limit),FfiConverterOptionString.lower(cursor)
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(dateFrom),FfiConverterOptionString.lower(dateTo),FfiConverterOptionString.lower(srcNum),FfiConverterOptionString.lower(dstNum),FfiConverterOptionString.lower(disposition),FfiConverterOptionInt64.lower(limit),FfiConverterOptionString.lower(cursor)
                 )
             },
             pollFunc: ffi_mikopbx_uniffi_rust_future_poll_rust_buffer,
@@ -1039,8 +1013,8 @@ open func extensionStatuses()async throws  -> [ExtensionStatus]  {
      * One monitoring snapshot: reachable or not (and why), every extension (`online`,
      * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
      * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
-     * rejected ones are problems), the calls in progress, when and how long. Three or
-     * four requests; it does not fail for what the server does (see `reachable`).
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
      */
 open func health(include: String? = nil, exclude: String? = nil)async throws  -> Health  {
     return
@@ -1886,7 +1860,7 @@ public struct CdrPage: Equatable, Hashable {
     /**
      * The rows that match from this page on (this page included).
      */
-    public var total: UInt64
+    public var total: Int64
     /**
      * Further rows follow: ask again with `next_cursor`.
      */
@@ -1905,7 +1879,7 @@ public struct CdrPage: Equatable, Hashable {
     public init(records: [CdrRecord], 
         /**
          * The rows that match from this page on (this page included).
-         */total: UInt64, 
+         */total: Int64, 
         /**
          * Further rows follow: ask again with `next_cursor`.
          */hasMore: Bool, 
@@ -1939,7 +1913,7 @@ public struct FfiConverterTypeCdrPage: FfiConverterRustBuffer {
         return
             try CdrPage(
                 records: FfiConverterSequenceTypeCdrRecord.read(from: &buf), 
-                total: FfiConverterUInt64.read(from: &buf), 
+                total: FfiConverterInt64.read(from: &buf), 
                 hasMore: FfiConverterBool.read(from: &buf), 
                 nextCursor: FfiConverterOptionString.read(from: &buf), 
                 raw: FfiConverterString.read(from: &buf)
@@ -1948,7 +1922,7 @@ public struct FfiConverterTypeCdrPage: FfiConverterRustBuffer {
 
     public static func write(_ value: CdrPage, into buf: inout [UInt8]) {
         FfiConverterSequenceTypeCdrRecord.write(value.records, into: &buf)
-        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterInt64.write(value.total, into: &buf)
         FfiConverterBool.write(value.hasMore, into: &buf)
         FfiConverterOptionString.write(value.nextCursor, into: &buf)
         FfiConverterString.write(value.raw, into: &buf)
@@ -1978,7 +1952,7 @@ public struct CdrRecord: Equatable, Hashable {
     /**
      * The row's id: increases with every row written.
      */
-    public var id: UInt64
+    public var id: Int64
     /**
      * The call this leg belongs to; every leg of a call has the same.
      */
@@ -2012,11 +1986,11 @@ public struct CdrRecord: Equatable, Hashable {
     /**
      * Seconds from start to end.
      */
-    public var duration: UInt64
+    public var duration: Int64
     /**
      * Seconds from answer to end.
      */
-    public var billsec: UInt64
+    public var billsec: Int64
     /**
      * The recording's file on the PBX, when there is one.
      */
@@ -2039,7 +2013,7 @@ public struct CdrRecord: Equatable, Hashable {
     public init(
         /**
          * The row's id: increases with every row written.
-         */id: UInt64, 
+         */id: Int64, 
         /**
          * The call this leg belongs to; every leg of a call has the same.
          */linkedid: String, 
@@ -2060,10 +2034,10 @@ public struct CdrRecord: Equatable, Hashable {
          */did: String?, disposition: CdrDisposition, 
         /**
          * Seconds from start to end.
-         */duration: UInt64, 
+         */duration: Int64, 
         /**
          * Seconds from answer to end.
-         */billsec: UInt64, 
+         */billsec: Int64, 
         /**
          * The recording's file on the PBX, when there is one.
          */recordingFile: String?, 
@@ -2113,7 +2087,7 @@ public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CdrRecord {
         return
             try CdrRecord(
-                id: FfiConverterUInt64.read(from: &buf), 
+                id: FfiConverterInt64.read(from: &buf), 
                 linkedid: FfiConverterString.read(from: &buf), 
                 start: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
                 answer: FfiConverterOptionTypePbxLocalTime.read(from: &buf), 
@@ -2126,8 +2100,8 @@ public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
                 dstChan: FfiConverterOptionString.read(from: &buf), 
                 did: FfiConverterOptionString.read(from: &buf), 
                 disposition: FfiConverterTypeCdrDisposition.read(from: &buf), 
-                duration: FfiConverterUInt64.read(from: &buf), 
-                billsec: FfiConverterUInt64.read(from: &buf), 
+                duration: FfiConverterInt64.read(from: &buf), 
+                billsec: FfiConverterInt64.read(from: &buf), 
                 recordingFile: FfiConverterOptionString.read(from: &buf), 
                 playbackUrl: FfiConverterOptionString.read(from: &buf), 
                 downloadUrl: FfiConverterOptionString.read(from: &buf), 
@@ -2136,7 +2110,7 @@ public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: CdrRecord, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.id, into: &buf)
         FfiConverterString.write(value.linkedid, into: &buf)
         FfiConverterOptionTypePbxLocalTime.write(value.start, into: &buf)
         FfiConverterOptionTypePbxLocalTime.write(value.answer, into: &buf)
@@ -2149,8 +2123,8 @@ public struct FfiConverterTypeCdrRecord: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.dstChan, into: &buf)
         FfiConverterOptionString.write(value.did, into: &buf)
         FfiConverterTypeCdrDisposition.write(value.disposition, into: &buf)
-        FfiConverterUInt64.write(value.duration, into: &buf)
-        FfiConverterUInt64.write(value.billsec, into: &buf)
+        FfiConverterInt64.write(value.duration, into: &buf)
+        FfiConverterInt64.write(value.billsec, into: &buf)
         FfiConverterOptionString.write(value.recordingFile, into: &buf)
         FfiConverterOptionString.write(value.playbackUrl, into: &buf)
         FfiConverterOptionString.write(value.downloadUrl, into: &buf)
@@ -2209,23 +2183,23 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
     public var requestTimeout: TimeInterval?
     /**
      * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-     * (at most 10). Default: 2.
+     * (0 to 10). Default: 2.
      */
-    public var retries: UInt32?
+    public var retries: Int32?
     /**
-     * The largest answer body read. Default: 8 MiB.
+     * The largest answer body read, in bytes. Default: 8 MiB.
      */
-    public var maxResponseBytes: UInt64?
+    public var maxResponseBytes: Int64?
     public var userAgent: String?
     /**
      * Requests a minute to the server, whatever its generation; 0 turns pacing off.
      * Default: 150 a minute to a v3 server that is not on this host.
      */
-    public var requestsPerMinute: UInt32?
+    public var requestsPerMinute: Int32?
     /**
      * Requests in flight to the server at once (shared by its clients). Default: 4.
      */
-    public var maxInFlight: UInt32?
+    public var maxInFlight: Int32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2253,18 +2227,18 @@ public struct ClientConfig: Equatable, Hashable, CustomDebugStringConvertible, C
          */requestTimeout: TimeInterval? = nil, 
         /**
          * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-         * (at most 10). Default: 2.
-         */retries: UInt32? = nil, 
+         * (0 to 10). Default: 2.
+         */retries: Int32? = nil, 
         /**
-         * The largest answer body read. Default: 8 MiB.
-         */maxResponseBytes: UInt64? = nil, userAgent: String? = nil, 
+         * The largest answer body read, in bytes. Default: 8 MiB.
+         */maxResponseBytes: Int64? = nil, userAgent: String? = nil, 
         /**
          * Requests a minute to the server, whatever its generation; 0 turns pacing off.
          * Default: 150 a minute to a v3 server that is not on this host.
-         */requestsPerMinute: UInt32? = nil, 
+         */requestsPerMinute: Int32? = nil, 
         /**
          * Requests in flight to the server at once (shared by its clients). Default: 4.
-         */maxInFlight: UInt32? = nil) {
+         */maxInFlight: Int32? = nil) {
         self.url = url
         self.login = login
         self.password = password
@@ -2326,11 +2300,11 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 tls: FfiConverterOptionTypeTlsTrust.read(from: &buf), 
                 connectTimeout: FfiConverterOptionDuration.read(from: &buf), 
                 requestTimeout: FfiConverterOptionDuration.read(from: &buf), 
-                retries: FfiConverterOptionUInt32.read(from: &buf), 
-                maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf), 
+                retries: FfiConverterOptionInt32.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf), 
-                requestsPerMinute: FfiConverterOptionUInt32.read(from: &buf), 
-                maxInFlight: FfiConverterOptionUInt32.read(from: &buf)
+                requestsPerMinute: FfiConverterOptionInt32.read(from: &buf), 
+                maxInFlight: FfiConverterOptionInt32.read(from: &buf)
         )
     }
 
@@ -2343,11 +2317,11 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionTypeTlsTrust.write(value.tls, into: &buf)
         FfiConverterOptionDuration.write(value.connectTimeout, into: &buf)
         FfiConverterOptionDuration.write(value.requestTimeout, into: &buf)
-        FfiConverterOptionUInt32.write(value.retries, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
+        FfiConverterOptionInt32.write(value.retries, into: &buf)
+        FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
-        FfiConverterOptionUInt32.write(value.requestsPerMinute, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxInFlight, into: &buf)
+        FfiConverterOptionInt32.write(value.requestsPerMinute, into: &buf)
+        FfiConverterOptionInt32.write(value.maxInFlight, into: &buf)
     }
 }
 
@@ -2381,7 +2355,7 @@ public struct Contact: Equatable, Hashable {
     public var viaAddress: String
     public var callId: String
     public var status: ContactStatus?
-    public var roundtripUsec: UInt64?
+    public var roundtripUsec: Int64?
     public var endpointName: String
     /**
      * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
@@ -2390,7 +2364,7 @@ public struct Contact: Equatable, Hashable {
     public var authenticateQualify: Bool?
     public var outboundProxy: String
     public var path: String
-    public var qualifyFrequency: UInt64?
+    public var qualifyFrequency: Int64?
     /**
      * Seconds.
      */
@@ -2406,10 +2380,10 @@ public struct Contact: Equatable, Hashable {
     public init(aor: String, uri: String, userAgent: String, 
         /**
          * Registration expiry, unix seconds.
-         */regExpire: Int64?, viaAddress: String, callId: String, status: ContactStatus?, roundtripUsec: UInt64?, endpointName: String, 
+         */regExpire: Int64?, viaAddress: String, callId: String, status: ContactStatus?, roundtripUsec: Int64?, endpointName: String, 
         /**
          * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
-         */contactId: String, authenticateQualify: Bool?, outboundProxy: String, path: String, qualifyFrequency: UInt64?, 
+         */contactId: String, authenticateQualify: Bool?, outboundProxy: String, path: String, qualifyFrequency: Int64?, 
         /**
          * Seconds.
          */qualifyTimeout: Double?, 
@@ -2458,13 +2432,13 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
                 viaAddress: FfiConverterString.read(from: &buf), 
                 callId: FfiConverterString.read(from: &buf), 
                 status: FfiConverterOptionTypeContactStatus.read(from: &buf), 
-                roundtripUsec: FfiConverterOptionUInt64.read(from: &buf), 
+                roundtripUsec: FfiConverterOptionInt64.read(from: &buf), 
                 endpointName: FfiConverterString.read(from: &buf), 
                 contactId: FfiConverterString.read(from: &buf), 
                 authenticateQualify: FfiConverterOptionBool.read(from: &buf), 
                 outboundProxy: FfiConverterString.read(from: &buf), 
                 path: FfiConverterString.read(from: &buf), 
-                qualifyFrequency: FfiConverterOptionUInt64.read(from: &buf), 
+                qualifyFrequency: FfiConverterOptionInt64.read(from: &buf), 
                 qualifyTimeout: FfiConverterOptionDouble.read(from: &buf), 
                 fields: FfiConverterString.read(from: &buf)
         )
@@ -2478,13 +2452,13 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterString.write(value.viaAddress, into: &buf)
         FfiConverterString.write(value.callId, into: &buf)
         FfiConverterOptionTypeContactStatus.write(value.status, into: &buf)
-        FfiConverterOptionUInt64.write(value.roundtripUsec, into: &buf)
+        FfiConverterOptionInt64.write(value.roundtripUsec, into: &buf)
         FfiConverterString.write(value.endpointName, into: &buf)
         FfiConverterString.write(value.contactId, into: &buf)
         FfiConverterOptionBool.write(value.authenticateQualify, into: &buf)
         FfiConverterString.write(value.outboundProxy, into: &buf)
         FfiConverterString.write(value.path, into: &buf)
-        FfiConverterOptionUInt64.write(value.qualifyFrequency, into: &buf)
+        FfiConverterOptionInt64.write(value.qualifyFrequency, into: &buf)
         FfiConverterOptionDouble.write(value.qualifyTimeout, into: &buf)
         FfiConverterString.write(value.fields, into: &buf)
     }
@@ -2511,7 +2485,7 @@ public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
  */
 public struct ExtensionDevice: Equatable, Hashable {
     public var ip: String
-    public var port: UInt16?
+    public var port: Int32?
     public var userAgent: String
     /**
      * Qualify round-trip time, milliseconds.
@@ -2528,7 +2502,7 @@ public struct ExtensionDevice: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(ip: String, port: UInt16?, userAgent: String, 
+    public init(ip: String, port: Int32?, userAgent: String, 
         /**
          * Qualify round-trip time, milliseconds.
          */rttMs: Double?, 
@@ -2563,7 +2537,7 @@ public struct FfiConverterTypeExtensionDevice: FfiConverterRustBuffer {
         return
             try ExtensionDevice(
                 ip: FfiConverterString.read(from: &buf), 
-                port: FfiConverterOptionUInt16.read(from: &buf), 
+                port: FfiConverterOptionInt32.read(from: &buf), 
                 userAgent: FfiConverterString.read(from: &buf), 
                 rttMs: FfiConverterOptionDouble.read(from: &buf), 
                 country: FfiConverterOptionString.read(from: &buf), 
@@ -2573,7 +2547,7 @@ public struct FfiConverterTypeExtensionDevice: FfiConverterRustBuffer {
 
     public static func write(_ value: ExtensionDevice, into buf: inout [UInt8]) {
         FfiConverterString.write(value.ip, into: &buf)
-        FfiConverterOptionUInt16.write(value.port, into: &buf)
+        FfiConverterOptionInt32.write(value.port, into: &buf)
         FfiConverterString.write(value.userAgent, into: &buf)
         FfiConverterOptionDouble.write(value.rttMs, into: &buf)
         FfiConverterOptionString.write(value.country, into: &buf)
@@ -2805,15 +2779,15 @@ public struct Health: Equatable, Hashable {
      */
     public var durationMs: Double
     public var extensions: [ExtensionHealth]
-    public var extensionsOnline: UInt64
-    public var extensionsOffline: UInt64
-    public var extensionsUnknown: UInt64
-    public var extensionsDisabled: UInt64
+    public var extensionsOnline: Int64
+    public var extensionsOffline: Int64
+    public var extensionsUnknown: Int64
+    public var extensionsDisabled: Int64
     public var providers: [ProviderHealth]
     /**
      * Calls in progress: distinct `linkedid`s with a leg that has not ended.
      */
-    public var activeCalls: UInt64
+    public var activeCalls: Int64
     /**
      * Their `linkedid`s, sorted.
      */
@@ -2845,10 +2819,10 @@ public struct Health: Equatable, Hashable {
          */takenAt: Date, 
         /**
          * How long it took, milliseconds.
-         */durationMs: Double, extensions: [ExtensionHealth], extensionsOnline: UInt64, extensionsOffline: UInt64, extensionsUnknown: UInt64, extensionsDisabled: UInt64, providers: [ProviderHealth], 
+         */durationMs: Double, extensions: [ExtensionHealth], extensionsOnline: Int64, extensionsOffline: Int64, extensionsUnknown: Int64, extensionsDisabled: Int64, providers: [ProviderHealth], 
         /**
          * Calls in progress: distinct `linkedid`s with a leg that has not ended.
-         */activeCalls: UInt64, 
+         */activeCalls: Int64, 
         /**
          * Their `linkedid`s, sorted.
          */callIds: [String], 
@@ -2896,12 +2870,12 @@ public struct FfiConverterTypeHealth: FfiConverterRustBuffer {
                 takenAt: FfiConverterTimestamp.read(from: &buf), 
                 durationMs: FfiConverterDouble.read(from: &buf), 
                 extensions: FfiConverterSequenceTypeExtensionHealth.read(from: &buf), 
-                extensionsOnline: FfiConverterUInt64.read(from: &buf), 
-                extensionsOffline: FfiConverterUInt64.read(from: &buf), 
-                extensionsUnknown: FfiConverterUInt64.read(from: &buf), 
-                extensionsDisabled: FfiConverterUInt64.read(from: &buf), 
+                extensionsOnline: FfiConverterInt64.read(from: &buf), 
+                extensionsOffline: FfiConverterInt64.read(from: &buf), 
+                extensionsUnknown: FfiConverterInt64.read(from: &buf), 
+                extensionsDisabled: FfiConverterInt64.read(from: &buf), 
                 providers: FfiConverterSequenceTypeProviderHealth.read(from: &buf), 
-                activeCalls: FfiConverterUInt64.read(from: &buf), 
+                activeCalls: FfiConverterInt64.read(from: &buf), 
                 callIds: FfiConverterSequenceString.read(from: &buf), 
                 problems: FfiConverterSequenceString.read(from: &buf)
         )
@@ -2915,12 +2889,12 @@ public struct FfiConverterTypeHealth: FfiConverterRustBuffer {
         FfiConverterTimestamp.write(value.takenAt, into: &buf)
         FfiConverterDouble.write(value.durationMs, into: &buf)
         FfiConverterSequenceTypeExtensionHealth.write(value.extensions, into: &buf)
-        FfiConverterUInt64.write(value.extensionsOnline, into: &buf)
-        FfiConverterUInt64.write(value.extensionsOffline, into: &buf)
-        FfiConverterUInt64.write(value.extensionsUnknown, into: &buf)
-        FfiConverterUInt64.write(value.extensionsDisabled, into: &buf)
+        FfiConverterInt64.write(value.extensionsOnline, into: &buf)
+        FfiConverterInt64.write(value.extensionsOffline, into: &buf)
+        FfiConverterInt64.write(value.extensionsUnknown, into: &buf)
+        FfiConverterInt64.write(value.extensionsDisabled, into: &buf)
         FfiConverterSequenceTypeProviderHealth.write(value.providers, into: &buf)
-        FfiConverterUInt64.write(value.activeCalls, into: &buf)
+        FfiConverterInt64.write(value.activeCalls, into: &buf)
         FfiConverterSequenceString.write(value.callIds, into: &buf)
         FfiConverterSequenceString.write(value.problems, into: &buf)
     }
@@ -3124,7 +3098,7 @@ public struct ProviderHealth: Equatable, Hashable {
     /**
      * Qualify round-trip time, milliseconds (v3 only).
      */
-    public var rttMs: UInt64?
+    public var rttMs: Int64?
     /**
      * Counts as a problem: `unregistered` or `rejected` (a disabled provider,
      * one still checking or of unknown state does not).
@@ -3139,7 +3113,7 @@ public struct ProviderHealth: Equatable, Hashable {
          */serverState: String, host: String, username: String, 
         /**
          * Qualify round-trip time, milliseconds (v3 only).
-         */rttMs: UInt64?, 
+         */rttMs: Int64?, 
         /**
          * Counts as a problem: `unregistered` or `rejected` (a disabled provider,
          * one still checking or of unknown state does not).
@@ -3176,7 +3150,7 @@ public struct FfiConverterTypeProviderHealth: FfiConverterRustBuffer {
                 serverState: FfiConverterString.read(from: &buf), 
                 host: FfiConverterString.read(from: &buf), 
                 username: FfiConverterString.read(from: &buf), 
-                rttMs: FfiConverterOptionUInt64.read(from: &buf), 
+                rttMs: FfiConverterOptionInt64.read(from: &buf), 
                 problem: FfiConverterBool.read(from: &buf)
         )
     }
@@ -3188,7 +3162,7 @@ public struct FfiConverterTypeProviderHealth: FfiConverterRustBuffer {
         FfiConverterString.write(value.serverState, into: &buf)
         FfiConverterString.write(value.host, into: &buf)
         FfiConverterString.write(value.username, into: &buf)
-        FfiConverterOptionUInt64.write(value.rttMs, into: &buf)
+        FfiConverterOptionInt64.write(value.rttMs, into: &buf)
         FfiConverterBool.write(value.problem, into: &buf)
     }
 }
@@ -3318,7 +3292,7 @@ public struct ProviderStatus: Equatable, Hashable {
     /**
      * Qualify round-trip time, milliseconds (v3 only).
      */
-    public var rttMs: UInt64?
+    public var rttMs: Int64?
     /**
      * Since when the provider is in this state (v3 only).
      */
@@ -3351,7 +3325,7 @@ public struct ProviderStatus: Equatable, Hashable {
          */description: String?, 
         /**
          * Qualify round-trip time, milliseconds (v3 only).
-         */rttMs: UInt64?, 
+         */rttMs: Int64?, 
         /**
          * Since when the provider is in this state (v3 only).
          */stateSince: Date?, 
@@ -3402,7 +3376,7 @@ public struct FfiConverterTypeProviderStatus: FfiConverterRustBuffer {
                 host: FfiConverterString.read(from: &buf), 
                 username: FfiConverterString.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
-                rttMs: FfiConverterOptionUInt64.read(from: &buf), 
+                rttMs: FfiConverterOptionInt64.read(from: &buf), 
                 stateSince: FfiConverterOptionTimestamp.read(from: &buf), 
                 checkedAt: FfiConverterOptionTimestamp.read(from: &buf), 
                 details: FfiConverterOptionString.read(from: &buf), 
@@ -3418,7 +3392,7 @@ public struct FfiConverterTypeProviderStatus: FfiConverterRustBuffer {
         FfiConverterString.write(value.host, into: &buf)
         FfiConverterString.write(value.username, into: &buf)
         FfiConverterOptionString.write(value.description, into: &buf)
-        FfiConverterOptionUInt64.write(value.rttMs, into: &buf)
+        FfiConverterOptionInt64.write(value.rttMs, into: &buf)
         FfiConverterOptionTimestamp.write(value.stateSince, into: &buf)
         FfiConverterOptionTimestamp.write(value.checkedAt, into: &buf)
         FfiConverterOptionString.write(value.details, into: &buf)
@@ -3454,7 +3428,7 @@ public struct SystemInfo: Equatable, Hashable {
     /**
      * Seconds since the PBX booted, parsed from the report's `uptime` line.
      */
-    public var uptimeSeconds: UInt64?
+    public var uptimeSeconds: Int64?
     /**
      * The `uptime` line as the report has it.
      */
@@ -3482,7 +3456,7 @@ public struct SystemInfo: Equatable, Hashable {
          */version: String?, 
         /**
          * Seconds since the PBX booted, parsed from the report's `uptime` line.
-         */uptimeSeconds: UInt64?, 
+         */uptimeSeconds: Int64?, 
         /**
          * The `uptime` line as the report has it.
          */uptime: String?, 
@@ -3521,7 +3495,7 @@ public struct FfiConverterTypeSystemInfo: FfiConverterRustBuffer {
         return
             try SystemInfo(
                 version: FfiConverterOptionString.read(from: &buf), 
-                uptimeSeconds: FfiConverterOptionUInt64.read(from: &buf), 
+                uptimeSeconds: FfiConverterOptionInt64.read(from: &buf), 
                 uptime: FfiConverterOptionString.read(from: &buf), 
                 serverTime: FfiConverterOptionTimestamp.read(from: &buf), 
                 report: FfiConverterString.read(from: &buf), 
@@ -3531,7 +3505,7 @@ public struct FfiConverterTypeSystemInfo: FfiConverterRustBuffer {
 
     public static func write(_ value: SystemInfo, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.version, into: &buf)
-        FfiConverterOptionUInt64.write(value.uptimeSeconds, into: &buf)
+        FfiConverterOptionInt64.write(value.uptimeSeconds, into: &buf)
         FfiConverterOptionString.write(value.uptime, into: &buf)
         FfiConverterOptionTimestamp.write(value.serverTime, into: &buf)
         FfiConverterString.write(value.report, into: &buf)
@@ -3775,9 +3749,10 @@ public func FfiConverterTypeApiVersion_lower(_ value: ApiVersion) -> RustBuffer 
 
 /**
  * How a call ended, as Asterisk's CDR writes it.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum CdrDisposition: Equatable, Hashable {
+public enum CdrDisposition: Equatable, Hashable, CustomStringConvertible {
     
     case answered
     case noAnswer
@@ -3805,6 +3780,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_cdrdisposition_uniffi_trait_display(
+            FfiConverterTypeCdrDisposition_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3883,9 +3869,10 @@ public func FfiConverterTypeCdrDisposition_lower(_ value: CdrDisposition) -> Rus
 
 /**
  * Asterisk's qualify status of one registered contact.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum ContactStatus: Equatable, Hashable {
+public enum ContactStatus: Equatable, Hashable, CustomStringConvertible {
     
     case reachable
     case unreachable
@@ -3913,6 +3900,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_contactstatus_uniffi_trait_display(
+            FfiConverterTypeContactStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3993,11 +3991,13 @@ public func FfiConverterTypeContactStatus_lower(_ value: ContactStatus) -> RustB
  * An extension's state for monitoring, made by the SDK from both generations'
  * words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
  * v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
- * `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
- * where the server says so (this enum is never `Other`).
+ * `Unknown` `unknown`; `disabled` for extensions switched off in the PBX,
+ * which v3 names in its employee list and 2024.1's API does not name at all
+ * (this enum is never `Other`).
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum ExtensionState: Equatable, Hashable {
+public enum ExtensionState: Equatable, Hashable, CustomStringConvertible {
     
     case online
     case offline
@@ -4025,6 +4025,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_extensionstate_uniffi_trait_display(
+            FfiConverterTypeExtensionState_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4102,8 +4113,99 @@ public func FfiConverterTypeExtensionState_lower(_ value: ExtensionState) -> Rus
 
 
 /**
+ * How much the SDK logs, from the least to the most.
+ */
+
+public enum LogLevel: Equatable, Hashable {
+    
+    case error
+    case warn
+    case info
+    case debug
+    case trace
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LogLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .error
+        
+        case 2: return .warn
+        
+        case 3: return .info
+        
+        case 4: return .debug
+        
+        case 5: return .trace
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LogLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .error:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .info:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .debug:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .trace:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lift(_ buf: RustBuffer) throws -> LogLevel {
+    return try FfiConverterTypeLogLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lower(_ value: LogLevel) -> RustBuffer {
+    return FfiConverterTypeLogLevel.lower(value)
+}
+
+
+
+/**
  * Every failure of the SDK; Kotlin sees `MikoPbxException` with one subclass per kind.
- * `toString()` / `description` is the core's message; no variant ever carries a secret.
+ * `message`, `toString()` and `description` are the core's sentence (mk/kotlin.mk makes
+ * Kotlin's `message` the sentence); no variant ever carries a secret. Statuses are HTTP codes.
  */
 public 
 enum MikoPbxError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -4113,17 +4215,17 @@ enum MikoPbxError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * Login failed, the session or key was refused, or credentials are missing.
      */
-    case Authentication(url: String, status: UInt16?, reason: String, serverMessages: [String]
+    case Authentication(url: String, status: Int32?, reason: String, serverMessages: [String]
     )
     /**
      * The server processed the call and answered `result: false`.
      */
-    case Api(url: String, status: UInt16, serverMessages: [String]
+    case Api(url: String, status: Int32, serverMessages: [String]
     )
     /**
      * An HTTP error status without a usable answer.
      */
-    case Http(url: String, status: UInt16, reason: String
+    case Http(url: String, status: Int32, reason: String
     )
     /**
      * The connection could not be made or broke.
@@ -4235,18 +4337,18 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         
         case 1: return .Authentication(
             url: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             serverMessages: try FfiConverterSequenceString.read(from: &buf)
             )
         case 2: return .Api(
             url: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             serverMessages: try FfiConverterSequenceString.read(from: &buf)
             )
         case 3: return .Http(
             url: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 4: return .Transport(
@@ -4295,7 +4397,7 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         case let .Authentication(url,status,reason,serverMessages):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(url, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterSequenceString.write(serverMessages, into: &buf)
             
@@ -4303,14 +4405,14 @@ public struct FfiConverterTypeMikoPbxError: FfiConverterRustBuffer {
         case let .Api(url,status,serverMessages):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(url, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterSequenceString.write(serverMessages, into: &buf)
             
         
         case let .Http(url,status,reason):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(url, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
@@ -4384,9 +4486,10 @@ public func FfiConverterTypeMikoPbxError_lower(_ value: MikoPbxError) -> RustBuf
  * Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
  * `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`:
  * a contact URI exists). Everything else is `Unknown` on the legacy API.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum PeerState: Equatable, Hashable {
+public enum PeerState: Equatable, Hashable, CustomStringConvertible {
     
     case ok
     case unknown
@@ -4412,6 +4515,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_peerstate_uniffi_trait_display(
+            FfiConverterTypePeerState_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4481,9 +4595,10 @@ public func FfiConverterTypePeerState_lower(_ value: PeerState) -> RustBuffer {
  * registries use these upper-case words; IAX reports Asterisk's own
  * (`Registered`, `Request Sent`, `Error register.`) or, without registration,
  * the peer's status (`OK`, `UNREACHABLE`), kept as `Other` where unlisted.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum ProviderState: Equatable, Hashable {
+public enum ProviderState: Equatable, Hashable, CustomStringConvertible {
     
     case registered
     case unregistered
@@ -4519,6 +4634,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_providerstate_uniffi_trait_display(
+            FfiConverterTypeProviderState_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4616,9 +4742,10 @@ public func FfiConverterTypeProviderState_lower(_ value: ProviderState) -> RustB
  * `Error register.` are `rejected`; `OFF` is `disabled`; `Request Sent`,
  * `Auth. Sent`, `Trying` are `checking`; anything else is `unknown` (this
  * enum is never `Other`).
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum ProviderStatusState: Equatable, Hashable {
+public enum ProviderStatusState: Equatable, Hashable, CustomStringConvertible {
     
     case registered
     case unregistered
@@ -4648,6 +4775,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_providerstatusstate_uniffi_trait_display(
+            FfiConverterTypeProviderStatusState_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4738,9 +4876,10 @@ public func FfiConverterTypeProviderStatusState_lower(_ value: ProviderStatusSta
 
 /**
  * The protocol of a provider.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum ProviderTechnology: Equatable, Hashable {
+public enum ProviderTechnology: Equatable, Hashable, CustomStringConvertible {
     
     case sip
     case iax
@@ -4766,6 +4905,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_providertechnology_uniffi_trait_display(
+            FfiConverterTypeProviderTechnology_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4831,10 +4981,10 @@ public func FfiConverterTypeProviderTechnology_lower(_ value: ProviderTechnology
 
 
 /**
- * How the server's certificate is checked.
+ * How the server's certificate is checked. `toString()` / `description` names the choice.
  */
 
-public enum TlsTrust: Equatable, Hashable {
+public enum TlsTrust: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * System / webpki roots.
@@ -4860,6 +5010,17 @@ public enum TlsTrust: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_tlstrust_uniffi_trait_display(
+            FfiConverterTypeTlsTrust_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4934,9 +5095,10 @@ public func FfiConverterTypeTlsTrust_lower(_ value: TlsTrust) -> RustBuffer {
 
 /**
  * What a watch event says.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 
-public enum WatchEventKind: Equatable, Hashable {
+public enum WatchEventKind: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * The whole state (`snapshot`): the first event, and again after a gap.
@@ -4981,6 +5143,17 @@ public func raw() -> String  {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_watcheventkind_uniffi_trait_display(
+            FfiConverterTypeWatchEventKind_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5080,59 +5253,161 @@ public func FfiConverterTypeWatchEventKind_lower(_ value: WatchEventKind) -> Rus
 }
 
 
+
+
+
+/**
+ * Receives the SDK's log events (see `setLogger`). It is called on the SDK's own threads,
+ * while a call is in progress: it must return quickly (hand the record to your logging
+ * framework) and must not call a client. What it throws is dropped.
+ */
+public protocol MikoPbxLogger: AnyObject, Sendable {
+    
+    /**
+     * `target` is the SDK module (`mikopbx::transport`, `mikopbx::auth`, ...), `message` the
+     * event with its fields (`retrying url=http://pbx/... attempt=1 delay=1s`); neither ever
+     * holds a password, key, token or session cookie.
+     */
+    func log(level: LogLevel, target: String, message: String) throws 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceMikoPbxLogger {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceMikoPbxLogger = UniffiVTableCallbackInterfaceMikoPbxLogger(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceMikoPbxLogger.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface MikoPbxLogger: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceMikoPbxLogger.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface MikoPbxLogger: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            level: RustBuffer,
+            target: RustBuffer,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceMikoPbxLogger.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.log(
+                     level: try FfiConverterTypeLogLevel_lift(level),
+                     target: try FfiConverterString.lift(target),
+                     message: try FfiConverterString.lift(message)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeMikoPbxError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceMikoPbxLogger> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceMikoPbxLogger>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitMikoPbxLogger() {
+    uniffi_mikopbx_uniffi_fn_init_callback_vtable_mikopbxlogger(UniffiCallbackInterfaceMikoPbxLogger.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
+fileprivate struct FfiConverterCallbackInterfaceMikoPbxLogger {
+    fileprivate static let handleMap = UniffiHandleMap<MikoPbxLogger>()
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
+extension FfiConverterCallbackInterfaceMikoPbxLogger : FfiConverter {
+    typealias SwiftType = MikoPbxLogger
+    typealias FfiType = UInt64
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
     }
 
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
     }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceMikoPbxLogger_lift(_ handle: UInt64) throws -> MikoPbxLogger {
+    return try FfiConverterCallbackInterfaceMikoPbxLogger.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
+public func FfiConverterCallbackInterfaceMikoPbxLogger_lower(_ v: MikoPbxLogger) -> UInt64 {
+    return FfiConverterCallbackInterfaceMikoPbxLogger.lower(v)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -5140,13 +5415,13 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5411,6 +5686,30 @@ fileprivate struct FfiConverterOptionTypeContactStatus: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeContactStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLogLevel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLogLevel.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5938,6 +6237,29 @@ public func operationsJson() -> String  {
 })
 }
 /**
+ * Changes the level of the logger set by `setLogger` (null: nothing is logged).
+ */
+public func setLogLevel(level: LogLevel?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_func_set_log_level(
+        FfiConverterOptionTypeLogLevel.lower(level),uniffiCallStatus
+    )
+}
+}
+/**
+ * Sends the SDK's events at `level` and above (null: none) to `logger`, for every client of
+ * the process, replacing the logger set before. Fails (`Unsupported`) only when the process
+ * already has a Rust `tracing` subscriber of its own.
+ */
+public func setLogger(level: LogLevel?, logger: MikoPbxLogger)throws   {try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_func_set_logger(
+        FfiConverterOptionTypeLogLevel.lower(level),
+        FfiConverterCallbackInterfaceMikoPbxLogger_lower(logger),uniffiCallStatus
+    )
+}
+}
+/**
  * The core's models and state enums as JSON (`{"models": [{name, doc, fields}], "enums":
  * [{name, values}]}`): what the classes above carry, for checks and tools.
  */
@@ -5967,6 +6289,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_func_operations_json() != 64773) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mikopbx_uniffi_checksum_func_set_log_level() != 50110) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_func_set_logger() != 29661) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5985,13 +6313,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr() != 45117) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr() != 56933) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses() != 26996) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health() != 14142) {
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health() != 4271) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
@@ -6033,7 +6361,11 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxlogger_log() != 44230) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitMikoPbxLogger()
     return InitializationResult.ok
 }()
 

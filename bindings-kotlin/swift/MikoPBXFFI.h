@@ -243,6 +243,22 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MIKO_PBX_LOGGER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MIKO_PBX_LOGGER_METHOD0
+typedef void (*UniffiCallbackInterfaceMikoPbxLoggerMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MIKO_PBX_LOGGER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MIKO_PBX_LOGGER
+typedef struct UniffiVTableCallbackInterfaceMikoPbxLogger {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceMikoPbxLoggerMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceMikoPbxLogger;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_CLONE_MIKOPBXCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_CLONE_MIKOPBXCLIENT
 uint64_t uniffi_mikopbx_uniffi_fn_clone_mikopbxclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -373,6 +389,11 @@ void uniffi_mikopbx_uniffi_fn_free_watchevents(uint64_t handle, RustCallStatus *
 uint64_t uniffi_mikopbx_uniffi_fn_method_watchevents_next(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_INIT_CALLBACK_VTABLE_MIKOPBXLOGGER
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_INIT_CALLBACK_VTABLE_MIKOPBXLOGGER
+void uniffi_mikopbx_uniffi_fn_init_callback_vtable_mikopbxlogger(const UniffiVTableCallbackInterfaceMikoPbxLogger* _Nonnull vtable
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXERROR_DETAILS_JSON
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_MIKOPBXERROR_DETAILS_JSON
 RustBuffer uniffi_mikopbx_uniffi_fn_method_mikopbxerror_details_json(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -388,9 +409,19 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_mikopbxerror_kind(RustBuffer ptr, Rus
 RustBuffer uniffi_mikopbx_uniffi_fn_method_mikopbxerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_TLSTRUST_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_TLSTRUST_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_tlstrust_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CDRDISPOSITION_RAW
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CDRDISPOSITION_RAW
 RustBuffer uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CDRDISPOSITION_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CDRDISPOSITION_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_cdrdisposition_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_RAW
@@ -398,9 +429,19 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(RustBuffer ptr, Ru
 RustBuffer uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CONTACTSTATUS_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_contactstatus_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_EXTENSIONSTATE_RAW
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_EXTENSIONSTATE_RAW
 RustBuffer uniffi_mikopbx_uniffi_fn_method_extensionstate_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_EXTENSIONSTATE_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_EXTENSIONSTATE_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_extensionstate_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PEERSTATE_RAW
@@ -408,9 +449,19 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_extensionstate_raw(RustBuffer ptr, Ru
 RustBuffer uniffi_mikopbx_uniffi_fn_method_peerstate_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PEERSTATE_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PEERSTATE_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_peerstate_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATE_RAW
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATE_RAW
 RustBuffer uniffi_mikopbx_uniffi_fn_method_providerstate_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATE_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATE_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_providerstate_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATUSSTATE_RAW
@@ -418,14 +469,29 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_providerstate_raw(RustBuffer ptr, Rus
 RustBuffer uniffi_mikopbx_uniffi_fn_method_providerstatusstate_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATUSSTATE_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERSTATUSSTATE_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_providerstatusstate_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERTECHNOLOGY_RAW
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERTECHNOLOGY_RAW
 RustBuffer uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERTECHNOLOGY_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_PROVIDERTECHNOLOGY_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_providertechnology_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_WATCHEVENTKIND_RAW
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_WATCHEVENTKIND_RAW
 RustBuffer uniffi_mikopbx_uniffi_fn_method_watcheventkind_raw(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_WATCHEVENTKIND_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_WATCHEVENTKIND_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_mikopbx_uniffi_fn_method_watcheventkind_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_METHOD_CLIENTCONFIG_UNIFFI_TRAIT_DEBUG
@@ -442,6 +508,16 @@ RustBuffer uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_display(Rus
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_OPERATIONS_JSON
 RustBuffer uniffi_mikopbx_uniffi_fn_func_operations_json(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_SET_LOG_LEVEL
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_SET_LOG_LEVEL
+void uniffi_mikopbx_uniffi_fn_func_set_log_level(RustBuffer level, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_SET_LOGGER
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_SET_LOGGER
+void uniffi_mikopbx_uniffi_fn_func_set_logger(RustBuffer level, uint64_t logger, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_FN_FUNC_MODELS_JSON
@@ -716,6 +792,18 @@ uint16_t uniffi_mikopbx_uniffi_checksum_func_operations_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_SET_LOG_LEVEL
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_SET_LOG_LEVEL
+uint16_t uniffi_mikopbx_uniffi_checksum_func_set_log_level(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_SET_LOGGER
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_SET_LOGGER
+uint16_t uniffi_mikopbx_uniffi_checksum_func_set_logger(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_MODELS_JSON
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_FUNC_MODELS_JSON
 uint16_t uniffi_mikopbx_uniffi_checksum_func_models_json(void
@@ -845,6 +933,12 @@ uint16_t uniffi_mikopbx_uniffi_checksum_method_watchevents_next(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_CONSTRUCTOR_MIKOPBXCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_CONSTRUCTOR_MIKOPBXCLIENT_NEW
 uint16_t uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_METHOD_MIKOPBXLOGGER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_MIKOPBX_UNIFFI_CHECKSUM_METHOD_MIKOPBXLOGGER_LOG
+uint16_t uniffi_mikopbx_uniffi_checksum_method_mikopbxlogger_log(void
     
 );
 #endif

@@ -19,7 +19,7 @@ fun MikoPbxClient.cdrRecords(
     srcNum: String? = null,
     dstNum: String? = null,
     disposition: String? = null,
-    limit: UInt? = null,
+    limit: Long? = null,
 ): Flow<CdrRecord> = flow {
     var cursor: String? = null
     do {

@@ -658,6 +658,28 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceMikoPbxLoggerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "log")
+internal open class UniffiVTableCallbackInterfaceMikoPbxLogger(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `log`: UniffiCallbackInterfaceMikoPbxLoggerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `log`: UniffiCallbackInterfaceMikoPbxLoggerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceMikoPbxLogger(`uniffiFree`,`uniffiClone`,`log`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceMikoPbxLogger) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `log` = other.`log`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -682,6 +704,10 @@ internal object IntegrityCheckingUniffiLib {
         uniffiCheckApiChecksums(this)
     }
     external fun uniffi_mikopbx_uniffi_checksum_func_operations_json(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_func_set_log_level(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_func_set_logger(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_func_models_json(
     ): Int
@@ -727,6 +753,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxlogger_log(
+    ): Int
     external fun ffi_mikopbx_uniffi_uniffi_contract_version(
     ): Int
 
@@ -743,6 +771,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "mikopbx_uniffi"))
+        uniffiCallbackInterfaceMikoPbxLogger.register(this)
         
     }
     external fun uniffi_mikopbx_uniffi_fn_clone_mikopbxclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -797,27 +826,47 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_mikopbx_uniffi_fn_method_watchevents_next(`ptr`: Long,
     ): Long
+    external fun uniffi_mikopbx_uniffi_fn_init_callback_vtable_mikopbxlogger(`vtable`: UniffiVTableCallbackInterfaceMikoPbxLogger,
+    ): Unit
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_details_json(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_kind(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_tlstrust_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_cdrdisposition_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_cdrdisposition_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_contactstatus_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_contactstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_extensionstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_extensionstate_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_peerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_peerstate_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providerstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_providerstate_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providerstatusstate_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_providerstatusstate_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_providertechnology_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_providertechnology_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_watcheventkind_raw(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_watcheventkind_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_method_clientconfig_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -825,6 +874,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_func_operations_json(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_func_set_log_level(`level`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mikopbx_uniffi_fn_func_set_logger(`level`: RustBuffer.ByValue,`logger`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_mikopbx_uniffi_fn_func_models_json(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_mikopbx_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -949,6 +1002,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_func_operations_json() != 64773) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_mikopbx_uniffi_checksum_func_set_log_level() != 50110) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_func_set_logger() != 29661) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -967,13 +1026,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr() != 45117) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_cdr() != 56933) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_extension_statuses() != 26996) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health() != 14142) {
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_health() != 4271) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_login() != 14014) {
@@ -1013,6 +1072,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxlogger_log() != 44230) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1146,7 +1208,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1215,73 +1308,23 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
-public object FfiConverterUShort: FfiConverter<UShort, Short> {
-    override fun lift(value: Short): UShort {
-        return value.toUShort()
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
     }
 
-    fun lift(value: Int): UShort {
-        return value.toUShort()
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
     }
 
-    override fun read(buf: ByteBuffer): UShort {
-        return lift(buf.getShort())
+    override fun lower(value: Int): Int {
+        return value
     }
 
-    override fun lower(value: UShort): Short {
-        return value.toShort()
-    }
+    override fun allocationSize(value: Int) = 4UL
 
-    override fun allocationSize(value: UShort) = 2UL
-
-    override fun write(value: UShort, buf: ByteBuffer) {
-        buf.putShort(value.toShort())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
-    }
-
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
-    }
-
-    override fun lower(value: UInt): Int {
-        return value.toInt()
-    }
-
-    override fun allocationSize(value: UInt) = 4UL
-
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterULong: FfiConverter<ULong, Long> {
-    override fun lift(value: Long): ULong {
-        return value.toULong()
-    }
-
-    override fun read(buf: ByteBuffer): ULong {
-        return lift(buf.getLong())
-    }
-
-    override fun lower(value: ULong): Long {
-        return value.toLong()
-    }
-
-    override fun allocationSize(value: ULong) = 8UL
-
-    override fun write(value: ULong, buf: ByteBuffer) {
-        buf.putLong(value.toLong())
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
@@ -1634,7 +1677,7 @@ public interface MikoPbxClientInterface {
      * has an iterator that does). Without a date or number filter the server keeps
      * the last 30 days; a range may span at most 365 days.
      */
-    suspend fun `cdr`(`dateFrom`: kotlin.String? = null, `dateTo`: kotlin.String? = null, `srcNum`: kotlin.String? = null, `dstNum`: kotlin.String? = null, `disposition`: kotlin.String? = null, `limit`: kotlin.UInt? = null, `cursor`: kotlin.String? = null): CdrPage
+    suspend fun `cdr`(`dateFrom`: kotlin.String? = null, `dateTo`: kotlin.String? = null, `srcNum`: kotlin.String? = null, `dstNum`: kotlin.String? = null, `disposition`: kotlin.String? = null, `limit`: kotlin.Long? = null, `cursor`: kotlin.String? = null): CdrPage
     
     /**
      * Every extension's state (the values of `peer_statuses`) with its registered
@@ -1648,8 +1691,8 @@ public interface MikoPbxClientInterface {
      * One monitoring snapshot: reachable or not (and why), every extension (`online`,
      * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
      * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
-     * rejected ones are problems), the calls in progress, when and how long. Three or
-     * four requests; it does not fail for what the server does (see `reachable`).
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
      */
     suspend fun `health`(`include`: kotlin.String? = null, `exclude`: kotlin.String? = null): Health
     
@@ -1982,7 +2025,7 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `cdr`(`dateFrom`: kotlin.String?, `dateTo`: kotlin.String?, `srcNum`: kotlin.String?, `dstNum`: kotlin.String?, `disposition`: kotlin.String?, `limit`: kotlin.UInt?, `cursor`: kotlin.String?) : CdrPage {
+    override suspend fun `cdr`(`dateFrom`: kotlin.String?, `dateTo`: kotlin.String?, `srcNum`: kotlin.String?, `dstNum`: kotlin.String?, `disposition`: kotlin.String?, `limit`: kotlin.Long?, `cursor`: kotlin.String?) : CdrPage {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_cdr(
@@ -1993,7 +2036,7 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         FfiConverterOptionalString.lower(`srcNum`),
         FfiConverterOptionalString.lower(`dstNum`),
         FfiConverterOptionalString.lower(`disposition`),
-        FfiConverterOptionalUInt.lower(`limit`),
+        FfiConverterOptionalLong.lower(`limit`),
         FfiConverterOptionalString.lower(`cursor`),
             )
         },
@@ -2039,8 +2082,8 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
      * One monitoring snapshot: reachable or not (and why), every extension (`online`,
      * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
      * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
-     * rejected ones are problems), the calls in progress, when and how long. Three or
-     * four requests; it does not fail for what the server does (see `reachable`).
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
      */
     @Throws(MikoPbxException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -2994,7 +3037,7 @@ data class CdrPage (
     /**
      * The rows that match from this page on (this page included).
      */
-    var `total`: kotlin.ULong
+    var `total`: kotlin.Long
     , 
     /**
      * Further rows follow: ask again with `next_cursor`.
@@ -3027,7 +3070,7 @@ public object FfiConverterTypeCdrPage: FfiConverterRustBuffer<CdrPage> {
     override fun read(buf: ByteBuffer): CdrPage {
         return CdrPage(
             FfiConverterSequenceTypeCdrRecord.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
@@ -3036,7 +3079,7 @@ public object FfiConverterTypeCdrPage: FfiConverterRustBuffer<CdrPage> {
 
     override fun allocationSize(value: CdrPage) = (
             FfiConverterSequenceTypeCdrRecord.allocationSize(value.`records`) +
-            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterLong.allocationSize(value.`total`) +
             FfiConverterBoolean.allocationSize(value.`hasMore`) +
             FfiConverterOptionalString.allocationSize(value.`nextCursor`) +
             FfiConverterString.allocationSize(value.`raw`)
@@ -3044,7 +3087,7 @@ public object FfiConverterTypeCdrPage: FfiConverterRustBuffer<CdrPage> {
 
     override fun write(value: CdrPage, buf: ByteBuffer) {
             FfiConverterSequenceTypeCdrRecord.write(value.`records`, buf)
-            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterLong.write(value.`total`, buf)
             FfiConverterBoolean.write(value.`hasMore`, buf)
             FfiConverterOptionalString.write(value.`nextCursor`, buf)
             FfiConverterString.write(value.`raw`, buf)
@@ -3060,7 +3103,7 @@ data class CdrRecord (
     /**
      * The row's id: increases with every row written.
      */
-    var `id`: kotlin.ULong
+    var `id`: kotlin.Long
     , 
     /**
      * The call this leg belongs to; every leg of a call has the same.
@@ -3107,12 +3150,12 @@ data class CdrRecord (
     /**
      * Seconds from start to end.
      */
-    var `duration`: kotlin.ULong
+    var `duration`: kotlin.Long
     , 
     /**
      * Seconds from answer to end.
      */
-    var `billsec`: kotlin.ULong
+    var `billsec`: kotlin.Long
     , 
     /**
      * The recording's file on the PBX, when there is one.
@@ -3149,7 +3192,7 @@ data class CdrRecord (
 public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
     override fun read(buf: ByteBuffer): CdrRecord {
         return CdrRecord(
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalTypePbxLocalTime.read(buf),
             FfiConverterOptionalTypePbxLocalTime.read(buf),
@@ -3162,8 +3205,8 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterTypeCdrDisposition.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -3172,7 +3215,7 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
     }
 
     override fun allocationSize(value: CdrRecord) = (
-            FfiConverterULong.allocationSize(value.`id`) +
+            FfiConverterLong.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`linkedid`) +
             FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`start`) +
             FfiConverterOptionalTypePbxLocalTime.allocationSize(value.`answer`) +
@@ -3185,8 +3228,8 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
             FfiConverterOptionalString.allocationSize(value.`dstChan`) +
             FfiConverterOptionalString.allocationSize(value.`did`) +
             FfiConverterTypeCdrDisposition.allocationSize(value.`disposition`) +
-            FfiConverterULong.allocationSize(value.`duration`) +
-            FfiConverterULong.allocationSize(value.`billsec`) +
+            FfiConverterLong.allocationSize(value.`duration`) +
+            FfiConverterLong.allocationSize(value.`billsec`) +
             FfiConverterOptionalString.allocationSize(value.`recordingFile`) +
             FfiConverterOptionalString.allocationSize(value.`playbackUrl`) +
             FfiConverterOptionalString.allocationSize(value.`downloadUrl`) +
@@ -3194,7 +3237,7 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
     )
 
     override fun write(value: CdrRecord, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`id`, buf)
+            FfiConverterLong.write(value.`id`, buf)
             FfiConverterString.write(value.`linkedid`, buf)
             FfiConverterOptionalTypePbxLocalTime.write(value.`start`, buf)
             FfiConverterOptionalTypePbxLocalTime.write(value.`answer`, buf)
@@ -3207,8 +3250,8 @@ public object FfiConverterTypeCdrRecord: FfiConverterRustBuffer<CdrRecord> {
             FfiConverterOptionalString.write(value.`dstChan`, buf)
             FfiConverterOptionalString.write(value.`did`, buf)
             FfiConverterTypeCdrDisposition.write(value.`disposition`, buf)
-            FfiConverterULong.write(value.`duration`, buf)
-            FfiConverterULong.write(value.`billsec`, buf)
+            FfiConverterLong.write(value.`duration`, buf)
+            FfiConverterLong.write(value.`billsec`, buf)
             FfiConverterOptionalString.write(value.`recordingFile`, buf)
             FfiConverterOptionalString.write(value.`playbackUrl`, buf)
             FfiConverterOptionalString.write(value.`downloadUrl`, buf)
@@ -3261,14 +3304,14 @@ data class ClientConfig (
     , 
     /**
      * Extra attempts for idempotent reads after a connection error, 429, 502, 503 or 504
-     * (at most 10). Default: 2.
+     * (0 to 10). Default: 2.
      */
-    var `retries`: kotlin.UInt? = null 
+    var `retries`: kotlin.Int? = null 
     , 
     /**
-     * The largest answer body read. Default: 8 MiB.
+     * The largest answer body read, in bytes. Default: 8 MiB.
      */
-    var `maxResponseBytes`: kotlin.ULong? = null 
+    var `maxResponseBytes`: kotlin.Long? = null 
     , 
     var `userAgent`: kotlin.String? = null 
     , 
@@ -3276,12 +3319,12 @@ data class ClientConfig (
      * Requests a minute to the server, whatever its generation; 0 turns pacing off.
      * Default: 150 a minute to a v3 server that is not on this host.
      */
-    var `requestsPerMinute`: kotlin.UInt? = null 
+    var `requestsPerMinute`: kotlin.Int? = null 
     , 
     /**
      * Requests in flight to the server at once (shared by its clients). Default: 4.
      */
-    var `maxInFlight`: kotlin.UInt? = null 
+    var `maxInFlight`: kotlin.Int? = null 
     
 ){
     
@@ -3315,11 +3358,11 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeTlsTrust.read(buf),
             FfiConverterOptionalDuration.read(buf),
             FfiConverterOptionalDuration.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
         )
     }
 
@@ -3332,11 +3375,11 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeTlsTrust.allocationSize(value.`tls`) +
             FfiConverterOptionalDuration.allocationSize(value.`connectTimeout`) +
             FfiConverterOptionalDuration.allocationSize(value.`requestTimeout`) +
-            FfiConverterOptionalUInt.allocationSize(value.`retries`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxResponseBytes`) +
+            FfiConverterOptionalInt.allocationSize(value.`retries`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`) +
-            FfiConverterOptionalUInt.allocationSize(value.`requestsPerMinute`) +
-            FfiConverterOptionalUInt.allocationSize(value.`maxInFlight`)
+            FfiConverterOptionalInt.allocationSize(value.`requestsPerMinute`) +
+            FfiConverterOptionalInt.allocationSize(value.`maxInFlight`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -3348,11 +3391,11 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalTypeTlsTrust.write(value.`tls`, buf)
             FfiConverterOptionalDuration.write(value.`connectTimeout`, buf)
             FfiConverterOptionalDuration.write(value.`requestTimeout`, buf)
-            FfiConverterOptionalUInt.write(value.`retries`, buf)
-            FfiConverterOptionalULong.write(value.`maxResponseBytes`, buf)
+            FfiConverterOptionalInt.write(value.`retries`, buf)
+            FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
-            FfiConverterOptionalUInt.write(value.`requestsPerMinute`, buf)
-            FfiConverterOptionalUInt.write(value.`maxInFlight`, buf)
+            FfiConverterOptionalInt.write(value.`requestsPerMinute`, buf)
+            FfiConverterOptionalInt.write(value.`maxInFlight`, buf)
     }
 }
 
@@ -3379,7 +3422,7 @@ data class Contact (
     , 
     var `status`: ContactStatus?
     , 
-    var `roundtripUsec`: kotlin.ULong?
+    var `roundtripUsec`: kotlin.Long?
     , 
     var `endpointName`: kotlin.String
     , 
@@ -3394,7 +3437,7 @@ data class Contact (
     , 
     var `path`: kotlin.String
     , 
-    var `qualifyFrequency`: kotlin.ULong?
+    var `qualifyFrequency`: kotlin.Long?
     , 
     /**
      * Seconds.
@@ -3429,13 +3472,13 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalTypeContactStatus.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterString.read(buf),
         )
@@ -3449,13 +3492,13 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterString.allocationSize(value.`viaAddress`) +
             FfiConverterString.allocationSize(value.`callId`) +
             FfiConverterOptionalTypeContactStatus.allocationSize(value.`status`) +
-            FfiConverterOptionalULong.allocationSize(value.`roundtripUsec`) +
+            FfiConverterOptionalLong.allocationSize(value.`roundtripUsec`) +
             FfiConverterString.allocationSize(value.`endpointName`) +
             FfiConverterString.allocationSize(value.`contactId`) +
             FfiConverterOptionalBoolean.allocationSize(value.`authenticateQualify`) +
             FfiConverterString.allocationSize(value.`outboundProxy`) +
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterOptionalULong.allocationSize(value.`qualifyFrequency`) +
+            FfiConverterOptionalLong.allocationSize(value.`qualifyFrequency`) +
             FfiConverterOptionalDouble.allocationSize(value.`qualifyTimeout`) +
             FfiConverterString.allocationSize(value.`fields`)
     )
@@ -3468,13 +3511,13 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterString.write(value.`viaAddress`, buf)
             FfiConverterString.write(value.`callId`, buf)
             FfiConverterOptionalTypeContactStatus.write(value.`status`, buf)
-            FfiConverterOptionalULong.write(value.`roundtripUsec`, buf)
+            FfiConverterOptionalLong.write(value.`roundtripUsec`, buf)
             FfiConverterString.write(value.`endpointName`, buf)
             FfiConverterString.write(value.`contactId`, buf)
             FfiConverterOptionalBoolean.write(value.`authenticateQualify`, buf)
             FfiConverterString.write(value.`outboundProxy`, buf)
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterOptionalULong.write(value.`qualifyFrequency`, buf)
+            FfiConverterOptionalLong.write(value.`qualifyFrequency`, buf)
             FfiConverterOptionalDouble.write(value.`qualifyTimeout`, buf)
             FfiConverterString.write(value.`fields`, buf)
     }
@@ -3488,7 +3531,7 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
 data class ExtensionDevice (
     var `ip`: kotlin.String
     , 
-    var `port`: kotlin.UShort?
+    var `port`: kotlin.Int?
     , 
     var `userAgent`: kotlin.String
     , 
@@ -3523,7 +3566,7 @@ public object FfiConverterTypeExtensionDevice: FfiConverterRustBuffer<ExtensionD
     override fun read(buf: ByteBuffer): ExtensionDevice {
         return ExtensionDevice(
             FfiConverterString.read(buf),
-            FfiConverterOptionalUShort.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -3533,7 +3576,7 @@ public object FfiConverterTypeExtensionDevice: FfiConverterRustBuffer<ExtensionD
 
     override fun allocationSize(value: ExtensionDevice) = (
             FfiConverterString.allocationSize(value.`ip`) +
-            FfiConverterOptionalUShort.allocationSize(value.`port`) +
+            FfiConverterOptionalInt.allocationSize(value.`port`) +
             FfiConverterString.allocationSize(value.`userAgent`) +
             FfiConverterOptionalDouble.allocationSize(value.`rttMs`) +
             FfiConverterOptionalString.allocationSize(value.`country`) +
@@ -3542,7 +3585,7 @@ public object FfiConverterTypeExtensionDevice: FfiConverterRustBuffer<ExtensionD
 
     override fun write(value: ExtensionDevice, buf: ByteBuffer) {
             FfiConverterString.write(value.`ip`, buf)
-            FfiConverterOptionalUShort.write(value.`port`, buf)
+            FfiConverterOptionalInt.write(value.`port`, buf)
             FfiConverterString.write(value.`userAgent`, buf)
             FfiConverterOptionalDouble.write(value.`rttMs`, buf)
             FfiConverterOptionalString.write(value.`country`, buf)
@@ -3721,20 +3764,20 @@ data class Health (
     , 
     var `extensions`: List<ExtensionHealth>
     , 
-    var `extensionsOnline`: kotlin.ULong
+    var `extensionsOnline`: kotlin.Long
     , 
-    var `extensionsOffline`: kotlin.ULong
+    var `extensionsOffline`: kotlin.Long
     , 
-    var `extensionsUnknown`: kotlin.ULong
+    var `extensionsUnknown`: kotlin.Long
     , 
-    var `extensionsDisabled`: kotlin.ULong
+    var `extensionsDisabled`: kotlin.Long
     , 
     var `providers`: List<ProviderHealth>
     , 
     /**
      * Calls in progress: distinct `linkedid`s with a leg that has not ended.
      */
-    var `activeCalls`: kotlin.ULong
+    var `activeCalls`: kotlin.Long
     , 
     /**
      * Their `linkedid`s, sorted.
@@ -3769,12 +3812,12 @@ public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
             FfiConverterTimestamp.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterSequenceTypeExtensionHealth.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterSequenceTypeProviderHealth.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
         )
@@ -3788,12 +3831,12 @@ public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
             FfiConverterTimestamp.allocationSize(value.`takenAt`) +
             FfiConverterDouble.allocationSize(value.`durationMs`) +
             FfiConverterSequenceTypeExtensionHealth.allocationSize(value.`extensions`) +
-            FfiConverterULong.allocationSize(value.`extensionsOnline`) +
-            FfiConverterULong.allocationSize(value.`extensionsOffline`) +
-            FfiConverterULong.allocationSize(value.`extensionsUnknown`) +
-            FfiConverterULong.allocationSize(value.`extensionsDisabled`) +
+            FfiConverterLong.allocationSize(value.`extensionsOnline`) +
+            FfiConverterLong.allocationSize(value.`extensionsOffline`) +
+            FfiConverterLong.allocationSize(value.`extensionsUnknown`) +
+            FfiConverterLong.allocationSize(value.`extensionsDisabled`) +
             FfiConverterSequenceTypeProviderHealth.allocationSize(value.`providers`) +
-            FfiConverterULong.allocationSize(value.`activeCalls`) +
+            FfiConverterLong.allocationSize(value.`activeCalls`) +
             FfiConverterSequenceString.allocationSize(value.`callIds`) +
             FfiConverterSequenceString.allocationSize(value.`problems`)
     )
@@ -3806,12 +3849,12 @@ public object FfiConverterTypeHealth: FfiConverterRustBuffer<Health> {
             FfiConverterTimestamp.write(value.`takenAt`, buf)
             FfiConverterDouble.write(value.`durationMs`, buf)
             FfiConverterSequenceTypeExtensionHealth.write(value.`extensions`, buf)
-            FfiConverterULong.write(value.`extensionsOnline`, buf)
-            FfiConverterULong.write(value.`extensionsOffline`, buf)
-            FfiConverterULong.write(value.`extensionsUnknown`, buf)
-            FfiConverterULong.write(value.`extensionsDisabled`, buf)
+            FfiConverterLong.write(value.`extensionsOnline`, buf)
+            FfiConverterLong.write(value.`extensionsOffline`, buf)
+            FfiConverterLong.write(value.`extensionsUnknown`, buf)
+            FfiConverterLong.write(value.`extensionsDisabled`, buf)
             FfiConverterSequenceTypeProviderHealth.write(value.`providers`, buf)
-            FfiConverterULong.write(value.`activeCalls`, buf)
+            FfiConverterLong.write(value.`activeCalls`, buf)
             FfiConverterSequenceString.write(value.`callIds`, buf)
             FfiConverterSequenceString.write(value.`problems`, buf)
     }
@@ -3963,7 +4006,7 @@ data class ProviderHealth (
     /**
      * Qualify round-trip time, milliseconds (v3 only).
      */
-    var `rttMs`: kotlin.ULong?
+    var `rttMs`: kotlin.Long?
     , 
     /**
      * Counts as a problem: `unregistered` or `rejected` (a disabled provider,
@@ -3992,7 +4035,7 @@ public object FfiConverterTypeProviderHealth: FfiConverterRustBuffer<ProviderHea
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterBoolean.read(buf),
         )
     }
@@ -4004,7 +4047,7 @@ public object FfiConverterTypeProviderHealth: FfiConverterRustBuffer<ProviderHea
             FfiConverterString.allocationSize(value.`serverState`) +
             FfiConverterString.allocationSize(value.`host`) +
             FfiConverterString.allocationSize(value.`username`) +
-            FfiConverterOptionalULong.allocationSize(value.`rttMs`) +
+            FfiConverterOptionalLong.allocationSize(value.`rttMs`) +
             FfiConverterBoolean.allocationSize(value.`problem`)
     )
 
@@ -4015,7 +4058,7 @@ public object FfiConverterTypeProviderHealth: FfiConverterRustBuffer<ProviderHea
             FfiConverterString.write(value.`serverState`, buf)
             FfiConverterString.write(value.`host`, buf)
             FfiConverterString.write(value.`username`, buf)
-            FfiConverterOptionalULong.write(value.`rttMs`, buf)
+            FfiConverterOptionalLong.write(value.`rttMs`, buf)
             FfiConverterBoolean.write(value.`problem`, buf)
     }
 }
@@ -4120,7 +4163,7 @@ data class ProviderStatus (
     /**
      * Qualify round-trip time, milliseconds (v3 only).
      */
-    var `rttMs`: kotlin.ULong?
+    var `rttMs`: kotlin.Long?
     , 
     /**
      * Since when the provider is in this state (v3 only).
@@ -4165,7 +4208,7 @@ public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderSta
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -4181,7 +4224,7 @@ public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderSta
             FfiConverterString.allocationSize(value.`host`) +
             FfiConverterString.allocationSize(value.`username`) +
             FfiConverterOptionalString.allocationSize(value.`description`) +
-            FfiConverterOptionalULong.allocationSize(value.`rttMs`) +
+            FfiConverterOptionalLong.allocationSize(value.`rttMs`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`stateSince`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`checkedAt`) +
             FfiConverterOptionalString.allocationSize(value.`details`) +
@@ -4196,7 +4239,7 @@ public object FfiConverterTypeProviderStatus: FfiConverterRustBuffer<ProviderSta
             FfiConverterString.write(value.`host`, buf)
             FfiConverterString.write(value.`username`, buf)
             FfiConverterOptionalString.write(value.`description`, buf)
-            FfiConverterOptionalULong.write(value.`rttMs`, buf)
+            FfiConverterOptionalLong.write(value.`rttMs`, buf)
             FfiConverterOptionalTimestamp.write(value.`stateSince`, buf)
             FfiConverterOptionalTimestamp.write(value.`checkedAt`, buf)
             FfiConverterOptionalString.write(value.`details`, buf)
@@ -4219,7 +4262,7 @@ data class SystemInfo (
     /**
      * Seconds since the PBX booted, parsed from the report's `uptime` line.
      */
-    var `uptimeSeconds`: kotlin.ULong?
+    var `uptimeSeconds`: kotlin.Long?
     , 
     /**
      * The `uptime` line as the report has it.
@@ -4258,7 +4301,7 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
     override fun read(buf: ByteBuffer): SystemInfo {
         return SystemInfo(
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
             FfiConverterString.read(buf),
@@ -4268,7 +4311,7 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
 
     override fun allocationSize(value: SystemInfo) = (
             FfiConverterOptionalString.allocationSize(value.`version`) +
-            FfiConverterOptionalULong.allocationSize(value.`uptimeSeconds`) +
+            FfiConverterOptionalLong.allocationSize(value.`uptimeSeconds`) +
             FfiConverterOptionalString.allocationSize(value.`uptime`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`serverTime`) +
             FfiConverterString.allocationSize(value.`report`) +
@@ -4277,7 +4320,7 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
 
     override fun write(value: SystemInfo, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`version`, buf)
-            FfiConverterOptionalULong.write(value.`uptimeSeconds`, buf)
+            FfiConverterOptionalLong.write(value.`uptimeSeconds`, buf)
             FfiConverterOptionalString.write(value.`uptime`, buf)
             FfiConverterOptionalTimestamp.write(value.`serverTime`, buf)
             FfiConverterString.write(value.`report`, buf)
@@ -4436,6 +4479,7 @@ public object FfiConverterTypeApiVersion: FfiConverterRustBuffer<ApiVersion> {
 
 /**
  * How a call ended, as Asterisk's CDR writes it.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class CdrDisposition {
     
@@ -4460,6 +4504,15 @@ sealed class CdrDisposition {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_cdrdisposition_uniffi_trait_display(FfiConverterTypeCdrDisposition.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -4482,6 +4535,15 @@ sealed class CdrDisposition {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_cdrdisposition_uniffi_trait_display(FfiConverterTypeCdrDisposition.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -4570,6 +4632,7 @@ public object FfiConverterTypeCdrDisposition : FfiConverterRustBuffer<CdrDisposi
 
 /**
  * Asterisk's qualify status of one registered contact.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class ContactStatus {
     
@@ -4594,6 +4657,15 @@ sealed class ContactStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_contactstatus_uniffi_trait_display(FfiConverterTypeContactStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -4616,6 +4688,15 @@ sealed class ContactStatus {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_contactstatus_uniffi_trait_display(FfiConverterTypeContactStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -4706,8 +4787,10 @@ public object FfiConverterTypeContactStatus : FfiConverterRustBuffer<ContactStat
  * An extension's state for monitoring, made by the SDK from both generations'
  * words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
  * v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
- * `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
- * where the server says so (this enum is never `Other`).
+ * `Unknown` `unknown`; `disabled` for extensions switched off in the PBX,
+ * which v3 names in its employee list and 2024.1's API does not name at all
+ * (this enum is never `Other`).
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class ExtensionState {
     
@@ -4732,6 +4815,15 @@ sealed class ExtensionState {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_extensionstate_uniffi_trait_display(FfiConverterTypeExtensionState.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -4754,6 +4846,15 @@ sealed class ExtensionState {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_extensionstate_uniffi_trait_display(FfiConverterTypeExtensionState.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -4840,11 +4941,52 @@ public object FfiConverterTypeExtensionState : FfiConverterRustBuffer<ExtensionS
 
 
 
+/**
+ * How much the SDK logs, from the least to the most.
+ */
+
+enum class LogLevel {
+    
+    ERROR,
+    WARN,
+    INFO,
+    DEBUG,
+    TRACE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogLevel: FfiConverterRustBuffer<LogLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        LogLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: LogLevel) = 4UL
+
+    override fun write(value: LogLevel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
  * Every failure of the SDK; Kotlin sees `MikoPbxException` with one subclass per kind.
- * `toString()` / `description` is the core's message; no variant ever carries a secret.
+ * `message`, `toString()` and `description` are the core's sentence (mk/kotlin.mk makes
+ * Kotlin's `message` the sentence); no variant ever carries a secret. Statuses are HTTP codes.
  */
 sealed class MikoPbxException: kotlin.Exception() {
     
@@ -4855,14 +4997,14 @@ sealed class MikoPbxException: kotlin.Exception() {
         
         val `url`: kotlin.String, 
         
-        val `status`: kotlin.UShort?, 
+        val `status`: kotlin.Int?, 
         
         val `reason`: kotlin.String, 
         
         val `serverMessages`: List<kotlin.String>
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, status=${ `status` }, reason=${ `reason` }, serverMessages=${ `serverMessages` }"
+            get() = toString()
     }
     
     /**
@@ -4872,12 +5014,12 @@ sealed class MikoPbxException: kotlin.Exception() {
         
         val `url`: kotlin.String, 
         
-        val `status`: kotlin.UShort, 
+        val `status`: kotlin.Int, 
         
         val `serverMessages`: List<kotlin.String>
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, status=${ `status` }, serverMessages=${ `serverMessages` }"
+            get() = toString()
     }
     
     /**
@@ -4887,12 +5029,12 @@ sealed class MikoPbxException: kotlin.Exception() {
         
         val `url`: kotlin.String, 
         
-        val `status`: kotlin.UShort, 
+        val `status`: kotlin.Int, 
         
         val `reason`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, status=${ `status` }, reason=${ `reason` }"
+            get() = toString()
     }
     
     /**
@@ -4905,7 +5047,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, reason=${ `reason` }"
+            get() = toString()
     }
     
     /**
@@ -4918,7 +5060,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `after`: java.time.Duration
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, after=${ `after` }"
+            get() = toString()
     }
     
     /**
@@ -4931,7 +5073,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, reason=${ `reason` }"
+            get() = toString()
     }
     
     /**
@@ -4946,7 +5088,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `excerpt`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, reason=${ `reason` }, excerpt=${ `excerpt` }"
+            get() = toString()
     }
     
     /**
@@ -4957,7 +5099,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = toString()
     }
     
     /**
@@ -4968,7 +5110,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = toString()
     }
     
     /**
@@ -4979,7 +5121,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : MikoPbxException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = toString()
     }
     
     /**
@@ -4995,7 +5137,7 @@ sealed class MikoPbxException: kotlin.Exception() {
         val `retryAfter`: java.time.Duration?
         ) : MikoPbxException() {
         override val message
-            get() = "url=${ `url` }, reason=${ `reason` }, retryAfter=${ `retryAfter` }"
+            get() = toString()
     }
     
 
@@ -5057,18 +5199,18 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
         return when(buf.getInt()) {
             1 -> MikoPbxException.Authentication(
                 FfiConverterString.read(buf),
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterSequenceString.read(buf),
                 )
             2 -> MikoPbxException.Api(
                 FfiConverterString.read(buf),
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterSequenceString.read(buf),
                 )
             3 -> MikoPbxException.Http(
                 FfiConverterString.read(buf),
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 )
             4 -> MikoPbxException.Transport(
@@ -5112,7 +5254,7 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`url`)
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterSequenceString.allocationSize(value.`serverMessages`)
             )
@@ -5120,14 +5262,14 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`url`)
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterSequenceString.allocationSize(value.`serverMessages`)
             )
             is MikoPbxException.Http -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`url`)
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is MikoPbxException.Transport -> (
@@ -5185,7 +5327,7 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             is MikoPbxException.Authentication -> {
                 buf.putInt(1)
                 FfiConverterString.write(value.`url`, buf)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterSequenceString.write(value.`serverMessages`, buf)
                 Unit
@@ -5193,14 +5335,14 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
             is MikoPbxException.Api -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`url`, buf)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterSequenceString.write(value.`serverMessages`, buf)
                 Unit
             }
             is MikoPbxException.Http -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`url`, buf)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -5262,6 +5404,7 @@ public object FfiConverterTypeMikoPbxError : FfiConverterRustBuffer<MikoPbxExcep
  * Peer state as MikoPBX reports it. `Ok`: the device is registered (legacy
  * `getPeersStatuses`: Asterisk device state "Not in use"/"Busy"; `getSipPeer`:
  * a contact URI exists). Everything else is `Unknown` on the legacy API.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class PeerState {
     
@@ -5280,6 +5423,15 @@ sealed class PeerState {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_peerstate_uniffi_trait_display(FfiConverterTypePeerState.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5302,6 +5454,15 @@ sealed class PeerState {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_peerstate_uniffi_trait_display(FfiConverterTypePeerState.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -5371,6 +5532,7 @@ public object FfiConverterTypePeerState : FfiConverterRustBuffer<PeerState>{
  * registries use these upper-case words; IAX reports Asterisk's own
  * (`Registered`, `Request Sent`, `Error register.`) or, without registration,
  * the peer's status (`OK`, `UNREACHABLE`), kept as `Other` where unlisted.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class ProviderState {
     
@@ -5407,6 +5569,15 @@ sealed class ProviderState {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providerstate_uniffi_trait_display(FfiConverterTypeProviderState.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5429,6 +5600,15 @@ sealed class ProviderState {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providerstate_uniffi_trait_display(FfiConverterTypeProviderState.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -5546,6 +5726,7 @@ public object FfiConverterTypeProviderState : FfiConverterRustBuffer<ProviderSta
  * `Error register.` are `rejected`; `OFF` is `disabled`; `Request Sent`,
  * `Auth. Sent`, `Trying` are `checking`; anything else is `unknown` (this
  * enum is never `Other`).
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class ProviderStatusState {
     
@@ -5576,6 +5757,15 @@ sealed class ProviderStatusState {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providerstatusstate_uniffi_trait_display(FfiConverterTypeProviderStatusState.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5598,6 +5788,15 @@ sealed class ProviderStatusState {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providerstatusstate_uniffi_trait_display(FfiConverterTypeProviderStatusState.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -5708,6 +5907,7 @@ public object FfiConverterTypeProviderStatusState : FfiConverterRustBuffer<Provi
 
 /**
  * The protocol of a provider.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class ProviderTechnology {
     
@@ -5726,6 +5926,15 @@ sealed class ProviderTechnology {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providertechnology_uniffi_trait_display(FfiConverterTypeProviderTechnology.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5748,6 +5957,15 @@ sealed class ProviderTechnology {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_providertechnology_uniffi_trait_display(FfiConverterTypeProviderTechnology.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -5813,7 +6031,7 @@ public object FfiConverterTypeProviderTechnology : FfiConverterRustBuffer<Provid
 
 
 /**
- * How the server's certificate is checked.
+ * How the server's certificate is checked. `toString()` / `description` names the choice.
  */
 sealed class TlsTrust {
     
@@ -5832,6 +6050,15 @@ sealed class TlsTrust {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_tlstrust_uniffi_trait_display(FfiConverterTypeTlsTrust.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5845,6 +6072,15 @@ sealed class TlsTrust {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_tlstrust_uniffi_trait_display(FfiConverterTypeTlsTrust.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5860,6 +6096,15 @@ sealed class TlsTrust {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_tlstrust_uniffi_trait_display(FfiConverterTypeTlsTrust.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -5941,6 +6186,7 @@ public object FfiConverterTypeTlsTrust : FfiConverterRustBuffer<TlsTrust>{
 
 /**
  * What a watch event says.
+ * `toString()` / `description` is the server's string, as `raw()`.
  */
 sealed class WatchEventKind {
     
@@ -5990,6 +6236,15 @@ sealed class WatchEventKind {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_watcheventkind_uniffi_trait_display(FfiConverterTypeWatchEventKind.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -6012,6 +6267,15 @@ sealed class WatchEventKind {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_watcheventkind_uniffi_trait_display(FfiConverterTypeWatchEventKind.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -6143,95 +6407,108 @@ public object FfiConverterTypeWatchEventKind : FfiConverterRustBuffer<WatchEvent
 
 
 
+
 /**
- * @suppress
+ * Receives the SDK's log events (see `setLogger`). It is called on the SDK's own threads,
+ * while a call is in progress: it must return quickly (hand the record to your logging
+ * framework) and must not call a client. What it throws is dropped.
  */
-public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?> {
-    override fun read(buf: ByteBuffer): kotlin.UShort? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterUShort.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.UShort?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUShort.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.UShort?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUShort.write(value, buf)
-        }
-    }
+public interface MikoPbxLogger {
+    
+    /**
+     * `target` is the SDK module (`mikopbx::transport`, `mikopbx::auth`, ...), `message` the
+     * event with its fields (`retrying url=http://pbx/... attempt=1 delay=1s`); neither ever
+     * holds a password, key, token or session cookie.
+     */
+    fun `log`(`level`: LogLevel, `target`: kotlin.String, `message`: kotlin.String)
+    
+    companion object
 }
 
 
 
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
-        if (buf.get().toInt() == 0) {
-            return null
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceMikoPbxLogger {
+    internal object `log`: UniffiCallbackInterfaceMikoPbxLoggerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeMikoPbxLogger.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`log`(
+                    FfiConverterTypeLogLevel.lift(`level`),
+                    FfiConverterString.lift(`target`),
+                    FfiConverterString.lift(`message`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: MikoPbxException -> FfiConverterTypeMikoPbxError.lower(e) }
+            )
         }
-        return FfiConverterUInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UInt?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeMikoPbxLogger.handleMap.remove(handle)
         }
     }
 
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUInt.write(value, buf)
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeMikoPbxLogger.handleMap.clone(handle)
         }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceMikoPbxLogger.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `log`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_mikopbx_uniffi_fn_init_callback_vtable_mikopbxlogger(vtable)
     }
 }
 
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeMikoPbxLogger: FfiConverterCallbackInterface<MikoPbxLogger>()
+
 
 
 
 /**
  * @suppress
  */
-public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
-    override fun read(buf: ByteBuffer): kotlin.ULong? {
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterULong.read(buf)
+        return FfiConverterInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.ULong?): ULong {
+    override fun allocationSize(value: kotlin.Int?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterULong.allocationSize(value)
+            return 1UL + FfiConverterInt.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterULong.write(value, buf)
+            FfiConverterInt.write(value, buf)
         }
     }
 }
@@ -6584,6 +6861,38 @@ public object FfiConverterOptionalTypeContactStatus: FfiConverterRustBuffer<Cont
         } else {
             buf.put(1)
             FfiConverterTypeContactStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLogLevel: FfiConverterRustBuffer<LogLevel?> {
+    override fun read(buf: ByteBuffer): LogLevel? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLogLevel.read(buf)
+    }
+
+    override fun allocationSize(value: LogLevel?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLogLevel.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LogLevel?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLogLevel.write(value, buf)
         }
     }
 }
@@ -7143,6 +7452,36 @@ public object FfiConverterTypePbxLocalTime: FfiConverter<PbxLocalTime, RustBuffe
 }
     )
     }
+    
+
+        /**
+         * Changes the level of the logger set by `setLogger` (null: nothing is logged).
+         */ fun `setLogLevel`(`level`: LogLevel?)
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_func_set_log_level(
+    
+        
+        FfiConverterOptionalTypeLogLevel.lower(`level`),_status)
+}
+    
+    
+
+        /**
+         * Sends the SDK's events at `level` and above (null: none) to `logger`, for every client of
+         * the process, replacing the logger set before. Fails (`Unsupported`) only when the process
+         * already has a Rust `tracing` subscriber of its own.
+         */
+    @Throws(MikoPbxException::class) fun `setLogger`(`level`: LogLevel?, `logger`: MikoPbxLogger)
+        = 
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_func_set_logger(
+    
+        
+        FfiConverterOptionalTypeLogLevel.lower(`level`),
+        FfiConverterTypeMikoPbxLogger.lower(`logger`),_status)
+}
+    
     
 
         /**

@@ -34,7 +34,7 @@ class ClientTest {
                 assertEquals("LAGGED", peers.first { it.id == "250" }.state.raw())
                 val detail = client.peer("201")
                 val contact = detail.contact ?: error("peer 201 is registered")
-                assertEquals(5871uL, contact.roundtripUsec)
+                assertEquals(5871L, contact.roundtripUsec)
                 assertEquals(ContactStatus.Reachable, contact.status)
                 assertTrue(contact.fields.contains("\"RoundtripUsec\""))
                 assertNull(client.peer("999").contact)
@@ -45,6 +45,29 @@ class ClientTest {
                 assertEquals(0L, sim.stats().getValue("active_sessions"))
                 assertEquals("201", client.peerStatuses().first().id, "a call after logout logs in again")
             }
+        }
+    }
+
+    @Test
+    fun `states and trust settings print as the server's word and models print them`(): Unit = Simulator().use { sim ->
+        sim.putPeer("250", kotlinx.serialization.json.Json.parseToJsonElement("""{"state":"LAGGED","contacts":[]}"""))
+        MikoPbxClient(sim.config()).use { client ->
+            val peers = runBlocking { client.peerStatuses() }
+            val ok = peers.first { it.id == "201" }
+            assertEquals("OK", ok.state.toString())
+            assertEquals("LAGGED", peers.first { it.id == "250" }.state.toString())
+            assertTrue("state=OK" in ok.toString(), ok.toString())
+            assertEquals("Reachable", runBlocking { client.peer("201") }.contact?.status.toString())
+        }
+        assertEquals(listOf("OK", "UNKNOWN", "LAGGED"), listOf(PeerState.Ok, PeerState.Unknown, PeerState.Other("LAGGED")).map { it.toString() })
+        assertEquals(listOf("Verify", "Insecure", "PinSha256(fingerprint=ab:cd)"), listOf(TlsTrust.Verify, TlsTrust.Insecure, TlsTrust.PinSha256("ab:cd")).map { it.toString() })
+    }
+
+    @Test
+    fun `create builds the client off the calling thread`(): Unit = Simulator().use { sim ->
+        runBlocking {
+            MikoPbxClient.create(sim.config()).use { client -> assertEquals(3, client.peerStatuses().size) }
+            assertThrows(MikoPbxException.InvalidInput::class.java) { runBlocking { MikoPbxClient.create(ClientConfig(url = "ftp://pbx")) } }
         }
     }
 
@@ -74,7 +97,7 @@ class ClientTest {
 
     @Test
     fun `cancelling the coroutine cancels the request in Rust`(): Unit = Simulator().use { sim ->
-        MikoPbxClient(sim.config(retries = 3u)).use { client ->
+        MikoPbxClient(sim.config(retries = 3)).use { client ->
             runBlocking {
                 client.login()
                 // A slow answer: withTimeout cancels the coroutine long before it arrives.

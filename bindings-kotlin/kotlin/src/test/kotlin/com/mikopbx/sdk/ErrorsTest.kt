@@ -13,6 +13,9 @@ class ErrorsTest {
     private inline fun <reified E : MikoPbxException> failsWith(kind: String, noinline call: suspend () -> Any?): E {
         val error = assertThrows(E::class.java) { runBlocking { call() } }
         assertEquals(kind, error.kind())
+        // The core's sentence, not uniffi's dump of the fields (`url=..., reason=...`).
+        assertEquals(error.toString(), error.message)
+        assertFalse(error.message.orEmpty().startsWith("url="), error.message)
         assertFalse(Simulator.PASSWORD in error.toString() || Simulator.PASSWORD in error.message.orEmpty(), error.toString())
         return error
     }
@@ -30,7 +33,7 @@ class ErrorsTest {
     fun api(): Unit = Simulator().use { sim ->
         MikoPbxClient(sim.config()).use { client ->
             val e = failsWith<MikoPbxException.Api>("api") { client.request("GET", "sip/noSuchAction") }
-            assertEquals(200, e.status.toInt())
+            assertEquals(200, e.status)
             assertTrue(e.serverMessages.any { "Unknown action - noSuchAction" in it }, e.toString())
         }
     }
@@ -40,14 +43,14 @@ class ErrorsTest {
         sim.addFault("""{"kind":"status","status":500,"count":1,"path":"/pbxcore/api/sip/getRegistry"}""")
         MikoPbxClient(sim.config()).use { client ->
             val e = failsWith<MikoPbxException.Http>("http") { client.providerRegistrations() }
-            assertEquals(500, e.status.toInt())
+            assertEquals(500, e.status)
         }
     }
 
     @Test
     fun transport(): Unit = Simulator().use { sim ->
         sim.addFault("""{"kind":"drop","path":"/pbxcore/api/sip/getPeersStatuses"}""")
-        MikoPbxClient(sim.config(retries = 0u)).use { client ->
+        MikoPbxClient(sim.config(retries = 0)).use { client ->
             failsWith<MikoPbxException.Transport>("transport") { client.peerStatuses() }
         }
     }
@@ -87,6 +90,8 @@ class ErrorsTest {
             failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.peer("  ") }
             failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.request("GET", "sip/getRegistry", json = "{not json") }
             failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.request("GET", "http://elsewhere/x") }
+            val negative = failsWith<MikoPbxException.InvalidInput>("invalid_input") { client.cdr(limit = -1) }
+            assertTrue("limit must not be negative (-1)" in negative.message.orEmpty(), negative.message)
         }
         for (config in listOf(
             ClientConfig(url = "ftp://pbx"),
@@ -94,6 +99,9 @@ class ErrorsTest {
             ClientConfig(url = sim.url, tls = TlsTrust.PinSha256("abcd")),
             ClientConfig(url = sim.url, tls = TlsTrust.CaPem("not a certificate")),
             ClientConfig(url = sim.url, requestTimeout = Duration.ZERO),
+            ClientConfig(url = sim.url, retries = -1),
+            ClientConfig(url = sim.url, maxResponseBytes = -1),
+            ClientConfig(url = sim.url, maxInFlight = -4),
         )) {
             failsWith<MikoPbxException.InvalidInput>("invalid_input") { MikoPbxClient(config) }
         }

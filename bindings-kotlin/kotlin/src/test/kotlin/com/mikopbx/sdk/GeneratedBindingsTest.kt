@@ -51,8 +51,7 @@ class GeneratedBindingsTest {
         val kotlinMethods = types.flatMap { type ->
             type.declaredMethods
                 .filter { Modifier.isPublic(it.modifiers) && !it.isSynthetic && !it.name.contains('$') }
-                // A method taking an inline class (UInt) has a mangled JVM name: `cdr-6HtyLhc`.
-                .map { it.name.substringBefore('-') }
+                .map { it.name }
                 .filter { it !in KOTLIN_ONLY }
                 .map { type.simpleName to it }
         }.distinct()

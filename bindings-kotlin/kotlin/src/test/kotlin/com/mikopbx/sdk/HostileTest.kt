@@ -25,7 +25,7 @@ class HostileTest {
     @Test
     fun anEndlessBodyIsADecodeError(): Unit = Simulator().use { sim ->
         sim.addFault("""{"kind":"endless","count":1,"path":"/pbxcore/api/sip/getPeersStatuses"}""")
-        MikoPbxClient(sim.config().copy(maxResponseBytes = 65536uL)).use { client ->
+        MikoPbxClient(sim.config().copy(maxResponseBytes = 65536)).use { client ->
             val e = assertThrows(MikoPbxException.Decode::class.java) { runBlocking { client.peerStatuses() } }
             assertTrue("larger than 65536 bytes" in e.toString(), e.toString())
         }

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Assertions.fail
 fun camelCase(name: String) =
     name.split('_').mapIndexed { i, part -> if (i == 0) part else part.replaceFirstChar { it.uppercase() } }.joinToString("")
 
-/** The getter of a property; Kotlin mangles the names of getters of unsigned types (`getX-abc`). */
+/** The getter of a property. */
 fun getterOf(obj: Any, key: String): java.lang.reflect.Method? {
     val name = "get" + camelCase(key).replaceFirstChar { it.uppercase() }
-    return obj.javaClass.methods.firstOrNull { it.parameterCount == 0 && (it.name == name || it.name.startsWith("$name-")) }
+    return obj.javaClass.methods.firstOrNull { it.parameterCount == 0 && it.name == name }
 }
 
 /** A record of this SDK (a state has `raw()` instead). */

@@ -19,6 +19,11 @@ class PackagingTest {
         assertTrue(source.isFile && source.name.endsWith(".jar"), "the SDK classes come from the jar, not $source")
         JarFile(source).use { jar ->
             assertNotNull(jar.getEntry("linux-x86-64/libmikopbx_uniffi.so"), "native library at JNA's resource path")
+            // R8 applies the rules it finds here when an Android app shrinks its code.
+            val rules = jar.getEntry("META-INF/proguard/com.mikopbx_mikopbx-sdk.pro")
+            assertNotNull(rules, "ProGuard/R8 consumer rules")
+            val text = jar.getInputStream(rules).reader().readText()
+            assertTrue("-keep class com.mikopbx.sdk.** { *; }" in text && "-keep class com.sun.jna.** { *; }" in text, text)
         }
         // Loading runs uniffi's contract and checksum checks against the library.
         val config = ClientConfig(url = "http://127.0.0.1:9")

@@ -75,7 +75,7 @@ class ScenariosTest {
         }
         return base.copy(
             requestTimeout = options["timeout_ms"]?.let { Duration.ofMillis(it.jsonPrimitive.content.toLong()) },
-            retries = options["retries"]?.jsonPrimitive?.int?.toUInt(),
+            retries = options["retries"]?.jsonPrimitive?.int,
         )
     }
 
@@ -100,9 +100,9 @@ class ScenariosTest {
         assertEquals(kind, error.kind(), "$name: error kind of $error")
         expect["status"]?.let { expected ->
             val status = when (error) {
-                is MikoPbxException.Api -> error.status.toInt()
-                is MikoPbxException.Http -> error.status.toInt()
-                is MikoPbxException.Authentication -> error.status?.toInt() ?: fail("$name: $error carries no status")
+                is MikoPbxException.Api -> error.status
+                is MikoPbxException.Http -> error.status
+                is MikoPbxException.Authentication -> error.status ?: fail("$name: $error carries no status")
                 else -> fail("$name: $error carries no status")
             }
             assertEquals(expected.jsonPrimitive.int, status, "$name: status")

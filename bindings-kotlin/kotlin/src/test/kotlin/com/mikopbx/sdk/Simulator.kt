@@ -74,7 +74,7 @@ class Simulator(vararg flags: String) : AutoCloseable {
         password: String? = PASSWORD,
         login: String? = if (password == null) null else LOGIN,
         requestTimeout: Duration? = null,
-        retries: UInt? = null,
+        retries: Int? = null,
         tls: TlsTrust? = null,
         apiVersion: ApiVersion? = null,
     ) = ClientConfig(
