@@ -164,7 +164,7 @@ def c(small: str, big: str, rounds: int) -> List[dict]:
 
 def jvm(small: str, big: str, rounds: int) -> List[dict]:
     run(["make", "--no-print-directory", "kotlin-jar"])
-    jar = next((ROOT / "bindings-kotlin" / "kotlin" / "target").glob("mikopbx-*[0-9].jar"))
+    jar = next((ROOT / "bindings-kotlin" / "kotlin" / "target" / "release").glob("mikopbx-sdk-*[0-9].jar"))
     project = ROOT / "bench" / "jvm"
     run(["mvn", "-q", "-B", "-f", str(project / "pom.xml"), "package", f"-Dmikopbx.jar={jar}"])
     classpath = (project / "target" / "classpath.txt").read_text().strip()

@@ -6,9 +6,12 @@ their names in ``__all__``, and the operation methods of both clients) and of
     python bindings-python/stubs.py           # rewrite (``make python-stubs``)
     python bindings-python/stubs.py --check   # fail when a file is stale (``make test-python``)
 
-It reads ``mikopbx._native.schema()``, so the extension must be built first.
+It reads ``mikopbx._native.schema()`` and the docstrings of the built classes (so that the
+stubs, which editors show, say what ``help()`` says), so the extension must be built first.
 """
 
+import ast
+import inspect
 import json
 import pathlib
 import re
@@ -57,14 +60,13 @@ def model_classes(schema: Dict[str, Any]) -> List[str]:
     out: List[str] = []
     for model in schema["models"]:
         out += ["@final", f"class {model['name']}:"]
-        out += docstring(model["doc"], "    ") + [""]
-        out.append("    __hash__: ClassVar[None]  # type: ignore[assignment]")
-        for member in model["fields"] + model["methods"]:
-            out += ["    @property", f"    def {member['name']}(self) -> {member['type']}: ..."]
+        for field in model["fields"] + model["methods"]:
+            out += ["    @property", f"    def {field['name']}(self) -> {field['type']}: ..."]
         out += [
             "    def to_dict(self) -> Dict[str, Any]: ...",
             "    def __eq__(self, value: object, /) -> bool: ...",
             "    def __ne__(self, value: object, /) -> bool: ...",
+            "    def __hash__(self) -> int: ...",
             "",
         ]
     return out
@@ -83,6 +85,56 @@ def operation_methods(schema: Dict[str, Any], asynchronous: bool) -> List[str]:
         else:
             out += [f"    def {op['name']}(", textwrap.indent(", ".join(arguments), " " * 8), f"    ) -> {result}: ..."]
     return out
+
+
+def with_native_docs(text: str) -> str:
+    """Gives every class and function of the stub that the extension has the extension's own
+    docstring (the one ``help()`` shows), so that editors show it too; dunders are left as
+    they are."""
+    source = text.encode()
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:  # ast columns count UTF-8 bytes
+        return starts[line - 1] + column
+
+    edits = []
+
+    def document(node: ast.AST, owner: Any) -> None:
+        if isinstance(node, ast.ClassDef):
+            cls = getattr(owner, node.name, None)
+            if cls is None:
+                return
+            body = node.body
+            indent = " " * body[0].col_offset
+            doc = docstring(inspect.getdoc(cls) or "", indent)
+            first = body[0]
+            if isinstance(first, ast.Expr) and isinstance(getattr(first.value, "value", None), str):
+                assert first.end_lineno is not None and first.end_col_offset is not None
+                span = (offset(first.lineno, 0), offset(first.end_lineno, first.end_col_offset))
+                edits.append((*span, "\n".join(doc)))
+                body = body[1:]
+            elif doc:
+                decorators = getattr(first, "decorator_list", [])
+                at = offset(decorators[0].lineno if decorators else first.lineno, 0)
+                edits.append((at, at, "\n".join(doc) + "\n\n"))
+            for child in body:
+                document(child, cls)
+        elif isinstance(node, ast.FunctionDef) and not node.name.startswith("__") and hasattr(owner, node.name):
+            first = node.body[0]
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            signature = source[offset(node.lineno, node.col_offset) : offset(first.lineno, first.col_offset)]
+            doc = docstring(inspect.getdoc(getattr(owner, node.name)) or "", " " * (node.col_offset + 4))
+            stub = "\n" + "\n".join(doc) if doc else " ..."
+            span = (offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset))
+            edits.append((*span, signature.rstrip().decode() + stub))
+
+    for node in ast.parse(text).body:
+        document(node, _native)
+    for start, end, replacement in sorted(edits, reverse=True):
+        source = source[:start] + replacement.encode() + source[end:]
+    return source.decode()
 
 
 def replace_region(text: str, name: str, lines: List[str], path: pathlib.Path = STUBS) -> str:
@@ -105,6 +157,7 @@ def main() -> int:
     stubs = replace_region(stubs, "models", model_classes(schema))
     stubs = replace_region(stubs, "operations", operation_methods(schema, asynchronous=False))
     stubs = replace_region(stubs, "async operations", operation_methods(schema, asynchronous=True))
+    stubs = with_native_docs(stubs)
     models = sorted(m["name"] for m in schema["models"])
     enums = sorted(e["name"] for e in schema["enums"])
     imports = [f"from ._enums import {n}" for n in enums] + [f"from ._native import {n}" for n in models]

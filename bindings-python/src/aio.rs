@@ -39,10 +39,12 @@ pub struct Call {
 
 #[pymethods]
 impl Call {
+    /// The descriptor that becomes readable when the call has finished.
     fn fileno(&self) -> i32 {
         self.wake.as_raw_fd()
     }
 
+    /// Spawns the call on the SDK's runtime (once).
     fn start(&self) -> PyResult<()> {
         let (work, notify) =
             lock(&self.pending).take().ok_or_else(|| PyRuntimeError::new_err("cannot reuse an awaited call"))?;
@@ -57,12 +59,14 @@ impl Call {
         Ok(())
     }
 
+    /// Aborts the call, if it is still running.
     fn cancel(&self) {
         if let Some(task) = lock(&self.task).take() {
             task.abort();
         }
     }
 
+    /// The finished call's value; raises its error.
     fn result(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let convert =
             lock(&self.result).take().ok_or_else(|| PyRuntimeError::new_err("the call ended without a result"))?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use mikopbx::{ApiVersion, Config, Credentials, Options, TlsTrust};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyTuple, PyType};
 use serde_json::{Value, json};
 
 use crate::aio::coroutine;
@@ -31,6 +31,7 @@ fn options(
     connect_timeout: Option<f64>,
     retries: Option<i64>,
     max_response_bytes: Option<u64>,
+    user_agent: Option<String>,
     requests_per_minute: Option<u32>,
     max_in_flight: Option<u32>,
 ) -> PyResult<Options> {
@@ -60,25 +61,98 @@ fn options(
         connect_timeout: connect_timeout.map(|t| seconds("connect_timeout", t)).transpose()?,
         retries,
         max_response_bytes,
-        user_agent: None,
+        user_agent,
         requests_per_minute,
         max_in_flight,
     })
 }
 
-/// The constructor, `url` and `repr()` of a client class (the same for both).
+/// The constructor's arguments, documented once for both classes (and in `_native.pyi`).
+macro_rules! options_doc {
+    () => {
+        "Args:
+    url: The PBX web interface: `http://` or `https://`, any port, a path prefix allowed.
+    login: Web-interface login, given with `password`.
+    password: Web-interface password.
+    api_key: A v3 API key (MikoPBX 2025.1+), instead of login and password.
+    api_version: `\"auto\"` (probe the server once), `\"legacy\"` or `\"v3\"`.
+    verify: True (the system's roots), False (no verification: traffic can be read and
+        changed) or the path of a CA certificate file (PEM).
+    pin_sha256: SHA-256 fingerprint (hex, colons allowed) of the one server certificate to
+        trust, e.g. MikoPBX's self-signed one (`mikopbx.testing.Simulator` shows its own).
+    timeout: Seconds a whole call may take, login, retries and pauses included (45).
+    connect_timeout: Seconds to connect (10).
+    retries: Extra attempts of reads after connection errors and 429, 502, 503, 504 (2).
+    max_response_bytes: Larger answers are refused (8 MiB).
+    user_agent: The `User-Agent` header (`mikopbx-sdk/<version>`).
+    requests_per_minute: Requests a minute to this server, `0` for no pacing (automatic:
+        150 a minute to a v3 server that is not on this host).
+    max_in_flight: Requests in flight to this server at once (4).
+
+None, or leaving an argument out, is the default in parentheses.
+
+Raises:
+    InvalidInputError: An unusable option (bad URL, login without password, ...)."
+    };
+}
+
+/// `cls(url, **options)` with what was not passed taken from the environment
+/// (`MIKOPBX_URL`, `MIKOPBX_LOGIN`, `MIKOPBX_PASSWORD`, `MIKOPBX_API_KEY`), by the CLI's rule
+/// (`mikopbx::CredentialSource::choose`): an explicit argument beats the environment, and the
+/// credentials are one kind, login and password or an API key. The kind passed decides (an
+/// explicit `login` takes its password from `MIKOPBX_PASSWORD`); without any, the
+/// environment's login and password when either is set, else its API key.
+fn from_env<'py>(
+    cls: &Bound<'py, PyType>,
+    url: Option<String>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    let options = match options {
+        Some(options) => options.copy()?,
+        None => PyDict::new(py),
+    };
+    let url = match url {
+        Some(url) => url,
+        None => mikopbx::env_var(mikopbx::ENV_URL)
+            .map_err(to_py_err)?
+            .ok_or_else(|| invalid_input(format!("no server URL: pass url or set {}", mikopbx::ENV_URL)))?,
+    };
+    let given = |name: &str| -> PyResult<Option<String>> {
+        match options.get_item(name)? {
+            Some(value) if !value.is_none() => Ok(Some(value.extract()?)),
+            _ => Ok(None),
+        }
+    };
+    let passed = mikopbx::CredentialSource {
+        login: given("login")?,
+        password: given("password")?,
+        api_key: given("api_key")?,
+        login_wins: false,
+    };
+    let environment = mikopbx::CredentialSource::from_env().map_err(to_py_err)?;
+    let chosen = mikopbx::CredentialSource::choose(&[passed, environment]).map_err(to_py_err)?;
+    options.set_item("login", chosen.login)?;
+    options.set_item("password", chosen.password)?;
+    options.set_item("api_key", chosen.api_key)?;
+    cls.call((url,), Some(&options))
+}
+
+/// The constructor, `from_env`, `url` and `repr()` of a client class (the same for both).
 macro_rules! client_basics {
     ($class:ident) => {
         #[pymethods]
         impl $class {
             /// Validates the options (`None`: the default) and connects lazily: the first call
-            /// logs in.
+            /// logs in. Reads the level of the `mikopbx` loggers (see `configure_logging`).
             #[new]
             #[pyo3(signature = (url, *, login=None, password=None, api_key=None, api_version=None, verify=None,
                                                 pin_sha256=None, timeout=None, connect_timeout=None, retries=None,
-                                                max_response_bytes=None, requests_per_minute=None, max_in_flight=None))]
+                                                max_response_bytes=None, user_agent=None, requests_per_minute=None,
+                                                max_in_flight=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
+                py: Python<'_>,
                 url: String,
                 login: Option<String>,
                 password: Option<String>,
@@ -90,6 +164,7 @@ macro_rules! client_basics {
                 connect_timeout: Option<f64>,
                 retries: Option<i64>,
                 max_response_bytes: Option<u64>,
+                user_agent: Option<String>,
                 requests_per_minute: Option<u32>,
                 max_in_flight: Option<u32>,
             ) -> PyResult<Self> {
@@ -105,11 +180,37 @@ macro_rules! client_basics {
                     connect_timeout,
                     retries,
                     max_response_bytes,
+                    user_agent,
                     requests_per_minute,
                     max_in_flight,
                 )?;
                 let config = options.into_config().map_err(to_py_err)?;
-                mikopbx::Client::new(config).map($class).map_err(to_py_err)
+                let client = mikopbx::Client::new(config).map($class).map_err(to_py_err)?;
+                crate::logging::refresh(py);
+                Ok(client)
+            }
+
+            /// A client configured from the environment where the arguments leave it open,
+            /// by the rule of the `mikopbx` command.
+            ///
+            /// `url` defaults to `MIKOPBX_URL`. Credentials are one kind, login and password
+            /// or an API key. The kind passed decides: `login` and `password` (either one
+            /// completed from `MIKOPBX_LOGIN` / `MIKOPBX_PASSWORD`), or `api_key`, and the
+            /// environment's credentials of the other kind are not used. With none passed,
+            /// `MIKOPBX_LOGIN` and `MIKOPBX_PASSWORD` when either is set, else
+            /// `MIKOPBX_API_KEY`. Empty variables count as unset. The other keyword
+            /// arguments are the constructor's.
+            ///
+            /// Raises:
+            ///     InvalidInputError: No URL anywhere, or what the constructor refuses.
+            #[classmethod]
+            #[pyo3(signature = (url=None, **options))]
+            fn from_env<'py>(
+                cls: &Bound<'py, PyType>,
+                url: Option<String>,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                from_env(cls, url, options)
             }
 
             /// The server's base URL, with a trailing slash.
@@ -135,10 +236,41 @@ pub(crate) fn wait<T: Send + 'static>(
     py: Python<'_>,
     call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
 ) -> PyResult<T> {
-    py.detach(|| {
-        mikopbx::block_on_interruptible(call, SIGNAL_CHECK_INTERVAL, || Python::attach(|py| py.check_signals().err()))
-    })?
-    .map_err(to_py_err)
+    outcome(py, call)?.map_err(to_py_err)
+}
+
+/// `wait`, with the call's own error kept apart from Ctrl-C (the outer error).
+fn outcome<T: Send + 'static>(
+    py: Python<'_>,
+    call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
+) -> PyResult<mikopbx::Result<T>> {
+    crate::interpreter::detach(py, || {
+        mikopbx::block_on_interruptible(call, SIGNAL_CHECK_INTERVAL, || {
+            crate::interpreter::try_attach(|py| py.check_signals().err()).flatten()
+        })
+    })
+}
+
+/// What `close()` says about a logout that failed: a warning, not an exception, so that a
+/// `with` block's own exception is never replaced and an unreachable PBX does not raise.
+fn closed(py: Python<'_>, failure: Option<mikopbx::Error>) {
+    if let Some(error) = failure {
+        crate::logging::warn(py, &format!("close: could not log out: {error}"));
+    }
+}
+
+/// The result of `AsyncClient.aclose()`: `None`, after the warning of a failed logout.
+struct Closed(Option<mikopbx::Error>);
+
+impl<'py> IntoPyObject<'py> for Closed {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        closed(py, self.0);
+        Ok(py.None().into_bound(py))
+    }
 }
 
 /// `call`'s arguments: a dict (or None) as JSON.
@@ -164,8 +296,14 @@ fn describe(class: &str, config: &Config) -> String {
     format!("{class}(url={}{auth}, api_version={})", quote(config.base_url().as_str()), quote(&version))
 }
 
-/// Client of the MikoPBX REST API for plain (threaded) code. Safe to share between threads;
-/// every call releases the interpreter while it waits and can be interrupted by Ctrl-C.
+/// Client of the MikoPBX REST API for plain (threaded) code.
+///
+/// `Client(url, *, login=None, password=None, api_key=None, ...)`, or `Client.from_env()`.
+/// The first call logs in; `with Client(...) as pbx:` (or `close()`) ends the session. Safe
+/// to share between threads: every call releases the interpreter while it waits, and Ctrl-C
+/// interrupts it with `KeyboardInterrupt` (the request is aborted).
+///
+#[doc = options_doc!()]
 #[pyclass(frozen, module = "mikopbx")]
 pub struct Client(mikopbx::Client);
 
@@ -173,10 +311,14 @@ client_basics!(Client);
 
 #[pymethods]
 impl Client {
-    /// Ends the session (like `logout()`); a later call would log in again.
+    /// Ends the session, best effort: logs out if there is a session, and never raises for
+    /// what the server does (a failure is a warning on the `mikopbx` logger), so leaving a
+    /// `with` block keeps its own exception. A later call logs in again. `logout()` is the
+    /// same but raises.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let client = self.0.clone();
-        wait(py, async move { client.logout().await })
+        closed(py, outcome(py, async move { client.logout().await })?.err());
+        Ok(())
     }
 
     /// Runs any operation of `mikopbx.operations()` by name with its arguments (a dict, or
@@ -216,6 +358,7 @@ impl Client {
         slf
     }
 
+    /// `close()`.
     #[pyo3(signature = (*_exc_info))]
     fn __exit__(&self, py: Python<'_>, _exc_info: &Bound<'_, PyTuple>) -> PyResult<()> {
         self.close(py)
@@ -223,7 +366,13 @@ impl Client {
 }
 
 /// The same client for asyncio: every method is a coroutine running on the core runtime.
-/// Safe to share between the tasks of an event loop (and between loops and threads).
+///
+/// `AsyncClient(url, *, login=None, password=None, api_key=None, ...)`, or
+/// `AsyncClient.from_env()`. The first call logs in; `async with AsyncClient(...) as pbx:`
+/// (or `await pbx.aclose()`) ends the session. Safe to share between the tasks of an event
+/// loop (and between loops and threads); cancelling a task cancels its request.
+///
+#[doc = options_doc!()]
 #[pyclass(frozen, module = "mikopbx")]
 pub struct AsyncClient(mikopbx::Client);
 
@@ -231,10 +380,11 @@ client_basics!(AsyncClient);
 
 #[pymethods]
 impl AsyncClient {
-    /// Ends the session (like `logout()`); a later call would log in again.
-    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// Ends the session, best effort (see `Client.close()`): never raises for what the
+    /// server does; a failure is a warning on the `mikopbx` logger.
+    fn aclose<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.0.clone();
-        coroutine(py, async move { client.logout().await })
+        coroutine(py, async move { Ok(Closed(client.logout().await.err())) })
     }
 
     /// Runs any operation of `mikopbx.operations()` by name (see `Client.call`).
@@ -268,9 +418,10 @@ impl AsyncClient {
         coroutine(py, async move { Ok(this) })
     }
 
+    /// `aclose()`.
     #[pyo3(signature = (*_exc_info))]
     fn __aexit__<'py>(&self, py: Python<'py>, _exc_info: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
-        self.close(py)
+        self.aclose(py)
     }
 }
 
@@ -290,6 +441,16 @@ macro_rules! given {
     };
 }
 
+/// The "Args:" section of a generated method's docstring, from the arguments' doc comments.
+macro_rules! arguments_doc {
+    () => {
+        ""
+    };
+    ($( $arg:ident [$($arg_doc:literal)*] )+) => {
+        concat!("\nArgs:\n", $( "    ", stringify!($arg), ":", $($arg_doc,)* "\n", )+)
+    };
+}
+
 macro_rules! python_operations {
     ($(
         $(#[doc = $doc:literal])*
@@ -300,6 +461,7 @@ macro_rules! python_operations {
         impl Client {
             $(
                 $(#[doc = $doc])*
+                #[doc = arguments_doc!($( $arg [$($arg_doc)*] )*)]
                 #[pyo3(signature = ($($arg $(= $default)?),*))]
                 #[allow(clippy::too_many_arguments)] // as many as the operation has
                 fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {
@@ -315,6 +477,7 @@ macro_rules! python_operations {
         impl AsyncClient {
             $(
                 $(#[doc = $doc])*
+                #[doc = arguments_doc!($( $arg [$($arg_doc)*] )*)]
                 #[pyo3(signature = ($($arg $(= $default)?),*))]
                 #[allow(clippy::too_many_arguments)] // as many as the operation has
                 fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {

@@ -5,6 +5,8 @@ mod aio;
 mod client;
 mod convert;
 mod errors;
+mod interpreter;
+mod logging;
 mod models;
 mod pythonic;
 mod simulator;
@@ -17,7 +19,7 @@ use pyo3::prelude::*;
 /// Runs the `mikopbx` command-line tool (`args[0]` is the program name); returns its exit code.
 #[pyfunction]
 fn run_cli(py: Python<'_>, args: Vec<String>) -> i32 {
-    py.detach(move || {
+    interpreter::detach(py, move || {
         // A panic in the tool (e.g. stdout closed by `| head`) ends it as it ends the binary:
         // the panic hook has printed the message, and 101 is Rust's exit code for a panic.
         let code = std::panic::catch_unwind(move || mikopbx_cli::run(args)).unwrap_or(101);
@@ -57,5 +59,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(client::operations, module)?)?;
     module.add_function(wrap_pyfunction!(model_list, module)?)?;
     module.add_function(wrap_pyfunction!(schema, module)?)?;
+    module.add_function(wrap_pyfunction!(models::restore, module)?)?;
+    module.add_function(wrap_pyfunction!(logging::set_level, module)?)?;
+    module.add_function(wrap_pyfunction!(interpreter::shutdown, module)?)?;
     Ok(())
 }

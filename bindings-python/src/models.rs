@@ -4,13 +4,16 @@
 //! members of the Python enums in `mikopbx._enums` (generated from the same declaration by
 //! `make python-stubs`), with the server's exact string beside them (`state_raw`).
 
+use std::hash::{Hash, Hasher};
+
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::convert::to_py;
-use crate::pythonic::{IntoPython, PyStub, ToPython, quote};
+use crate::errors::invalid_input;
+use crate::pythonic::{Field, IntoPython, PyStub, ToPython, quote};
 
 /// The model's serde JSON form as Python objects.
 fn dict_of<'py>(py: Python<'py>, model: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
@@ -68,12 +71,43 @@ macro_rules! python_models {
                     stringify!($enum).to_owned()
                 }
             }
+
+            impl Field for mikopbx::$enum {
+                fn hash_into<H: Hasher>(&self, state: &mut H) {
+                    self.hash(state);
+                }
+                fn save(&self) -> Value {
+                    Value::String(self.as_str().to_owned())
+                }
+                fn load(saved: &Value) -> Option<Self> {
+                    saved.as_str().map(mikopbx::$enum::from_raw)
+                }
+            }
         )*
         $(
             $(#[doc = $doc])*
-            #[pyclass(frozen, eq, module = "mikopbx")]
+            #[pyclass(frozen, eq, hash, module = "mikopbx")]
             #[derive(PartialEq)]
             pub struct $model(pub mikopbx::$model);
+
+            impl Hash for $model {
+                fn hash<H: Hasher>(&self, state: &mut H) {
+                    self.0.hash_into(state);
+                }
+            }
+
+            impl Field for mikopbx::$model {
+                fn hash_into<H: Hasher>(&self, state: &mut H) {
+                    $( self.$field.hash_into(state); )*
+                }
+                fn save(&self) -> Value {
+                    json!({ $( stringify!($field): self.$field.save() ),* })
+                }
+                fn load(saved: &Value) -> Option<Self> {
+                    let fields = saved.as_object()?;
+                    Some(mikopbx::$model { $( $field: Field::load(fields.get(stringify!($field))?)?, )* })
+                }
+            }
 
             #[pymethods]
             impl $model {
@@ -99,6 +133,12 @@ macro_rules! python_models {
 
                 fn __repr__(&self) -> String {
                     ToPython::repr(&self.0).unwrap_or_default()
+                }
+
+                /// Pickles as the model's name and every field's exact value.
+                fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (&'static str, String))> {
+                    let restore = py.import("mikopbx._native")?.getattr("_restore")?;
+                    Ok((restore, (stringify!($model), self.0.save().to_string())))
                 }
             }
 
@@ -206,4 +246,32 @@ pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     mikopbx::for_each_model!(add);
     Ok(())
+}
+
+/// A pickled model (`__reduce__`'s form), loaded again.
+#[pyfunction(name = "_restore")]
+pub fn restore<'py>(py: Python<'py>, model: &str, state: &str) -> PyResult<Bound<'py, PyAny>> {
+    let damaged =
+        || invalid_input(format!("cannot unpickle {model}: the pickle is damaged or from another SDK version"));
+    let saved: Value = serde_json::from_str(state).map_err(|_| damaged())?;
+    macro_rules! load {
+        (
+            enums { $( $(#[doc = $enum_doc:literal])* enum $enum:ident { $($variants:tt)* } )* }
+            models { $(
+                $(#[doc = $doc:literal])*
+                struct $name:ident { $($fields:tt)* }
+                methods { $($methods:tt)* }
+            )* }
+        ) => {
+            match model {
+                $( stringify!($name) => {
+                    let value = <mikopbx::$name as Field>::load(&saved).ok_or_else(damaged)?;
+                    return Ok(Bound::new(py, $name(value))?.into_any());
+                } )*
+                _ => {}
+            }
+        };
+    }
+    mikopbx::for_each_model!(load);
+    Err(damaged())
 }

@@ -2,6 +2,7 @@
 //! and operations expanded from core's lists need no glue of their own. Each trait also
 //! names the Python type, for the generated stubs.
 
+use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -17,6 +18,17 @@ pub trait ToPython {
     fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
     /// How `repr()` shows it; `None` leaves it out (the server's raw JSON).
     fn repr(&self) -> Option<String>;
+}
+
+/// A model's field as part of a Python value: its share of the model's `hash()` and its
+/// pickled form. The hash agrees with `==`: it covers every field but the server's raw JSON
+/// (which `==` compares, and whose objects are equal in any key order). The pickled form is
+/// exact, so an unpickled model is equal to the original.
+pub trait Field: Sized {
+    fn hash_into<H: Hasher>(&self, state: &mut H);
+    fn save(&self) -> Value;
+    /// `None` when `saved` is not this field's form (a damaged pickle).
+    fn load(saved: &Value) -> Option<Self>;
 }
 
 /// The Python type of a value, as the stubs write it.
@@ -384,5 +396,147 @@ impl FromPython for Option<mikopbx::RequestBody> {
     }
     fn stub() -> String {
         "_JsonValue".to_owned()
+    }
+}
+
+impl Field for String {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        self.hash(state);
+    }
+    fn save(&self) -> Value {
+        Value::String(self.clone())
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        saved.as_str().map(str::to_owned)
+    }
+}
+
+impl Field for bool {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        self.hash(state);
+    }
+    fn save(&self) -> Value {
+        Value::Bool(*self)
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        saved.as_bool()
+    }
+}
+
+/// Integers, saved as JSON numbers.
+macro_rules! integer_field {
+    ($($type:ty),+) => {$(
+        impl Field for $type {
+            fn hash_into<H: Hasher>(&self, state: &mut H) {
+                self.hash(state);
+            }
+            fn save(&self) -> Value {
+                Value::from(*self)
+            }
+            fn load(saved: &Value) -> Option<Self> {
+                match saved.as_i64() {
+                    Some(n) => <$type>::try_from(n).ok(),
+                    None => saved.as_u64().and_then(|n| <$type>::try_from(n).ok()),
+                }
+            }
+        }
+    )+};
+}
+
+integer_field!(i32, i64, u16, u32, u64);
+
+impl Field for f64 {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        // 0.0 == -0.0, so both hash as 0.0 (NaN equals nothing: any hash does).
+        let value = if *self == 0.0 { 0.0f64 } else { *self };
+        value.to_bits().hash(state);
+    }
+    fn save(&self) -> Value {
+        // NaN and the infinities, which JSON numbers cannot hold, as their text.
+        serde_json::Number::from_f64(*self).map_or_else(|| Value::String(self.to_string()), Value::Number)
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        match saved {
+            Value::String(text) => text.parse().ok(),
+            other => other.as_f64(),
+        }
+    }
+}
+
+impl Field for mikopbx::UnixTime {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        self.hash(state);
+    }
+    fn save(&self) -> Value {
+        Value::from(self.unix_seconds())
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        saved.as_i64().and_then(mikopbx::UnixTime::from_unix)
+    }
+}
+
+impl Field for mikopbx::LocalTime {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        self.hash(state);
+    }
+    fn save(&self) -> Value {
+        Value::String(self.to_iso8601())
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        saved.as_str().and_then(mikopbx::LocalTime::parse)
+    }
+}
+
+/// The server's raw JSON: pickled, not hashed.
+impl Field for Value {
+    fn hash_into<H: Hasher>(&self, _: &mut H) {}
+    fn save(&self) -> Value {
+        self.clone()
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        Some(saved.clone())
+    }
+}
+
+impl Field for Map<String, Value> {
+    fn hash_into<H: Hasher>(&self, _: &mut H) {}
+    fn save(&self) -> Value {
+        Value::Object(self.clone())
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        saved.as_object().cloned()
+    }
+}
+
+impl<T: Field> Field for Option<T> {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        self.is_some().hash(state);
+        if let Some(value) = self {
+            value.hash_into(state);
+        }
+    }
+    fn save(&self) -> Value {
+        self.as_ref().map_or(Value::Null, Field::save)
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        match saved {
+            Value::Null => Some(None),
+            value => T::load(value).map(Some),
+        }
+    }
+}
+
+impl<T: Field> Field for Vec<T> {
+    fn hash_into<H: Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
+        for item in self {
+            item.hash_into(state);
+        }
+    }
+    fn save(&self) -> Value {
+        Value::Array(self.iter().map(Field::save).collect())
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        saved.as_array()?.iter().map(T::load).collect()
     }
 }

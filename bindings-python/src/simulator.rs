@@ -34,6 +34,22 @@ fn object_of(fields: Option<&Bound<'_, PyDict>>) -> PyResult<Map<String, Value>>
 }
 
 /// A running MikoPBX simulator for tests: a context manager that stops it on exit.
+///
+/// `Simulator(api="legacy")` serves the legacy API of MikoPBX ≤ 2024.x on
+/// `http://127.0.0.1:<free port>` (`url`), with its own login and password (`login`,
+/// `password`), in this process.
+///
+/// Args:
+///     api: `"legacy"` or `"v3"` (MikoPBX 2025.1+: JWT logins and API keys).
+///     https: Serve HTTPS with a generated self-signed certificate (`certificate_sha256`).
+///     trust_loopback: Let loopback clients in without credentials, as the real server does.
+///     login_limit: The login throttle's limit per 300 s, counted as the real servers count
+///         (legacy: attempts per client address; v3: failed logins of all clients).
+///     session_idle: Seconds after which an unused session expires.
+///     access_token_ttl: Seconds a v3 access token lives.
+///     state: The PBX state: a dict or JSON text shaped like the simulator's default state.
+///     rate_limit: `"REQUESTS/WINDOW[/BLOCK]"` seconds, as `mikopbx-sim --rate-limit`
+///         (`"200/60/300"` is MikoPBX 2026.1's).
 #[pyclass(frozen, module = "mikopbx.testing")]
 pub struct Simulator(mikopbx_sim::Simulator);
 
@@ -71,7 +87,7 @@ impl Simulator {
             rate_limit: rate_limit.map(str::parse).transpose().map_err(invalid_input)?,
             ..SimulatorOptions::default()
         };
-        py.detach(|| mikopbx::block_on(mikopbx_sim::Simulator::start(options)))
+        crate::interpreter::detach(py, || mikopbx::block_on(mikopbx_sim::Simulator::start(options)))
             .map_err(to_py_err)?
             .map(Simulator)
             .map_err(|e| PyOSError::new_err(format!("cannot start the simulator: {e}")))
@@ -92,6 +108,7 @@ impl Simulator {
     fn api_key(&self) -> Option<String> {
         self.0.state().api_keys.into_iter().next()
     }
+    /// The simulated PBX's web login.
     #[getter]
     fn login(&self) -> String {
         self.0.credentials().login
@@ -117,6 +134,7 @@ impl Simulator {
         let value = serde_json::to_value(self.0.state()).map_err(|e| invalid_input(e.to_string()))?;
         to_py(py, &value)
     }
+    /// Replaces the whole PBX state (a dict or JSON text, the shape `state()` returns).
     fn set_state(&self, state: &Bound<'_, PyAny>) -> PyResult<()> {
         self.0.set_state(pbx_state(state)?);
         Ok(())
@@ -139,6 +157,7 @@ impl Simulator {
         self.0.set_peer(Peer { id, state: state.to_owned(), contacts });
         Ok(())
     }
+    /// Removes a peer (nothing happens when there is none).
     fn remove_peer(&self, id: &str) {
         self.0.remove_peer(id);
     }
@@ -158,6 +177,7 @@ impl Simulator {
     fn expire_refresh_tokens(&self) {
         self.0.expire_refresh_tokens();
     }
+    /// Forgets the logins counted by the login throttle.
     fn reset_login_throttle(&self) {
         self.0.reset_login_throttle();
     }
@@ -174,6 +194,7 @@ impl Simulator {
         self.0.add_fault(fault);
         Ok(())
     }
+    /// Removes every injected fault.
     fn clear_faults(&self) {
         self.0.clear_faults();
     }
@@ -194,6 +215,7 @@ impl Simulator {
     }
 
     #[pyo3(signature = (*_exc_info))]
+    /// `stop()`.
     fn __exit__(&self, _exc_info: &Bound<'_, PyTuple>) {
         self.0.stop();
     }

@@ -64,6 +64,7 @@ impl SyncStream {
         slf
     }
 
+    /// The next item, waiting for it (Ctrl-C interrupts the wait).
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let items = Arc::clone(&self.0);
         wait(py, async move { items.next().await })?.map(|item| item.into_py_any(py)).transpose()
@@ -96,6 +97,7 @@ impl AsyncStream {
         slf
     }
 
+    /// A coroutine of the next item; the end raises `StopAsyncIteration`.
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let items = Arc::clone(&self.0);
         coroutine(py, async move { items.next().await.map(Next) })

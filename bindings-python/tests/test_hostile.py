@@ -1,7 +1,6 @@
 """Hostile servers and careless callers, seen from Python: bounded time and memory, typed
 exceptions (never a PanicException), no secret in any error text."""
 
-import _thread
 import json
 import threading
 import time
@@ -57,19 +56,6 @@ def test_the_timeout_covers_the_whole_call(sim: Simulator) -> None:
     with pytest.raises(mikopbx.TimeoutError):
         client_for(sim, timeout=1.0).peer_statuses()
     assert time.monotonic() - started < 1.5
-
-
-def test_ctrl_c_interrupts_a_slow_sync_call(sim: Simulator) -> None:
-    sim.add_fault(kind="delay", delay_ms=10_000, path=PEERS)
-    pbx = client_for(sim)
-    pbx.login()
-    threading.Timer(0.3, _thread.interrupt_main).start()
-    started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        pbx.peer_statuses()
-    assert time.monotonic() - started < 1.3
-    sim.clear_faults()
-    assert len(pbx.peer_statuses()) == 3, "the client still works"
 
 
 def test_a_wrong_password_is_sent_once_for_many_threads(sim: Simulator) -> None:

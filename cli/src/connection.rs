@@ -1,13 +1,13 @@
 //! Which PBX and how: the connection flags, the environment and a profile of the user's
 //! config file become the client's options. Flags beat the environment, which beats the
-//! profile; credentials are taken as one kind (login and password, or an API key) from the
-//! first of those that gives any, so a profile's login never meets an environment's API key.
+//! profile; credentials are one kind (login and password, or an API key) from the first of
+//! those that gives any (`CredentialSource::choose`, the rule of every `from_env` too).
 
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
-use mikopbx::{Options, TlsTrust};
+use mikopbx::{CredentialSource, Options, TlsTrust};
 
 use crate::config_file::{self, ConfigFile};
 use crate::{Failure, usage};
@@ -99,18 +99,26 @@ impl Connection {
         if options.url.is_empty() {
             return Err(usage("no server URL: pass --url, set MIKOPBX_URL, or name a --profile"));
         }
-        match self.credentials(matches)? {
-            // A half the flags and environment leave out comes from the profile's same kind.
-            Some(Kind::Password) => {
-                options.login = self.login.clone().or(options.login);
-                options.password = self.password.clone().or(options.password);
-                options.api_key = None;
+        let from = |source: ValueSource, login_wins: bool| {
+            let pick =
+                |id: &str, value: &Option<String>| value.clone().filter(|_| matches.value_source(id) == Some(source));
+            CredentialSource {
+                login: pick("login", &self.login),
+                password: pick("password", &self.password),
+                api_key: pick("api_key", &self.api_key),
+                login_wins,
             }
-            Some(Kind::ApiKey) => {
-                (options.login, options.password, options.api_key) = (None, None, self.api_key.clone())
-            }
-            None => {}
-        }
+        };
+        let profile = CredentialSource {
+            login: options.login.take(),
+            password: options.password.take(),
+            api_key: options.api_key.take(),
+            login_wins: false,
+        };
+        let sources = [from(ValueSource::CommandLine, false), from(ValueSource::EnvVariable, true), profile];
+        let chosen = CredentialSource::choose(&sources)
+            .map_err(|_| usage("give --login and --password, or --api-key, not both"))?;
+        (options.login, options.password, options.api_key) = (chosen.login, chosen.password, chosen.api_key);
         if let Some(version) = &self.api_version {
             options.api_version = Some(version.parse()?);
         }
@@ -129,27 +137,6 @@ impl Connection {
         options.max_in_flight = self.max_in_flight.or(options.max_in_flight);
         Ok(options)
     }
-
-    /// Login and password, or an API key: the kind given by a flag (its other half may come
-    /// from the environment: `--login admin` with MIKOPBX_PASSWORD), else the kind the
-    /// environment gives (login and password first), else none (the profile's).
-    fn credentials(&self, matches: &ArgMatches) -> Result<Option<Kind>, Failure> {
-        let flag = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
-        Ok(match (flag("login") || flag("password"), flag("api_key")) {
-            (true, true) => return Err(usage("give --login and --password, or --api-key, not both")),
-            (true, false) => Some(Kind::Password),
-            (false, true) => Some(Kind::ApiKey),
-            (false, false) if self.login.is_some() || self.password.is_some() => Some(Kind::Password),
-            (false, false) if self.api_key.is_some() => Some(Kind::ApiKey),
-            (false, false) => None,
-        })
-    }
-}
-
-/// The two kinds of credentials.
-enum Kind {
-    Password,
-    ApiKey,
 }
 
 /// The options of `[pbx.NAME]` in the user's config file.

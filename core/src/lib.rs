@@ -50,7 +50,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use feed::{Feed, Pulled};
 pub use generation::ApiGeneration;
 pub use logging::{LogLevel, LogRecord, log_level, set_log_level, set_log_sink};
-pub use options::Options;
+pub use options::{CredentialSource, ENV_API_KEY, ENV_LOGIN, ENV_PASSWORD, ENV_URL, Options, env_var};
 pub use pacing::{AUTO_REQUESTS_PER_MINUTE, DEFAULT_MAX_IN_FLIGHT, LOCKOUT, MAX_BURST, MAX_IN_FLIGHT, Pacing};
 pub use runtime::{block_on, block_on_interruptible, runtime, shutdown_runtime};
 pub use saved_session::SavedSession;

@@ -110,6 +110,85 @@ impl Options {
     }
 }
 
+/// The environment variables that name a PBX and its credentials, read by the CLI and by the
+/// bindings' `from_env` constructors.
+pub const ENV_URL: &str = "MIKOPBX_URL";
+pub const ENV_LOGIN: &str = "MIKOPBX_LOGIN";
+pub const ENV_PASSWORD: &str = "MIKOPBX_PASSWORD";
+pub const ENV_API_KEY: &str = "MIKOPBX_API_KEY";
+
+/// An environment variable, empty being the same as unset; one that is not UTF-8 is refused.
+pub fn env_var(name: &str) -> Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(value) if value.is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(crate::Error::invalid(format!("{name} is not valid UTF-8"))),
+    }
+}
+
+/// Login, password and API key as one source gives them: a program's arguments, the
+/// environment, a profile.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CredentialSource {
+    pub login: Option<String>,
+    pub password: Option<String>,
+    pub api_key: Option<String>,
+    /// Both kinds given here mean login and password (the environment of a shell often holds
+    /// both); elsewhere they are refused as a contradiction.
+    pub login_wins: bool,
+}
+
+/// Never shows the password or the API key.
+impl fmt::Debug for CredentialSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialSource")
+            .field("login", &self.login)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl CredentialSource {
+    /// `MIKOPBX_LOGIN`, `MIKOPBX_PASSWORD` and `MIKOPBX_API_KEY`.
+    pub fn from_env() -> Result<CredentialSource> {
+        Ok(CredentialSource {
+            login: env_var(ENV_LOGIN)?,
+            password: env_var(ENV_PASSWORD)?,
+            api_key: env_var(ENV_API_KEY)?,
+            login_wins: true,
+        })
+    }
+
+    fn has_login(&self) -> bool {
+        self.login.is_some() || self.password.is_some()
+    }
+
+    /// The credentials to use from `sources` in order of precedence: one kind, login and
+    /// password or an API key, from the first source that gives any, so that a login never
+    /// meets another source's key; a missing half of a login comes from the later sources
+    /// (`--login admin` with `MIKOPBX_PASSWORD`). Nothing when no source gives any.
+    pub fn choose(sources: &[CredentialSource]) -> Result<CredentialSource> {
+        let Some(index) = sources.iter().position(|s| s.has_login() || s.api_key.is_some()) else {
+            return Ok(CredentialSource::default());
+        };
+        let first = &sources[index];
+        if first.has_login() && first.api_key.is_some() && !first.login_wins {
+            return Err(crate::Error::invalid("give a login and password, or an API key, not both"));
+        }
+        if !first.has_login() {
+            return Ok(CredentialSource { api_key: first.api_key.clone(), ..CredentialSource::default() });
+        }
+        let later = &sources[index..];
+        Ok(CredentialSource {
+            login: later.iter().find_map(|s| s.login.clone()),
+            password: later.iter().find_map(|s| s.password.clone()),
+            ..CredentialSource::default()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +204,30 @@ mod tests {
         assert!(!format!("{options:?}").contains("s3cret"));
         let refused = Options { retries: Some(11), ..Options::new("http://pbx/") }.into_config().unwrap_err();
         assert_eq!(refused.kind(), crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn credentials_are_one_kind_from_the_first_source_that_gives_any() {
+        let source =
+            |login: Option<&str>, password: Option<&str>, api_key: Option<&str>, login_wins: bool| CredentialSource {
+                login: login.map(str::to_owned),
+                password: password.map(str::to_owned),
+                api_key: api_key.map(str::to_owned),
+                login_wins,
+            };
+        let key_flag = source(None, None, Some("key"), false);
+        let env = source(Some("admin"), Some("secret"), Some("env-key"), true);
+        let chosen = CredentialSource::choose(&[key_flag, env.clone()]).unwrap();
+        assert_eq!(chosen, source(None, None, Some("key"), false), "a key flag beats the environment's login");
+        let login_flag = source(Some("root"), None, None, false);
+        let chosen = CredentialSource::choose(&[login_flag, env.clone()]).unwrap();
+        assert_eq!(chosen, source(Some("root"), Some("secret"), None, false), "the other half from later");
+        let chosen = CredentialSource::choose(&[CredentialSource::default(), env]).unwrap();
+        assert_eq!(chosen, source(Some("admin"), Some("secret"), None, false), "in the environment, login wins");
+        let both = source(Some("root"), Some("x"), Some("key"), false);
+        assert!(CredentialSource::choose(&[both]).is_err());
+        assert_eq!(CredentialSource::choose(&[]).unwrap(), CredentialSource::default());
+        let shown = format!("{:?}", source(Some("a"), Some("pw-secret"), Some("key-secret"), false));
+        assert!(!shown.contains("pw-secret") && !shown.contains("key-secret"), "{shown}");
     }
 }

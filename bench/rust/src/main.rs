@@ -118,7 +118,10 @@ fn rounds(small: &str, big: &str, rounds: u32) {
     for (size, url, calls) in [("small", small, 300), ("big", big, 8)] {
         let mut contenders: Vec<Box<dyn Contender>> = vec![
             Box::new(ours(url)),
-            Box::new(OursAsync { client: mikopbx::Client::new(config(url)).expect("client"), runtime: current_thread() }),
+            Box::new(OursAsync {
+                client: mikopbx::Client::new(config(url)).expect("client"),
+                runtime: current_thread(),
+            }),
             Box::new(reqwest(url)),
         ];
         let expected = contenders[2].call().len();

@@ -6,8 +6,13 @@ models and one exception hierarchy, on the SDK's Rust core.
 ...     for peer in pbx.peer_statuses():
 ...         print(peer.id, peer.state_raw)
 
-``mikopbx.testing.Simulator`` runs a simulated PBX for tests.
+``mikopbx.Client.from_env()`` takes the URL and credentials from ``MIKOPBX_URL``,
+``MIKOPBX_LOGIN``, ``MIKOPBX_PASSWORD`` and ``MIKOPBX_API_KEY``. The SDK logs to the
+``mikopbx`` logger (see ``configure_logging``). ``mikopbx.testing.Simulator`` runs a simulated
+PBX for tests.
 """
+
+import atexit
 
 from ._errors import (
     ApiError,
@@ -23,13 +28,19 @@ from ._errors import (
     TransportError,
     UnsupportedError,
 )
+from ._logging import configure_logging
 from ._native import (
     AsyncClient,
     Client,
     __version__,
+    _shutdown,
     models,
     operations,
 )
+
+# Before the interpreter finalizes, the SDK's threads must stop entering it (runs before
+# the atexit handlers registered earlier than this import).
+atexit.register(_shutdown)
 
 # <generated: model imports>
 from ._enums import CdrDisposition
@@ -102,6 +113,7 @@ __all__ = [
     "TransportError",
     "UnsupportedError",
     "__version__",
+    "configure_logging",
     "models",
     "operations",
 ]

@@ -88,8 +88,9 @@ class ExtensionState(enum.Enum):
     """An extension's state for monitoring, made by the SDK from both generations'
     words (kept as `server_state`): v3 `Available` and legacy `OK` are `online`,
     v3 `Unavailable` and legacy `UNKNOWN` (no registered device) `offline`, v3
-    `Unknown` `unknown`; `disabled` for extensions the PBX has switched off
-    where the server says so (this enum is never `Other`).
+    `Unknown` `unknown`; `disabled` for extensions switched off in the PBX,
+    which v3 names in its employee list and 2024.1's API does not name at all
+    (this enum is never `Other`).
     """
 
     ONLINE = "online"
