@@ -1475,11 +1475,17 @@ public struct ActiveCall: Equatable, Hashable {
      * When it ended (the table keeps a leg for a few seconds after that).
      */
     public var endtime: PbxLocalTime?
+    /**
+     * The caller's number.
+     */
     public var srcNum: String
     /**
      * The caller's name (v3 only).
      */
     public var srcName: String?
+    /**
+     * The called number.
+     */
     public var dstNum: String
     /**
      * The callee's name (v3 only).
@@ -1508,10 +1514,16 @@ public struct ActiveCall: Equatable, Hashable {
          */answer: PbxLocalTime?, 
         /**
          * When it ended (the table keeps a leg for a few seconds after that).
-         */endtime: PbxLocalTime?, srcNum: String, 
+         */endtime: PbxLocalTime?, 
+        /**
+         * The caller's number.
+         */srcNum: String, 
         /**
          * The caller's name (v3 only).
-         */srcName: String?, dstNum: String, 
+         */srcName: String?, 
+        /**
+         * The called number.
+         */dstNum: String, 
         /**
          * The callee's name (v3 only).
          */dstName: String?, 
@@ -1616,16 +1628,26 @@ public struct ActiveChannel: Equatable, Hashable {
      * The called channel.
      */
     public var dstChan: String?
+    /**
+     * The caller's number.
+     */
     public var srcNum: String
     /**
      * The caller's name (v3 only).
      */
     public var srcName: String?
+    /**
+     * The called number.
+     */
     public var dstNum: String
     /**
      * The callee's name (v3 only).
      */
     public var dstName: String?
+    /**
+     * The number dialled from outside (DID), when the call came in through a
+     * provider.
+     */
     public var did: String?
     /**
      * The row as sent.
@@ -1649,13 +1671,23 @@ public struct ActiveChannel: Equatable, Hashable {
          */srcChan: String?, 
         /**
          * The called channel.
-         */dstChan: String?, srcNum: String, 
+         */dstChan: String?, 
+        /**
+         * The caller's number.
+         */srcNum: String, 
         /**
          * The caller's name (v3 only).
-         */srcName: String?, dstNum: String, 
+         */srcName: String?, 
+        /**
+         * The called number.
+         */dstNum: String, 
         /**
          * The callee's name (v3 only).
-         */dstName: String?, did: String?, 
+         */dstName: String?, 
+        /**
+         * The number dialled from outside (DID), when the call came in through a
+         * provider.
+         */did: String?, 
         /**
          * The row as sent.
          */raw: String) {
@@ -1856,6 +1888,9 @@ public func FfiConverterTypeBannedIp_lower(_ value: BannedIp) -> RustBuffer {
  * One page of the call history.
  */
 public struct CdrPage: Equatable, Hashable {
+    /**
+     * The rows of this page, oldest first.
+     */
     public var records: [CdrRecord]
     /**
      * The rows that match from this page on (this page included).
@@ -1876,7 +1911,10 @@ public struct CdrPage: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(records: [CdrRecord], 
+    public init(
+        /**
+         * The rows of this page, oldest first.
+         */records: [CdrRecord], 
         /**
          * The rows that match from this page on (this page included).
          */total: Int64, 
@@ -1969,19 +2007,38 @@ public struct CdrRecord: Equatable, Hashable {
      * When it ended.
      */
     public var endtime: PbxLocalTime?
+    /**
+     * The caller's number.
+     */
     public var srcNum: String
+    /**
+     * The caller's name (caller id), when known.
+     */
     public var srcName: String?
     /**
      * The calling channel (`PJSIP/201-0000002a`).
      */
     public var srcChan: String?
+    /**
+     * The called number.
+     */
     public var dstNum: String
+    /**
+     * The called party's name, when known.
+     */
     public var dstName: String?
+    /**
+     * The Asterisk channel of the called side, when it was reached.
+     */
     public var dstChan: String?
     /**
      * The number dialled from outside, when the call came in on a DID.
      */
     public var did: String?
+    /**
+     * How the call ended: `ANSWERED`, `NO ANSWER`, `BUSY` or `FAILED` (another
+     * word is kept as it came).
+     */
     public var disposition: CdrDisposition
     /**
      * Seconds from start to end.
@@ -2025,13 +2082,32 @@ public struct CdrRecord: Equatable, Hashable {
          */answer: PbxLocalTime?, 
         /**
          * When it ended.
-         */endtime: PbxLocalTime?, srcNum: String, srcName: String?, 
+         */endtime: PbxLocalTime?, 
+        /**
+         * The caller's number.
+         */srcNum: String, 
+        /**
+         * The caller's name (caller id), when known.
+         */srcName: String?, 
         /**
          * The calling channel (`PJSIP/201-0000002a`).
-         */srcChan: String?, dstNum: String, dstName: String?, dstChan: String?, 
+         */srcChan: String?, 
+        /**
+         * The called number.
+         */dstNum: String, 
+        /**
+         * The called party's name, when known.
+         */dstName: String?, 
+        /**
+         * The Asterisk channel of the called side, when it was reached.
+         */dstChan: String?, 
         /**
          * The number dialled from outside, when the call came in on a DID.
-         */did: String?, disposition: CdrDisposition, 
+         */did: String?, 
+        /**
+         * How the call ended: `ANSWERED`, `NO ANSWER`, `BUSY` or `FAILED` (another
+         * word is kept as it came).
+         */disposition: CdrDisposition, 
         /**
          * Seconds from start to end.
          */duration: Int64, 
@@ -2345,25 +2421,62 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
  * One registered contact of a peer (an Asterisk `ContactStatusDetail`).
  */
 public struct Contact: Equatable, Hashable {
+    /**
+     * The address of record: the extension the contact belongs to.
+     */
     public var aor: String
+    /**
+     * The contact's SIP URI, where the PBX reaches the device.
+     */
     public var uri: String
+    /**
+     * The device's `User-Agent` (phone model and firmware).
+     */
     public var userAgent: String
     /**
      * Registration expiry, unix seconds.
      */
     public var regExpire: Int64?
+    /**
+     * The address and port the registration came from (`ip:port`).
+     */
     public var viaAddress: String
+    /**
+     * The SIP `Call-ID` of the registration.
+     */
     public var callId: String
+    /**
+     * Whether the PBX reaches the device: `Reachable`, `Unreachable`, …
+     * (qualify result).
+     */
     public var status: ContactStatus?
+    /**
+     * The qualify round-trip time, microseconds.
+     */
     public var roundtripUsec: Int64?
+    /**
+     * The Asterisk endpoint the contact belongs to.
+     */
     public var endpointName: String
     /**
      * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
      */
     public var contactId: String
+    /**
+     * Whether qualify requests are authenticated.
+     */
     public var authenticateQualify: Bool?
+    /**
+     * The outbound proxy used to reach the device, if any.
+     */
     public var outboundProxy: String
+    /**
+     * The SIP `Path` header of the registration, if any.
+     */
     public var path: String
+    /**
+     * Seconds between qualify requests (0: none).
+     */
     public var qualifyFrequency: Int64?
     /**
      * Seconds.
@@ -2377,13 +2490,50 @@ public struct Contact: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(aor: String, uri: String, userAgent: String, 
+    public init(
+        /**
+         * The address of record: the extension the contact belongs to.
+         */aor: String, 
+        /**
+         * The contact's SIP URI, where the PBX reaches the device.
+         */uri: String, 
+        /**
+         * The device's `User-Agent` (phone model and firmware).
+         */userAgent: String, 
         /**
          * Registration expiry, unix seconds.
-         */regExpire: Int64?, viaAddress: String, callId: String, status: ContactStatus?, roundtripUsec: Int64?, endpointName: String, 
+         */regExpire: Int64?, 
+        /**
+         * The address and port the registration came from (`ip:port`).
+         */viaAddress: String, 
+        /**
+         * The SIP `Call-ID` of the registration.
+         */callId: String, 
+        /**
+         * Whether the PBX reaches the device: `Reachable`, `Unreachable`, …
+         * (qualify result).
+         */status: ContactStatus?, 
+        /**
+         * The qualify round-trip time, microseconds.
+         */roundtripUsec: Int64?, 
+        /**
+         * The Asterisk endpoint the contact belongs to.
+         */endpointName: String, 
         /**
          * Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
-         */contactId: String, authenticateQualify: Bool?, outboundProxy: String, path: String, qualifyFrequency: Int64?, 
+         */contactId: String, 
+        /**
+         * Whether qualify requests are authenticated.
+         */authenticateQualify: Bool?, 
+        /**
+         * The outbound proxy used to reach the device, if any.
+         */outboundProxy: String, 
+        /**
+         * The SIP `Path` header of the registration, if any.
+         */path: String, 
+        /**
+         * Seconds between qualify requests (0: none).
+         */qualifyFrequency: Int64?, 
         /**
          * Seconds.
          */qualifyTimeout: Double?, 
@@ -2484,8 +2634,17 @@ public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
  * One registered device of an extension.
  */
 public struct ExtensionDevice: Equatable, Hashable {
+    /**
+     * The address the device registered from.
+     */
     public var ip: String
+    /**
+     * The port the device registered from.
+     */
     public var port: Int32?
+    /**
+     * The device's `User-Agent` (phone model and firmware).
+     */
     public var userAgent: String
     /**
      * Qualify round-trip time, milliseconds.
@@ -2502,7 +2661,16 @@ public struct ExtensionDevice: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(ip: String, port: Int32?, userAgent: String, 
+    public init(
+        /**
+         * The address the device registered from.
+         */ip: String, 
+        /**
+         * The port the device registered from.
+         */port: Int32?, 
+        /**
+         * The device's `User-Agent` (phone model and firmware).
+         */userAgent: String, 
         /**
          * Qualify round-trip time, milliseconds.
          */rttMs: Double?, 
@@ -2575,7 +2743,14 @@ public func FfiConverterTypeExtensionDevice_lower(_ value: ExtensionDevice) -> R
  * One extension in a health snapshot.
  */
 public struct ExtensionHealth: Equatable, Hashable {
+    /**
+     * The extension number, e.g. `201`.
+     */
     public var id: String
+    /**
+     * `online`, `offline`, `unknown` or `disabled`, the same on both
+     * generations.
+     */
     public var state: ExtensionState
     /**
      * The server's word (`Available`, `OK`, `UNKNOWN`, …).
@@ -2584,7 +2759,14 @@ public struct ExtensionHealth: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, state: ExtensionState, 
+    public init(
+        /**
+         * The extension number, e.g. `201`.
+         */id: String, 
+        /**
+         * `online`, `offline`, `unknown` or `disabled`, the same on both
+         * generations.
+         */state: ExtensionState, 
         /**
          * The server's word (`Available`, `OK`, `UNKNOWN`, …).
          */serverState: String) {
@@ -2642,6 +2824,9 @@ public func FfiConverterTypeExtensionHealth_lower(_ value: ExtensionHealth) -> R
  * The status of one extension with its devices.
  */
 public struct ExtensionStatus: Equatable, Hashable {
+    /**
+     * The extension number, e.g. `201`.
+     */
     public var id: String
     /**
      * The same values as `peer_statuses`: `OK` when a device is registered and
@@ -2657,6 +2842,9 @@ public struct ExtensionStatus: Equatable, Hashable {
      * The extension's caller id name (v3 only).
      */
     public var callerId: String?
+    /**
+     * The devices registered for it (none when it is offline).
+     */
     public var devices: [ExtensionDevice]
     /**
      * The best round-trip time of its devices, milliseconds.
@@ -2669,7 +2857,10 @@ public struct ExtensionStatus: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, 
+    public init(
+        /**
+         * The extension number, e.g. `201`.
+         */id: String, 
         /**
          * The same values as `peer_statuses`: `OK` when a device is registered and
          * answers (v3 `Available`), else `UNKNOWN`.
@@ -2680,7 +2871,10 @@ public struct ExtensionStatus: Equatable, Hashable {
          */serverStatus: String, 
         /**
          * The extension's caller id name (v3 only).
-         */callerId: String?, devices: [ExtensionDevice], 
+         */callerId: String?, 
+        /**
+         * The devices registered for it (none when it is offline).
+         */devices: [ExtensionDevice], 
         /**
          * The best round-trip time of its devices, milliseconds.
          */rttMs: Double?, 
@@ -2778,11 +2972,30 @@ public struct Health: Equatable, Hashable {
      * How long it took, milliseconds.
      */
     public var durationMs: Double
+    /**
+     * Every extension (after the include/exclude patterns) with its state.
+     */
     public var extensions: [ExtensionHealth]
+    /**
+     * How many extensions are `online`.
+     */
     public var extensionsOnline: Int64
+    /**
+     * How many extensions are `offline`.
+     */
     public var extensionsOffline: Int64
+    /**
+     * How many extensions are `unknown`.
+     */
     public var extensionsUnknown: Int64
+    /**
+     * How many extensions are `disabled` (v3 only: 2024.1's API does not name
+     * them).
+     */
     public var extensionsDisabled: Int64
+    /**
+     * Every provider (after the patterns) with its state.
+     */
     public var providers: [ProviderHealth]
     /**
      * Calls in progress: distinct `linkedid`s with a leg that has not ended.
@@ -2819,7 +3032,26 @@ public struct Health: Equatable, Hashable {
          */takenAt: Date, 
         /**
          * How long it took, milliseconds.
-         */durationMs: Double, extensions: [ExtensionHealth], extensionsOnline: Int64, extensionsOffline: Int64, extensionsUnknown: Int64, extensionsDisabled: Int64, providers: [ProviderHealth], 
+         */durationMs: Double, 
+        /**
+         * Every extension (after the include/exclude patterns) with its state.
+         */extensions: [ExtensionHealth], 
+        /**
+         * How many extensions are `online`.
+         */extensionsOnline: Int64, 
+        /**
+         * How many extensions are `offline`.
+         */extensionsOffline: Int64, 
+        /**
+         * How many extensions are `unknown`.
+         */extensionsUnknown: Int64, 
+        /**
+         * How many extensions are `disabled` (v3 only: 2024.1's API does not name
+         * them).
+         */extensionsDisabled: Int64, 
+        /**
+         * Every provider (after the patterns) with its state.
+         */providers: [ProviderHealth], 
         /**
          * Calls in progress: distinct `linkedid`s with a leg that has not ended.
          */activeCalls: Int64, 
@@ -2928,6 +3160,9 @@ public struct PeerDetail: Equatable, Hashable {
      * The id that was asked for.
      */
     public var id: String
+    /**
+     * `OK` when a device is registered, else `UNKNOWN` (an unknown peer too).
+     */
     public var state: PeerState
     /**
      * The primary contact (absent when not registered); its fields are
@@ -2948,7 +3183,10 @@ public struct PeerDetail: Equatable, Hashable {
     public init(
         /**
          * The id that was asked for.
-         */id: String, state: PeerState, 
+         */id: String, 
+        /**
+         * `OK` when a device is registered, else `UNKNOWN` (an unknown peer too).
+         */state: PeerState, 
         /**
          * The primary contact (absent when not registered); its fields are
          * flattened into the peer's JSON form.
@@ -3019,7 +3257,14 @@ public func FfiConverterTypePeerDetail_lower(_ value: PeerDetail) -> RustBuffer 
  * One entry of the peer list (`getPeersStatuses`).
  */
 public struct PeerStatus: Equatable, Hashable {
+    /**
+     * The peer (extension) number, e.g. `201`.
+     */
     public var id: String
+    /**
+     * `OK` when a device is registered and answers, else `UNKNOWN` (another
+     * word is kept as it came).
+     */
     public var state: PeerState
     /**
      * The server's entry as sent.
@@ -3028,7 +3273,14 @@ public struct PeerStatus: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, state: PeerState, 
+    public init(
+        /**
+         * The peer (extension) number, e.g. `201`.
+         */id: String, 
+        /**
+         * `OK` when a device is registered and answers, else `UNKNOWN` (another
+         * word is kept as it came).
+         */state: PeerState, 
         /**
          * The server's entry as sent.
          */raw: String) {
@@ -3086,14 +3338,30 @@ public func FfiConverterTypePeerStatus_lower(_ value: PeerStatus) -> RustBuffer 
  * One provider in a health snapshot.
  */
 public struct ProviderHealth: Equatable, Hashable {
+    /**
+     * The provider's id, e.g. `SIP-1601534845`.
+     */
     public var id: String
+    /**
+     * `sip` or `iax`.
+     */
     public var technology: ProviderTechnology
+    /**
+     * `registered`, `unregistered`, `rejected`, `disabled`, `checking` or
+     * `unknown`.
+     */
     public var state: ProviderStatusState
     /**
      * The server's word (`registered`, `OK`, `OFF`, …).
      */
     public var serverState: String
+    /**
+     * The provider's host name or address.
+     */
     public var host: String
+    /**
+     * The account name at the provider.
+     */
     public var username: String
     /**
      * Qualify round-trip time, milliseconds (v3 only).
@@ -3107,10 +3375,26 @@ public struct ProviderHealth: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, technology: ProviderTechnology, state: ProviderStatusState, 
+    public init(
+        /**
+         * The provider's id, e.g. `SIP-1601534845`.
+         */id: String, 
+        /**
+         * `sip` or `iax`.
+         */technology: ProviderTechnology, 
+        /**
+         * `registered`, `unregistered`, `rejected`, `disabled`, `checking` or
+         * `unknown`.
+         */state: ProviderStatusState, 
         /**
          * The server's word (`registered`, `OK`, `OFF`, …).
-         */serverState: String, host: String, username: String, 
+         */serverState: String, 
+        /**
+         * The provider's host name or address.
+         */host: String, 
+        /**
+         * The account name at the provider.
+         */username: String, 
         /**
          * Qualify round-trip time, milliseconds (v3 only).
          */rttMs: Int64?, 
@@ -3187,13 +3471,26 @@ public func FfiConverterTypeProviderHealth_lower(_ value: ProviderHealth) -> Rus
  * Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
  */
 public struct ProviderRegistration: Equatable, Hashable {
+    /**
+     * The provider's id, e.g. `SIP-1601534845`.
+     */
     public var id: String
     /**
      * `sip` or `iax`.
      */
     public var technology: ProviderTechnology
+    /**
+     * The registry's word: `OK`, `REGISTERED`, `OFF` (disabled), `REJECTED`, …
+     * (another word is kept as it came).
+     */
     public var state: ProviderState
+    /**
+     * The account name at the provider.
+     */
     public var username: String
+    /**
+     * The provider's host name or address.
+     */
     public var host: String
     /**
      * The server's entry as sent.
@@ -3202,10 +3499,23 @@ public struct ProviderRegistration: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, 
+    public init(
+        /**
+         * The provider's id, e.g. `SIP-1601534845`.
+         */id: String, 
         /**
          * `sip` or `iax`.
-         */technology: ProviderTechnology, state: ProviderState, username: String, host: String, 
+         */technology: ProviderTechnology, 
+        /**
+         * The registry's word: `OK`, `REGISTERED`, `OFF` (disabled), `REJECTED`, …
+         * (another word is kept as it came).
+         */state: ProviderState, 
+        /**
+         * The account name at the provider.
+         */username: String, 
+        /**
+         * The provider's host name or address.
+         */host: String, 
         /**
          * The server's entry as sent.
          */raw: String) {
@@ -3273,7 +3583,13 @@ public func FfiConverterTypeProviderRegistration_lower(_ value: ProviderRegistra
  * registries on legacy, which have no round-trip times or state times).
  */
 public struct ProviderStatus: Equatable, Hashable {
+    /**
+     * The provider's id, e.g. `SIP-1601534845`.
+     */
     public var id: String
+    /**
+     * `sip` or `iax`.
+     */
     public var technology: ProviderTechnology
     /**
      * The state, normalised.
@@ -3283,7 +3599,13 @@ public struct ProviderStatus: Equatable, Hashable {
      * The server's state word as sent (`registered`, `OK`, `OFF`, …).
      */
     public var serverState: String
+    /**
+     * The provider's host name or address.
+     */
     public var host: String
+    /**
+     * The account name at the provider.
+     */
     public var username: String
     /**
      * The provider's name in the PBX (v3 only).
@@ -3313,13 +3635,25 @@ public struct ProviderStatus: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, technology: ProviderTechnology, 
+    public init(
+        /**
+         * The provider's id, e.g. `SIP-1601534845`.
+         */id: String, 
+        /**
+         * `sip` or `iax`.
+         */technology: ProviderTechnology, 
         /**
          * The state, normalised.
          */state: ProviderStatusState, 
         /**
          * The server's state word as sent (`registered`, `OK`, `OFF`, …).
-         */serverState: String, host: String, username: String, 
+         */serverState: String, 
+        /**
+         * The provider's host name or address.
+         */host: String, 
+        /**
+         * The account name at the provider.
+         */username: String, 
         /**
          * The provider's name in the PBX (v3 only).
          */description: String?, 
@@ -3533,6 +3867,10 @@ public func FfiConverterTypeSystemInfo_lower(_ value: SystemInfo) -> RustBuffer 
  * One change seen by `watch`.
  */
 public struct WatchEvent: Equatable, Hashable {
+    /**
+     * What happened: `snapshot`, `extension_changed`, `provider_changed`,
+     * `call_started`, `call_ended`, `unreachable`, `reachable` or `gap`.
+     */
     public var kind: WatchEventKind
     /**
      * When the watcher saw it (the snapshot's time).
@@ -3569,7 +3907,11 @@ public struct WatchEvent: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(kind: WatchEventKind, 
+    public init(
+        /**
+         * What happened: `snapshot`, `extension_changed`, `provider_changed`,
+         * `call_started`, `call_ended`, `unreachable`, `reachable` or `gap`.
+         */kind: WatchEventKind, 
         /**
          * When the watcher saw it (the snapshot's time).
          */at: Date, 

@@ -76,9 +76,13 @@ class PeerStatus:
     """One entry of the peer list (`getPeersStatuses`)."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The peer (extension) number, e.g. `201`."""
     @property
-    def state(self) -> PeerState: ...
+    def state(self) -> PeerState:
+        """`OK` when a device is registered and answers, else `UNKNOWN` (another
+        word is kept as it came).
+        """
     @property
     def raw(self) -> _JsonValue:
         """The server's entry as sent."""
@@ -96,35 +100,49 @@ class Contact:
     """One registered contact of a peer (an Asterisk `ContactStatusDetail`)."""
 
     @property
-    def aor(self) -> str: ...
+    def aor(self) -> str:
+        """The address of record: the extension the contact belongs to."""
     @property
-    def uri(self) -> str: ...
+    def uri(self) -> str:
+        """The contact's SIP URI, where the PBX reaches the device."""
     @property
-    def user_agent(self) -> str: ...
+    def user_agent(self) -> str:
+        """The device's `User-Agent` (phone model and firmware)."""
     @property
     def reg_expire(self) -> Optional[int]:
         """Registration expiry, unix seconds."""
     @property
-    def via_address(self) -> str: ...
+    def via_address(self) -> str:
+        """The address and port the registration came from (`ip:port`)."""
     @property
-    def call_id(self) -> str: ...
+    def call_id(self) -> str:
+        """The SIP `Call-ID` of the registration."""
     @property
-    def status(self) -> Optional[ContactStatus]: ...
+    def status(self) -> Optional[ContactStatus]:
+        """Whether the PBX reaches the device: `Reachable`, `Unreachable`, …
+        (qualify result).
+        """
     @property
-    def roundtrip_usec(self) -> Optional[int]: ...
+    def roundtrip_usec(self) -> Optional[int]:
+        """The qualify round-trip time, microseconds."""
     @property
-    def endpoint_name(self) -> str: ...
+    def endpoint_name(self) -> str:
+        """The Asterisk endpoint the contact belongs to."""
     @property
     def contact_id(self) -> str:
         """Asterisk's contact id (`ID`), e.g. `201;@3002860e...`."""
     @property
-    def authenticate_qualify(self) -> Optional[bool]: ...
+    def authenticate_qualify(self) -> Optional[bool]:
+        """Whether qualify requests are authenticated."""
     @property
-    def outbound_proxy(self) -> str: ...
+    def outbound_proxy(self) -> str:
+        """The outbound proxy used to reach the device, if any."""
     @property
-    def path(self) -> str: ...
+    def path(self) -> str:
+        """The SIP `Path` header of the registration, if any."""
     @property
-    def qualify_frequency(self) -> Optional[int]: ...
+    def qualify_frequency(self) -> Optional[int]:
+        """Seconds between qualify requests (0: none)."""
     @property
     def qualify_timeout(self) -> Optional[float]:
         """Seconds."""
@@ -158,7 +176,8 @@ class PeerDetail:
     def id(self) -> str:
         """The id that was asked for."""
     @property
-    def state(self) -> PeerState: ...
+    def state(self) -> PeerState:
+        """`OK` when a device is registered, else `UNKNOWN` (an unknown peer too)."""
     @property
     def contact(self) -> Optional[Contact]:
         """The primary contact (absent when not registered); its fields are
@@ -190,16 +209,22 @@ class ProviderRegistration:
     """Registration of one provider (`sip/getRegistry`, `iax/getRegistry`)."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The provider's id, e.g. `SIP-1601534845`."""
     @property
     def technology(self) -> ProviderTechnology:
         """`sip` or `iax`."""
     @property
-    def state(self) -> ProviderState: ...
+    def state(self) -> ProviderState:
+        """The registry's word: `OK`, `REGISTERED`, `OFF` (disabled), `REJECTED`, …
+        (another word is kept as it came).
+        """
     @property
-    def username(self) -> str: ...
+    def username(self) -> str:
+        """The account name at the provider."""
     @property
-    def host(self) -> str: ...
+    def host(self) -> str:
+        """The provider's host name or address."""
     @property
     def raw(self) -> _JsonValue:
         """The server's entry as sent."""
@@ -219,9 +244,11 @@ class ProviderStatus:
     """
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The provider's id, e.g. `SIP-1601534845`."""
     @property
-    def technology(self) -> ProviderTechnology: ...
+    def technology(self) -> ProviderTechnology:
+        """`sip` or `iax`."""
     @property
     def state(self) -> ProviderStatusState:
         """The state, normalised."""
@@ -229,9 +256,11 @@ class ProviderStatus:
     def server_state(self) -> str:
         """The server's state word as sent (`registered`, `OK`, `OFF`, …)."""
     @property
-    def host(self) -> str: ...
+    def host(self) -> str:
+        """The provider's host name or address."""
     @property
-    def username(self) -> str: ...
+    def username(self) -> str:
+        """The account name at the provider."""
     @property
     def description(self) -> Optional[str]:
         """The provider's name in the PBX (v3 only)."""
@@ -306,12 +335,14 @@ class ActiveCall:
     def endtime(self) -> Optional[datetime.datetime]:
         """When it ended (the table keeps a leg for a few seconds after that)."""
     @property
-    def src_num(self) -> str: ...
+    def src_num(self) -> str:
+        """The caller's number."""
     @property
     def src_name(self) -> Optional[str]:
         """The caller's name (v3 only)."""
     @property
-    def dst_num(self) -> str: ...
+    def dst_num(self) -> str:
+        """The called number."""
     @property
     def dst_name(self) -> Optional[str]:
         """The callee's name (v3 only)."""
@@ -347,17 +378,22 @@ class ActiveChannel:
     def dst_chan(self) -> Optional[str]:
         """The called channel."""
     @property
-    def src_num(self) -> str: ...
+    def src_num(self) -> str:
+        """The caller's number."""
     @property
     def src_name(self) -> Optional[str]:
         """The caller's name (v3 only)."""
     @property
-    def dst_num(self) -> str: ...
+    def dst_num(self) -> str:
+        """The called number."""
     @property
     def dst_name(self) -> Optional[str]:
         """The callee's name (v3 only)."""
     @property
-    def did(self) -> Optional[str]: ...
+    def did(self) -> Optional[str]:
+        """The number dialled from outside (DID), when the call came in through a
+        provider.
+        """
     @property
     def raw(self) -> _JsonValue:
         """The row as sent."""
@@ -419,23 +455,31 @@ class CdrRecord:
     def endtime(self) -> Optional[datetime.datetime]:
         """When it ended."""
     @property
-    def src_num(self) -> str: ...
+    def src_num(self) -> str:
+        """The caller's number."""
     @property
-    def src_name(self) -> Optional[str]: ...
+    def src_name(self) -> Optional[str]:
+        """The caller's name (caller id), when known."""
     @property
     def src_chan(self) -> Optional[str]:
         """The calling channel (`PJSIP/201-0000002a`)."""
     @property
-    def dst_num(self) -> str: ...
+    def dst_num(self) -> str:
+        """The called number."""
     @property
-    def dst_name(self) -> Optional[str]: ...
+    def dst_name(self) -> Optional[str]:
+        """The called party's name, when known."""
     @property
-    def dst_chan(self) -> Optional[str]: ...
+    def dst_chan(self) -> Optional[str]:
+        """The Asterisk channel of the called side, when it was reached."""
     @property
     def did(self) -> Optional[str]:
         """The number dialled from outside, when the call came in on a DID."""
     @property
-    def disposition(self) -> CdrDisposition: ...
+    def disposition(self) -> CdrDisposition:
+        """How the call ended: `ANSWERED`, `NO ANSWER`, `BUSY` or `FAILED` (another
+        word is kept as it came).
+        """
     @property
     def duration(self) -> int:
         """Seconds from start to end."""
@@ -465,7 +509,8 @@ class CdrPage:
     """One page of the call history."""
 
     @property
-    def records(self) -> List[CdrRecord]: ...
+    def records(self) -> List[CdrRecord]:
+        """The rows of this page, oldest first."""
     @property
     def total(self) -> int:
         """The rows that match from this page on (this page included)."""
@@ -489,11 +534,14 @@ class ExtensionDevice:
     """One registered device of an extension."""
 
     @property
-    def ip(self) -> str: ...
+    def ip(self) -> str:
+        """The address the device registered from."""
     @property
-    def port(self) -> Optional[int]: ...
+    def port(self) -> Optional[int]:
+        """The port the device registered from."""
     @property
-    def user_agent(self) -> str: ...
+    def user_agent(self) -> str:
+        """The device's `User-Agent` (phone model and firmware)."""
     @property
     def rtt_ms(self) -> Optional[float]:
         """Qualify round-trip time, milliseconds."""
@@ -514,7 +562,8 @@ class ExtensionStatus:
     """The status of one extension with its devices."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The extension number, e.g. `201`."""
     @property
     def state(self) -> PeerState:
         """The same values as `peer_statuses`: `OK` when a device is registered and
@@ -529,7 +578,8 @@ class ExtensionStatus:
     def caller_id(self) -> Optional[str]:
         """The extension's caller id name (v3 only)."""
     @property
-    def devices(self) -> List[ExtensionDevice]: ...
+    def devices(self) -> List[ExtensionDevice]:
+        """The devices registered for it (none when it is offline)."""
     @property
     def rtt_ms(self) -> Optional[float]:
         """The best round-trip time of its devices, milliseconds."""
@@ -547,9 +597,13 @@ class ExtensionHealth:
     """One extension in a health snapshot."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The extension number, e.g. `201`."""
     @property
-    def state(self) -> ExtensionState: ...
+    def state(self) -> ExtensionState:
+        """`online`, `offline`, `unknown` or `disabled`, the same on both
+        generations.
+        """
     @property
     def server_state(self) -> str:
         """The server's word (`Available`, `OK`, `UNKNOWN`, …)."""
@@ -564,18 +618,25 @@ class ProviderHealth:
     """One provider in a health snapshot."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The provider's id, e.g. `SIP-1601534845`."""
     @property
-    def technology(self) -> ProviderTechnology: ...
+    def technology(self) -> ProviderTechnology:
+        """`sip` or `iax`."""
     @property
-    def state(self) -> ProviderStatusState: ...
+    def state(self) -> ProviderStatusState:
+        """`registered`, `unregistered`, `rejected`, `disabled`, `checking` or
+        `unknown`.
+        """
     @property
     def server_state(self) -> str:
         """The server's word (`registered`, `OK`, `OFF`, …)."""
     @property
-    def host(self) -> str: ...
+    def host(self) -> str:
+        """The provider's host name or address."""
     @property
-    def username(self) -> str: ...
+    def username(self) -> str:
+        """The account name at the provider."""
     @property
     def rtt_ms(self) -> Optional[int]:
         """Qualify round-trip time, milliseconds (v3 only)."""
@@ -615,17 +676,25 @@ class Health:
     def duration_ms(self) -> float:
         """How long it took, milliseconds."""
     @property
-    def extensions(self) -> List[ExtensionHealth]: ...
+    def extensions(self) -> List[ExtensionHealth]:
+        """Every extension (after the include/exclude patterns) with its state."""
     @property
-    def extensions_online(self) -> int: ...
+    def extensions_online(self) -> int:
+        """How many extensions are `online`."""
     @property
-    def extensions_offline(self) -> int: ...
+    def extensions_offline(self) -> int:
+        """How many extensions are `offline`."""
     @property
-    def extensions_unknown(self) -> int: ...
+    def extensions_unknown(self) -> int:
+        """How many extensions are `unknown`."""
     @property
-    def extensions_disabled(self) -> int: ...
+    def extensions_disabled(self) -> int:
+        """How many extensions are `disabled` (v3 only: 2024.1's API does not name
+        them).
+        """
     @property
-    def providers(self) -> List[ProviderHealth]: ...
+    def providers(self) -> List[ProviderHealth]:
+        """Every provider (after the patterns) with its state."""
     @property
     def active_calls(self) -> int:
         """Calls in progress: distinct `linkedid`s with a leg that has not ended."""
@@ -648,7 +717,10 @@ class WatchEvent:
     """One change seen by `watch`."""
 
     @property
-    def kind(self) -> WatchEventKind: ...
+    def kind(self) -> WatchEventKind:
+        """What happened: `snapshot`, `extension_changed`, `provider_changed`,
+        `call_started`, `call_ended`, `unreachable`, `reachable` or `gap`.
+        """
     @property
     def at(self) -> datetime.datetime:
         """When the watcher saw it (the snapshot's time)."""

@@ -37,9 +37,11 @@ macro_rules! __call_models {
                     answer: Option<$crate::LocalTime>,
                     /// When it ended (the table keeps a leg for a few seconds after that).
                     endtime: Option<$crate::LocalTime>,
+                    /// The caller's number.
                     src_num: String,
                     /// The caller's name (v3 only).
                     src_name: Option<String>,
+                    /// The called number.
                     dst_num: String,
                     /// The callee's name (v3 only).
                     dst_name: Option<String>,
@@ -63,12 +65,16 @@ macro_rules! __call_models {
                     src_chan: Option<String>,
                     /// The called channel.
                     dst_chan: Option<String>,
+                    /// The caller's number.
                     src_num: String,
                     /// The caller's name (v3 only).
                     src_name: Option<String>,
+                    /// The called number.
                     dst_num: String,
                     /// The callee's name (v3 only).
                     dst_name: Option<String>,
+                    /// The number dialled from outside (DID), when the call came in through a
+                    /// provider.
                     did: Option<String>,
                     /// The row as sent.
                     #[serde(skip)]

@@ -49,15 +49,22 @@ macro_rules! __cdr_models {
                     answer: Option<$crate::LocalTime>,
                     /// When it ended.
                     endtime: Option<$crate::LocalTime>,
+                    /// The caller's number.
                     src_num: String,
+                    /// The caller's name (caller id), when known.
                     src_name: Option<String>,
                     /// The calling channel (`PJSIP/201-0000002a`).
                     src_chan: Option<String>,
+                    /// The called number.
                     dst_num: String,
+                    /// The called party's name, when known.
                     dst_name: Option<String>,
+                    /// The Asterisk channel of the called side, when it was reached.
                     dst_chan: Option<String>,
                     /// The number dialled from outside, when the call came in on a DID.
                     did: Option<String>,
+                    /// How the call ended: `ANSWERED`, `NO ANSWER`, `BUSY` or `FAILED` (another
+                    /// word is kept as it came).
                     disposition: $crate::CdrDisposition,
                     /// Seconds from start to end.
                     duration: u64,
@@ -77,6 +84,7 @@ macro_rules! __cdr_models {
 
                 /// One page of the call history.
                 struct CdrPage {
+                    /// The rows of this page, oldest first.
                     records: Vec<$crate::CdrRecord>,
                     /// The rows that match from this page on (this page included).
                     total: u64,

@@ -30,8 +30,11 @@ macro_rules! __extension_models {
             models {
                 /// One registered device of an extension.
                 struct ExtensionDevice {
+                    /// The address the device registered from.
                     ip: String,
+                    /// The port the device registered from.
                     port: Option<u16>,
+                    /// The device's `User-Agent` (phone model and firmware).
                     user_agent: String,
                     /// Qualify round-trip time, milliseconds.
                     rtt_ms: Option<f64>,
@@ -45,6 +48,7 @@ macro_rules! __extension_models {
 
                 /// The status of one extension with its devices.
                 struct ExtensionStatus {
+                    /// The extension number, e.g. `201`.
                     id: String,
                     /// The same values as `peer_statuses`: `OK` when a device is registered and
                     /// answers (v3 `Available`), else `UNKNOWN`.
@@ -54,6 +58,7 @@ macro_rules! __extension_models {
                     server_status: String,
                     /// The extension's caller id name (v3 only).
                     caller_id: Option<String>,
+                    /// The devices registered for it (none when it is offline).
                     devices: Vec<$crate::ExtensionDevice>,
                     /// The best round-trip time of its devices, milliseconds.
                     rtt_ms: Option<f64>,

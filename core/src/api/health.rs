@@ -42,7 +42,10 @@ macro_rules! __health_models {
             models {
                 /// One extension in a health snapshot.
                 struct ExtensionHealth {
+                    /// The extension number, e.g. `201`.
                     id: String,
+                    /// `online`, `offline`, `unknown` or `disabled`, the same on both
+                    /// generations.
                     state: $crate::ExtensionState,
                     /// The server's word (`Available`, `OK`, `UNKNOWN`, …).
                     server_state: String,
@@ -51,12 +54,18 @@ macro_rules! __health_models {
 
                 /// One provider in a health snapshot.
                 struct ProviderHealth {
+                    /// The provider's id, e.g. `SIP-1601534845`.
                     id: String,
+                    /// `sip` or `iax`.
                     technology: $crate::ProviderTechnology,
+                    /// `registered`, `unregistered`, `rejected`, `disabled`, `checking` or
+                    /// `unknown`.
                     state: $crate::ProviderStatusState,
                     /// The server's word (`registered`, `OK`, `OFF`, …).
                     server_state: String,
+                    /// The provider's host name or address.
                     host: String,
+                    /// The account name at the provider.
                     username: String,
                     /// Qualify round-trip time, milliseconds (v3 only).
                     rtt_ms: Option<u64>,
@@ -81,11 +90,18 @@ macro_rules! __health_models {
                     taken_at: $crate::UnixTime,
                     /// How long it took, milliseconds.
                     duration_ms: f64,
+                    /// Every extension (after the include/exclude patterns) with its state.
                     extensions: Vec<$crate::ExtensionHealth>,
+                    /// How many extensions are `online`.
                     extensions_online: u64,
+                    /// How many extensions are `offline`.
                     extensions_offline: u64,
+                    /// How many extensions are `unknown`.
                     extensions_unknown: u64,
+                    /// How many extensions are `disabled` (v3 only: 2024.1's API does not name
+                    /// them).
                     extensions_disabled: u64,
+                    /// Every provider (after the patterns) with its state.
                     providers: Vec<$crate::ProviderHealth>,
                     /// Calls in progress: distinct `linkedid`s with a leg that has not ended.
                     active_calls: u64,

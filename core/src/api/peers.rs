@@ -44,7 +44,10 @@ macro_rules! __peer_models {
             models {
                 /// One entry of the peer list (`getPeersStatuses`).
                 struct PeerStatus {
+                    /// The peer (extension) number, e.g. `201`.
                     id: String,
+                    /// `OK` when a device is registered and answers, else `UNKNOWN` (another
+                    /// word is kept as it came).
                     state: $crate::PeerState,
                     /// The server's entry as sent.
                     #[serde(skip)]
@@ -57,21 +60,34 @@ macro_rules! __peer_models {
 
                 /// One registered contact of a peer (an Asterisk `ContactStatusDetail`).
                 struct Contact {
+                    /// The address of record: the extension the contact belongs to.
                     aor: String,
+                    /// The contact's SIP URI, where the PBX reaches the device.
                     uri: String,
+                    /// The device's `User-Agent` (phone model and firmware).
                     user_agent: String,
                     /// Registration expiry, unix seconds.
                     reg_expire: Option<i64>,
+                    /// The address and port the registration came from (`ip:port`).
                     via_address: String,
+                    /// The SIP `Call-ID` of the registration.
                     call_id: String,
+                    /// Whether the PBX reaches the device: `Reachable`, `Unreachable`, …
+                    /// (qualify result).
                     status: Option<$crate::ContactStatus>,
+                    /// The qualify round-trip time, microseconds.
                     roundtrip_usec: Option<u64>,
+                    /// The Asterisk endpoint the contact belongs to.
                     endpoint_name: String,
                     /// Asterisk's contact id (`ID`), e.g. `201;@3002860e...`.
                     contact_id: String,
+                    /// Whether qualify requests are authenticated.
                     authenticate_qualify: Option<bool>,
+                    /// The outbound proxy used to reach the device, if any.
                     outbound_proxy: String,
+                    /// The SIP `Path` header of the registration, if any.
                     path: String,
+                    /// Seconds between qualify requests (0: none).
                     qualify_frequency: Option<u64>,
                     /// Seconds.
                     qualify_timeout: Option<f64>,
@@ -95,6 +111,7 @@ macro_rules! __peer_models {
                 struct PeerDetail {
                     /// The id that was asked for.
                     id: String,
+                    /// `OK` when a device is registered, else `UNKNOWN` (an unknown peer too).
                     state: $crate::PeerState,
                     /// The primary contact (absent when not registered); its fields are
                     /// flattened into the peer's JSON form.

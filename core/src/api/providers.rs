@@ -62,11 +62,16 @@ macro_rules! __provider_models {
             models {
                 /// Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
                 struct ProviderRegistration {
+                    /// The provider's id, e.g. `SIP-1601534845`.
                     id: String,
                     /// `sip` or `iax`.
                     technology: $crate::ProviderTechnology,
+                    /// The registry's word: `OK`, `REGISTERED`, `OFF` (disabled), `REJECTED`, …
+                    /// (another word is kept as it came).
                     state: $crate::ProviderState,
+                    /// The account name at the provider.
                     username: String,
+                    /// The provider's host name or address.
                     host: String,
                     /// The server's entry as sent.
                     #[serde(skip)]
@@ -80,13 +85,17 @@ macro_rules! __provider_models {
                 /// The status of one provider (`sip-providers:getStatuses` on v3; the
                 /// registries on legacy, which have no round-trip times or state times).
                 struct ProviderStatus {
+                    /// The provider's id, e.g. `SIP-1601534845`.
                     id: String,
+                    /// `sip` or `iax`.
                     technology: $crate::ProviderTechnology,
                     /// The state, normalised.
                     state: $crate::ProviderStatusState,
                     /// The server's state word as sent (`registered`, `OK`, `OFF`, …).
                     server_state: String,
+                    /// The provider's host name or address.
                     host: String,
+                    /// The account name at the provider.
                     username: String,
                     /// The provider's name in the PBX (v3 only).
                     description: Option<String>,

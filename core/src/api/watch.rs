@@ -44,6 +44,8 @@ macro_rules! __watch_models {
             models {
                 /// One change seen by `watch`.
                 struct WatchEvent {
+                    /// What happened: `snapshot`, `extension_changed`, `provider_changed`,
+                    /// `call_started`, `call_ended`, `unreachable`, `reachable` or `gap`.
                     kind: $crate::WatchEventKind,
                     /// When the watcher saw it (the snapshot's time).
                     at: $crate::UnixTime,

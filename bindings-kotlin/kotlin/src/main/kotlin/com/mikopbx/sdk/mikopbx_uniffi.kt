@@ -2750,6 +2750,9 @@ data class ActiveCall (
      */
     var `endtime`: PbxLocalTime?
     , 
+    /**
+     * The caller's number.
+     */
     var `srcNum`: kotlin.String
     , 
     /**
@@ -2757,6 +2760,9 @@ data class ActiveCall (
      */
     var `srcName`: kotlin.String?
     , 
+    /**
+     * The called number.
+     */
     var `dstNum`: kotlin.String
     , 
     /**
@@ -2860,6 +2866,9 @@ data class ActiveChannel (
      */
     var `dstChan`: kotlin.String?
     , 
+    /**
+     * The caller's number.
+     */
     var `srcNum`: kotlin.String
     , 
     /**
@@ -2867,6 +2876,9 @@ data class ActiveChannel (
      */
     var `srcName`: kotlin.String?
     , 
+    /**
+     * The called number.
+     */
     var `dstNum`: kotlin.String
     , 
     /**
@@ -2874,6 +2886,10 @@ data class ActiveChannel (
      */
     var `dstName`: kotlin.String?
     , 
+    /**
+     * The number dialled from outside (DID), when the call came in through a
+     * provider.
+     */
     var `did`: kotlin.String?
     , 
     /**
@@ -3032,6 +3048,9 @@ public object FfiConverterTypeBannedIp: FfiConverterRustBuffer<BannedIp> {
  * One page of the call history.
  */
 data class CdrPage (
+    /**
+     * The rows of this page, oldest first.
+     */
     var `records`: List<CdrRecord>
     , 
     /**
@@ -3125,8 +3144,14 @@ data class CdrRecord (
      */
     var `endtime`: PbxLocalTime?
     , 
+    /**
+     * The caller's number.
+     */
     var `srcNum`: kotlin.String
     , 
+    /**
+     * The caller's name (caller id), when known.
+     */
     var `srcName`: kotlin.String?
     , 
     /**
@@ -3134,10 +3159,19 @@ data class CdrRecord (
      */
     var `srcChan`: kotlin.String?
     , 
+    /**
+     * The called number.
+     */
     var `dstNum`: kotlin.String
     , 
+    /**
+     * The called party's name, when known.
+     */
     var `dstName`: kotlin.String?
     , 
+    /**
+     * The Asterisk channel of the called side, when it was reached.
+     */
     var `dstChan`: kotlin.String?
     , 
     /**
@@ -3145,6 +3179,10 @@ data class CdrRecord (
      */
     var `did`: kotlin.String?
     , 
+    /**
+     * How the call ended: `ANSWERED`, `NO ANSWER`, `BUSY` or `FAILED` (another
+     * word is kept as it came).
+     */
     var `disposition`: CdrDisposition
     , 
     /**
@@ -3405,10 +3443,19 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
  * One registered contact of a peer (an Asterisk `ContactStatusDetail`).
  */
 data class Contact (
+    /**
+     * The address of record: the extension the contact belongs to.
+     */
     var `aor`: kotlin.String
     , 
+    /**
+     * The contact's SIP URI, where the PBX reaches the device.
+     */
     var `uri`: kotlin.String
     , 
+    /**
+     * The device's `User-Agent` (phone model and firmware).
+     */
     var `userAgent`: kotlin.String
     , 
     /**
@@ -3416,14 +3463,30 @@ data class Contact (
      */
     var `regExpire`: kotlin.Long?
     , 
+    /**
+     * The address and port the registration came from (`ip:port`).
+     */
     var `viaAddress`: kotlin.String
     , 
+    /**
+     * The SIP `Call-ID` of the registration.
+     */
     var `callId`: kotlin.String
     , 
+    /**
+     * Whether the PBX reaches the device: `Reachable`, `Unreachable`, …
+     * (qualify result).
+     */
     var `status`: ContactStatus?
     , 
+    /**
+     * The qualify round-trip time, microseconds.
+     */
     var `roundtripUsec`: kotlin.Long?
     , 
+    /**
+     * The Asterisk endpoint the contact belongs to.
+     */
     var `endpointName`: kotlin.String
     , 
     /**
@@ -3431,12 +3494,24 @@ data class Contact (
      */
     var `contactId`: kotlin.String
     , 
+    /**
+     * Whether qualify requests are authenticated.
+     */
     var `authenticateQualify`: kotlin.Boolean?
     , 
+    /**
+     * The outbound proxy used to reach the device, if any.
+     */
     var `outboundProxy`: kotlin.String
     , 
+    /**
+     * The SIP `Path` header of the registration, if any.
+     */
     var `path`: kotlin.String
     , 
+    /**
+     * Seconds between qualify requests (0: none).
+     */
     var `qualifyFrequency`: kotlin.Long?
     , 
     /**
@@ -3529,10 +3604,19 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
  * One registered device of an extension.
  */
 data class ExtensionDevice (
+    /**
+     * The address the device registered from.
+     */
     var `ip`: kotlin.String
     , 
+    /**
+     * The port the device registered from.
+     */
     var `port`: kotlin.Int?
     , 
+    /**
+     * The device's `User-Agent` (phone model and firmware).
+     */
     var `userAgent`: kotlin.String
     , 
     /**
@@ -3599,8 +3683,15 @@ public object FfiConverterTypeExtensionDevice: FfiConverterRustBuffer<ExtensionD
  * One extension in a health snapshot.
  */
 data class ExtensionHealth (
+    /**
+     * The extension number, e.g. `201`.
+     */
     var `id`: kotlin.String
     , 
+    /**
+     * `online`, `offline`, `unknown` or `disabled`, the same on both
+     * generations.
+     */
     var `state`: ExtensionState
     , 
     /**
@@ -3648,6 +3739,9 @@ public object FfiConverterTypeExtensionHealth: FfiConverterRustBuffer<ExtensionH
  * The status of one extension with its devices.
  */
 data class ExtensionStatus (
+    /**
+     * The extension number, e.g. `201`.
+     */
     var `id`: kotlin.String
     , 
     /**
@@ -3667,6 +3761,9 @@ data class ExtensionStatus (
      */
     var `callerId`: kotlin.String?
     , 
+    /**
+     * The devices registered for it (none when it is offline).
+     */
     var `devices`: List<ExtensionDevice>
     , 
     /**
@@ -3762,16 +3859,35 @@ data class Health (
      */
     var `durationMs`: kotlin.Double
     , 
+    /**
+     * Every extension (after the include/exclude patterns) with its state.
+     */
     var `extensions`: List<ExtensionHealth>
     , 
+    /**
+     * How many extensions are `online`.
+     */
     var `extensionsOnline`: kotlin.Long
     , 
+    /**
+     * How many extensions are `offline`.
+     */
     var `extensionsOffline`: kotlin.Long
     , 
+    /**
+     * How many extensions are `unknown`.
+     */
     var `extensionsUnknown`: kotlin.Long
     , 
+    /**
+     * How many extensions are `disabled` (v3 only: 2024.1's API does not name
+     * them).
+     */
     var `extensionsDisabled`: kotlin.Long
     , 
+    /**
+     * Every provider (after the patterns) with its state.
+     */
     var `providers`: List<ProviderHealth>
     , 
     /**
@@ -3875,6 +3991,9 @@ data class PeerDetail (
      */
     var `id`: kotlin.String
     , 
+    /**
+     * `OK` when a device is registered, else `UNKNOWN` (an unknown peer too).
+     */
     var `state`: PeerState
     , 
     /**
@@ -3939,8 +4058,15 @@ public object FfiConverterTypePeerDetail: FfiConverterRustBuffer<PeerDetail> {
  * One entry of the peer list (`getPeersStatuses`).
  */
 data class PeerStatus (
+    /**
+     * The peer (extension) number, e.g. `201`.
+     */
     var `id`: kotlin.String
     , 
+    /**
+     * `OK` when a device is registered and answers, else `UNKNOWN` (another
+     * word is kept as it came).
+     */
     var `state`: PeerState
     , 
     /**
@@ -3988,10 +4114,20 @@ public object FfiConverterTypePeerStatus: FfiConverterRustBuffer<PeerStatus> {
  * One provider in a health snapshot.
  */
 data class ProviderHealth (
+    /**
+     * The provider's id, e.g. `SIP-1601534845`.
+     */
     var `id`: kotlin.String
     , 
+    /**
+     * `sip` or `iax`.
+     */
     var `technology`: ProviderTechnology
     , 
+    /**
+     * `registered`, `unregistered`, `rejected`, `disabled`, `checking` or
+     * `unknown`.
+     */
     var `state`: ProviderStatusState
     , 
     /**
@@ -3999,8 +4135,14 @@ data class ProviderHealth (
      */
     var `serverState`: kotlin.String
     , 
+    /**
+     * The provider's host name or address.
+     */
     var `host`: kotlin.String
     , 
+    /**
+     * The account name at the provider.
+     */
     var `username`: kotlin.String
     , 
     /**
@@ -4069,6 +4211,9 @@ public object FfiConverterTypeProviderHealth: FfiConverterRustBuffer<ProviderHea
  * Registration of one provider (`sip/getRegistry`, `iax/getRegistry`).
  */
 data class ProviderRegistration (
+    /**
+     * The provider's id, e.g. `SIP-1601534845`.
+     */
     var `id`: kotlin.String
     , 
     /**
@@ -4076,10 +4221,20 @@ data class ProviderRegistration (
      */
     var `technology`: ProviderTechnology
     , 
+    /**
+     * The registry's word: `OK`, `REGISTERED`, `OFF` (disabled), `REJECTED`, …
+     * (another word is kept as it came).
+     */
     var `state`: ProviderState
     , 
+    /**
+     * The account name at the provider.
+     */
     var `username`: kotlin.String
     , 
+    /**
+     * The provider's host name or address.
+     */
     var `host`: kotlin.String
     , 
     /**
@@ -4137,8 +4292,14 @@ public object FfiConverterTypeProviderRegistration: FfiConverterRustBuffer<Provi
  * registries on legacy, which have no round-trip times or state times).
  */
 data class ProviderStatus (
+    /**
+     * The provider's id, e.g. `SIP-1601534845`.
+     */
     var `id`: kotlin.String
     , 
+    /**
+     * `sip` or `iax`.
+     */
     var `technology`: ProviderTechnology
     , 
     /**
@@ -4151,8 +4312,14 @@ data class ProviderStatus (
      */
     var `serverState`: kotlin.String
     , 
+    /**
+     * The provider's host name or address.
+     */
     var `host`: kotlin.String
     , 
+    /**
+     * The account name at the provider.
+     */
     var `username`: kotlin.String
     , 
     /**
@@ -4334,6 +4501,10 @@ public object FfiConverterTypeSystemInfo: FfiConverterRustBuffer<SystemInfo> {
  * One change seen by `watch`.
  */
 data class WatchEvent (
+    /**
+     * What happened: `snapshot`, `extension_changed`, `provider_changed`,
+     * `call_started`, `call_ended`, `unreachable`, `reachable` or `gap`.
+     */
     var `kind`: WatchEventKind
     , 
     /**
