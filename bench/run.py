@@ -168,7 +168,7 @@ def jvm(small: str, big: str, rounds: int) -> List[dict]:
     project = ROOT / "bench" / "jvm"
     run(["mvn", "-q", "-B", "-f", str(project / "pom.xml"), "package", f"-Dmikopbx.jar={jar}"])
     classpath = (project / "target" / "classpath.txt").read_text().strip()
-    return lines(["java", "-cp", f"{project / 'target' / 'classes'}:{jar}:{classpath}", "BenchJvm", small, big,
+    return lines(["java", "-cp", f"{project / 'target' / 'classes'}:{jar}:{classpath}", "BenchJvmKt", small, big,
                   str(rounds)])
 
 
