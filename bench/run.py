@@ -143,8 +143,13 @@ def python(small: str, big: str, fanout: List[str], rounds: int) -> List[dict]:
     if not python_bin.exists():
         run([sys.executable, "-m", "venv", str(venv)])
         run([str(python_bin), "-m", "pip", "install", "--quiet", "maturin>=1.16,<1.17", "aiohttp", "requests", "httpx"])
-    env = dict(os.environ, VIRTUAL_ENV=str(venv))
-    run([str(venv / "bin" / "maturin"), "develop", "--quiet", "--release"], env=env)
+    # A release wheel installed into the bench's own venv: an editable install would share
+    # the extension in the source tree with whatever `maturin develop` built last.
+    wheels = WORK / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    run([str(venv / "bin" / "maturin"), "build", "--quiet", "--release", "--out", str(wheels)])
+    run([str(python_bin), "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps",
+         *map(str, wheels.glob("*.whl"))])
     script = str(ROOT / "bench" / "python" / "bench_http.py")
     rows = lines([str(python_bin), script, "rounds", small, big, str(rounds)])
     url_file = WORK / "fanout-urls.txt"

@@ -99,6 +99,10 @@ class Aiohttp:
     def call(self) -> Pairs:
         return self.loop.run_until_complete(self._get())
 
+    def close(self) -> None:
+        self.loop.run_until_complete(self.session.close())
+        self.loop.close()
+
 
 def timed(call: Callable[[], Pairs], calls: int, expected: int) -> float:
     started = time.perf_counter()
@@ -124,6 +128,9 @@ def rounds(small: str, big: str, count: int) -> None:
                 contender = contenders[(index + offset) % len(contenders)]
                 us = timed(contender.call, calls, expected)
                 emit(surface="python", size=size, contender=contender.name, round=round_, us_per_call=us)
+        aiohttp_contender = contenders[-1]
+        assert isinstance(aiohttp_contender, Aiohttp)
+        aiohttp_contender.close()
 
 
 async def fanout_ours(urls: List[str], calls: int) -> float:

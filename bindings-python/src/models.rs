@@ -33,9 +33,10 @@ pub fn member_name(variant: &str) -> String {
     name
 }
 
-/// A member of one of the enums of `mikopbx._enums`.
-fn enum_member<'py>(py: Python<'py>, class: &str, member: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import("mikopbx._enums")?.getattr(class)?.getattr(member_name(member))
+/// The members of the enum `class` of `mikopbx._enums`, one per variant name, in that order.
+fn enum_members(py: Python<'_>, class: &str, variants: &[&str]) -> PyResult<Vec<Py<PyAny>>> {
+    let class = py.import("mikopbx._enums")?.getattr(class)?;
+    variants.iter().map(|variant| Ok(class.getattr(member_name(variant))?.unbind())).collect()
 }
 
 macro_rules! python_models {
@@ -55,11 +56,18 @@ macro_rules! python_models {
         $(
             impl ToPython for mikopbx::$enum {
                 fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    // Looked up once: a big answer converts thousands of states.
+                    const VARIANTS: &[&str] = &[$( stringify!($variant), )+ "Other"];
+                    static MEMBERS: pyo3::sync::PyOnceLock<Vec<Py<PyAny>>> = pyo3::sync::PyOnceLock::new();
+                    let members = MEMBERS.get_or_try_init(py, || enum_members(py, stringify!($enum), VARIANTS))?;
                     let variant = match self {
                         $( mikopbx::$enum::$variant => stringify!($variant), )+
                         mikopbx::$enum::Other(_) => "Other",
                     };
-                    enum_member(py, stringify!($enum), variant)
+                    let index = VARIANTS.iter().position(|v| *v == variant).unwrap_or(VARIANTS.len() - 1);
+                    members.get(index).map(|member| member.bind(py).clone()).ok_or_else(|| {
+                        pyo3::exceptions::PyRuntimeError::new_err(concat!("mikopbx._enums.", stringify!($enum), " lacks a member"))
+                    })
                 }
                 fn repr(&self) -> Option<String> {
                     Some(quote(self.as_str()))
