@@ -63,7 +63,11 @@ pub struct mikopbx_peer_status {
 
 impl From<PeerStatus> for mikopbx_peer_status {
     fn from(peer: PeerStatus) -> Self {
-        mikopbx_peer_status { id: owned(&peer.id), state: owned(peer.state.as_str()), raw_json: json_text(&peer.raw) }
+        mikopbx_peer_status {
+            id: owned(&peer.id),
+            state: owned(peer.state.as_str()),
+            raw_json: owned(peer.raw.as_str()),
+        }
     }
 }
 

@@ -106,6 +106,14 @@ impl IntoFfi for Value {
     }
 }
 
+/// The server's JSON as it was sent: its own text, no re-encoding.
+impl IntoFfi for mikopbx::RawJson {
+    type Ffi = String;
+    fn into_ffi(self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// A JSON object, as JSON text.
 impl IntoFfi for Map<String, Value> {
     type Ffi = String;

@@ -295,6 +295,22 @@ impl PyStub for Value {
     }
 }
 
+/// The server's JSON, parsed into plain Python data when it is read.
+impl ToPython for mikopbx::RawJson {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.to_value())
+    }
+    fn repr(&self) -> Option<String> {
+        None
+    }
+}
+
+impl PyStub for mikopbx::RawJson {
+    fn stub() -> String {
+        "_JsonValue".to_owned()
+    }
+}
+
 impl ToPython for Map<String, Value> {
     fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(map_to_py(py, self)?.into_any())
@@ -484,6 +500,17 @@ impl Field for mikopbx::LocalTime {
     }
     fn load(saved: &Value) -> Option<Self> {
         saved.as_str().and_then(mikopbx::LocalTime::parse)
+    }
+}
+
+/// The server's raw JSON: pickled, not hashed.
+impl Field for mikopbx::RawJson {
+    fn hash_into<H: Hasher>(&self, _: &mut H) {}
+    fn save(&self) -> Value {
+        self.to_value()
+    }
+    fn load(saved: &Value) -> Option<Self> {
+        Some(mikopbx::RawJson::from_value(saved))
     }
 }
 

@@ -176,9 +176,31 @@ impl Inner {
         Ok((url, envelope::take_data(&mut document)))
     }
 
-    /// Sends with the session's authentication; on 401 renews the session once (shared with
-    /// concurrent callers) and retries once. A second 401 is an authentication error.
+    /// The `data` of a GET answer as the text it was sent as (no tree), with the URL it came
+    /// from; `None` when the answer has no `data`.
+    pub(crate) async fn get_raw_data(&self, path: &str) -> Result<(String, Option<Box<serde_json::value::RawValue>>)> {
+        let response = self.send(&Request::get(path)).await?;
+        let decode = move |response: Response| {
+            let data =
+                envelope::decode_keeping_data(&response.url, response.status, response.is_plain_text(), &response.body);
+            data.map(|data| (response.url, data))
+        };
+        off_the_runtime(response, decode).await
+    }
+
+    /// Sends with the session's authentication and decodes the answer.
     pub(crate) async fn execute(&self, request: &Request<'_>, expect: BodyExpectation) -> Result<Value> {
+        let response = self.send(request).await?;
+        off_the_runtime(response, move |response: Response| {
+            envelope::decode(&response.url, response.status, response.is_plain_text(), &response.body, expect)
+        })
+        .await
+    }
+
+    /// Sends with the session's authentication; on 401 renews the session once (shared with
+    /// concurrent callers) and retries once. A second 401 is an authentication error, a
+    /// redirect or a 403 an error too; any other answer is returned to be decoded.
+    async fn send(&self, request: &Request<'_>) -> Result<Response> {
         let generation = self.generation().await?;
         let grant = self.session.grant(&self.transport, generation).await?;
         let mut response = self.transport.send(request, grant.header.as_slice()).await?;
@@ -206,7 +228,7 @@ impl Inner {
         if response.status == 403 {
             return Err(unauthorized(&response, "the server denies this user access to the endpoint"));
         }
-        decode_off_the_runtime(response, expect).await
+        Ok(response)
     }
 }
 
@@ -214,10 +236,10 @@ impl Inner {
 /// stall every other call of the process on the runtime's few workers.
 const BLOCKING_DECODE_BYTES: usize = 256 * 1024;
 
-async fn decode_off_the_runtime(response: Response, expect: BodyExpectation) -> Result<Value> {
-    let decode = move |response: Response| {
-        envelope::decode(&response.url, response.status, response.is_plain_text(), &response.body, expect)
-    };
+async fn off_the_runtime<T: Send + 'static>(
+    response: Response,
+    decode: impl FnOnce(Response) -> Result<T> + Send + 'static,
+) -> Result<T> {
     if response.body.len() < BLOCKING_DECODE_BYTES {
         return decode(response);
     }

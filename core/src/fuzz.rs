@@ -76,7 +76,9 @@ proptest! {
         let _ = PeerDetail::from_v3("201", data.clone());
         let _ = ProviderRegistration::from_entry(data.clone());
         if let Value::Array(items) = data {
-            let peers: Vec<PeerStatus> = items.into_iter().filter_map(|item| PeerStatus::from_entry(item).ok()).collect();
+            let entries: Vec<Box<serde_json::value::RawValue>> =
+                items.iter().filter_map(|item| serde_json::value::to_raw_value(item).ok()).collect();
+            let peers: Vec<PeerStatus> = entries.iter().filter_map(|entry| PeerStatus::from_raw_entry(entry)).collect();
             let count = peers.len();
             prop_assert!(fold_webrtc_twins(peers).len() <= count);
         }

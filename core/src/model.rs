@@ -1,6 +1,7 @@
 //! What every model shares: states that keep unknown server strings, and tolerant readers of
 //! PHP-style fields and lists.
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, excerpt};
@@ -99,11 +100,78 @@ pub(crate) use define_models;
 
 /// A string field; numbers are accepted and written as text.
 pub(crate) fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
-    match map.get(key)? {
+    text_of(map.get(key)?)
+}
+
+/// A value as text: strings as they are, numbers and booleans as written.
+pub(crate) fn text_of(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// Reads a list whose `data` was kept as text (`Inner::get_raw_data`): every entry is parsed
+/// by `parse` straight from its text, with no tree of the whole answer. PHP's shapes are
+/// accepted as `list_of` accepts them: `[]`, or an object of entries for a sparse list.
+pub(crate) fn raw_list_of<T>(url: &str, data: Option<&RawValue>, parse: fn(&RawValue) -> Option<T>) -> Result<Vec<T>> {
+    let Some(data) = data.filter(|d| d.get() != "null") else {
+        return Err(Error::Decode {
+            url: url.to_owned(),
+            message: "the answer has no \"data\" list".to_owned(),
+            excerpt: String::new(),
+        });
+    };
+    let entries: Vec<&RawValue> = match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
+        Ok(entries) => entries,
+        Err(_) => match serde_json::from_str::<Entries<'_>>(data.get()) {
+            Ok(Entries(entries)) => entries,
+            Err(_) => {
+                return Err(Error::Decode {
+                    url: url.to_owned(),
+                    message: "data is not a list".to_owned(),
+                    excerpt: excerpt(data.get().as_bytes()),
+                });
+            }
+        },
+    };
+    entries
+        .into_iter()
+        .map(|entry| {
+            parse(entry).ok_or_else(|| Error::Decode {
+                url: url.to_owned(),
+                message: "a list entry has no \"id\"".to_owned(),
+                excerpt: excerpt(entry.get().as_bytes()),
+            })
+        })
+        .collect()
+}
+
+/// The values of a JSON object, in their order (a sparse PHP list).
+struct Entries<'a>(Vec<&'a RawValue>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Values;
+        impl<'de> serde::de::Visitor<'de> for Values {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of list entries")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> std::result::Result<Entries<'de>, M::Error> {
+                let mut entries = Vec::new();
+                while let Some((_, entry)) = map.next_entry::<serde::de::IgnoredAny, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Values)
     }
 }
 
@@ -172,10 +240,15 @@ mod tests {
     #[test]
     fn lists_accept_php_shapes_and_name_a_bad_entry() {
         use serde_json::json;
-        assert!(list_of("u", json!([]), PeerStatus::from_entry).unwrap().is_empty());
-        let sparse = list_of("u", json!({"0": {"id": "201", "state": "OK"}}), PeerStatus::from_entry).unwrap();
-        assert_eq!(sparse[0].id, "201");
-        let err = list_of("u", json!([{"id": "201"}, {"name": "x"}]), PeerStatus::from_entry).unwrap_err();
+        let raw = |value: serde_json::Value| serde_json::value::to_raw_value(&value).unwrap();
+        let read = |value| raw_list_of("u", Some(&raw(value)), PeerStatus::from_raw_entry);
+        assert!(read(json!([])).unwrap().is_empty());
+        let sparse = read(json!({"0": {"id": "201", "state": "OK"}, "1": {"id": 202}})).unwrap();
+        assert_eq!((sparse[0].id.as_str(), sparse[1].id.as_str()), ("201", "202"));
+        assert_eq!(sparse[1].raw.as_str(), r#"{"id":202}"#, "the entry as sent");
+        assert_eq!(raw_list_of("u", None, PeerStatus::from_raw_entry).unwrap_err().kind(), crate::ErrorKind::Decode);
+        assert_eq!(read(json!("text")).unwrap_err().kind(), crate::ErrorKind::Decode);
+        let err = read(json!([{"id": "201"}, {"name": "x"}])).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
         assert!(err.to_string().contains("\"name\""), "{err}");
     }

@@ -158,7 +158,7 @@ async fn legacy_statuses(inner: &Inner) -> Result<Vec<ExtensionStatus>> {
                 caller_id: None,
                 devices,
                 rtt_ms,
-                raw: peer.raw,
+                raw: peer.raw.to_value(),
             })
         })
         .buffered(LEGACY_DETAILS_AT_ONCE)

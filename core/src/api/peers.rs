@@ -6,13 +6,15 @@
 use std::collections::{HashMap, HashSet};
 
 use reqwest::Method;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::client::Inner;
 use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, list_of, number_field, string_field};
+use crate::model::{data_error, define_models, number_field, raw_list_of, string_field, text_of};
+use crate::raw_json::RawJson;
 use crate::transport::{Request, RequestBody};
 
 const LEGACY_PEER_STATUSES: &str = "pbxcore/api/sip/getPeersStatuses";
@@ -51,7 +53,7 @@ macro_rules! __peer_models {
                     state: $crate::PeerState,
                     /// The server's entry as sent.
                     #[serde(skip)]
-                    raw: $crate::__private::Value,
+                    raw: $crate::RawJson,
                 }
                 methods {
                     /// The server's state string.
@@ -275,13 +277,20 @@ impl PeerDetail {
     }
 }
 
+/// The fields of a peer-list entry the model reads; the rest stays in `raw`.
+#[derive(serde::Deserialize)]
+struct PeerFields {
+    id: Option<Value>,
+    state: Option<Value>,
+}
+
 impl PeerStatus {
-    /// An entry with an `id`; anything else is handed back.
-    pub(crate) fn from_entry(entry: Value) -> Result<PeerStatus, Value> {
-        let Some(map) = entry.as_object() else { return Err(entry) };
-        let Some(id) = string_field(map, "id") else { return Err(entry) };
-        let state = PeerState::from_raw(&string_field(map, "state").unwrap_or_default());
-        Ok(PeerStatus { id, state, raw: entry })
+    /// An entry with an `id`, read from its text; `None` for anything else.
+    pub(crate) fn from_raw_entry(entry: &RawValue) -> Option<PeerStatus> {
+        let fields: PeerFields = serde_json::from_str(entry.get()).ok()?;
+        let id = fields.id.as_ref().and_then(text_of)?;
+        let state = PeerState::from_raw(&fields.state.as_ref().and_then(text_of).unwrap_or_default());
+        Some(PeerStatus { id, state, raw: RawJson::from_raw(entry) })
     }
 }
 
@@ -326,7 +335,8 @@ pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
             if twin.state == PeerState::Ok {
                 base.state = PeerState::Ok;
             }
-            base.raw = Value::Array(vec![base.raw.take(), twin.raw]);
+            let both = format!("[{},{}]", base.raw.as_str(), twin.raw.as_str());
+            base.raw = RawJson::from_text(both).unwrap_or_default();
         }
     }
     slots.into_iter().flatten().collect()
@@ -339,8 +349,8 @@ pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<PeerStatus>> {
         ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
         ApiGeneration::V3 => V3_PEER_STATUSES,
     };
-    let (url, data) = inner.get_data(path).await?;
-    let peers = list_of(&url, data, PeerStatus::from_entry)?;
+    let (url, data) = inner.get_raw_data(path).await?;
+    let peers = raw_list_of(&url, data.as_deref(), PeerStatus::from_raw_entry)?;
     Ok(match generation {
         ApiGeneration::Legacy => drop_legacy_trunks(peers),
         ApiGeneration::V3 => {
@@ -458,7 +468,10 @@ mod tests {
 
     #[test]
     fn twins_fold_into_their_extension_in_one_pass() {
-        let peer = |id: &str, state: &str| PeerStatus::from_entry(json!({"id": id, "state": state})).unwrap();
+        let peer = |id: &str, state: &str| {
+            let text = json!({"id": id, "state": state}).to_string();
+            PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap()).unwrap()
+        };
         let folded = fold_webrtc_twins(vec![
             peer("201", "UNKNOWN"),
             peer("201-WS", "OK"),
@@ -488,7 +501,10 @@ mod tests {
         let peers = |n: usize| -> Vec<PeerStatus> {
             (0..n)
                 .flat_map(|i| [format!("{i}"), format!("{i}-WS")])
-                .map(|id| PeerStatus::from_entry(json!({"id": id, "state": "OK"})).unwrap())
+                .map(|id| {
+                    let text = json!({"id": id, "state": "OK"}).to_string();
+                    PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap()).unwrap()
+                })
                 .collect()
         };
         let (small, big) = (peers(2_000), peers(20_000));
