@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 #[derive(Clone)]
 pub struct RawJson(Box<RawValue>);
 
+
 impl RawJson {
     /// The JSON text, exactly as sent.
     pub fn as_str(&self) -> &str {
@@ -43,9 +44,10 @@ impl Default for RawJson {
     }
 }
 
+/// The same JSON value, however it is written (`"a\/b"` and `"a/b"`, spacing).
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+        self.as_str() == other.as_str() || self.to_value() == other.to_value()
     }
 }
 
@@ -58,5 +60,22 @@ impl std::fmt::Debug for RawJson {
 impl Serialize for RawJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_is_kept_and_equality_is_of_the_value() {
+        let sent = RawJson::from_text(r#"{"id": "a\/b"}"#.to_owned()).unwrap();
+        assert_eq!(sent.as_str(), r#"{"id": "a\/b"}"#);
+        let rewritten = RawJson::from_value(&sent.to_value());
+        assert_eq!(rewritten.as_str(), r#"{"id":"a/b"}"#);
+        assert_eq!(sent, rewritten);
+        assert_ne!(sent, RawJson::default());
+        assert!(RawJson::from_text("{".to_owned()).is_none());
+        assert_eq!(serde_json::to_string(&sent).unwrap(), r#"{"id": "a\/b"}"#);
     }
 }
