@@ -11,7 +11,6 @@ use serde_json::value::RawValue;
 #[derive(Clone)]
 pub struct RawJson(Box<RawValue>);
 
-
 impl RawJson {
     /// The JSON text, exactly as sent.
     pub fn as_str(&self) -> &str {

@@ -5,14 +5,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::danger::{ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::tls::{certificate_sha256, colon_hex};
+use crate::tls::{self, certificate_sha256, colon_hex};
 
 /// What a server presented.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,17 +44,13 @@ pub async fn server_certificate(url: &str, timeout: Duration) -> Result<ServerCe
     // `[::1]` in a URL is `::1` as a server name.
     let name = ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
         .map_err(|e| Error::invalid(format!("{host} is not a host name: {e}")))?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = tls::provider();
     let system = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
         .map_err(|e| Error::Tls { url: url.to_owned(), message: format!("cannot load the system's trust: {e}") })?;
     let inspector =
         Arc::new(Inspector { system, algorithms: provider.signature_verification_algorithms, seen: Mutex::new(None) });
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Internal { message: format!("TLS setup failed: {e}") })?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::clone(&inspector) as Arc<dyn ServerCertVerifier>)
-        .with_no_client_auth();
+    let config = tls::config_with(provider, Arc::clone(&inspector) as Arc<dyn ServerCertVerifier>)
+        .map_err(|e| Error::Internal { message: format!("TLS setup failed: {e}") })?;
     let handshake = async {
         let tcp = tokio::net::TcpStream::connect(&address).await.map_err(|e| Error::Transport {
             url: url.to_owned(),
@@ -118,25 +113,5 @@ impl ServerCertVerifier for Inspector {
         Ok(ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
+    tls::handshake_signatures!(algorithms);
 }

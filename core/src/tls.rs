@@ -2,10 +2,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::danger::{ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, OtherError};
+use rustls::{CertificateError, OtherError};
 use sha2::{Digest, Sha256};
 
 use crate::config::TlsTrust;
@@ -36,14 +36,10 @@ fn verified_config() -> Result<rustls::ClientConfig> {
     static VERIFIED: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
     VERIFIED
         .get_or_init(|| {
-            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-            let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(|e| e.to_string())?;
-            Ok(rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| e.to_string())?
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(Fingerprinting(verifier)))
-                .with_no_client_auth())
+            let provider = provider();
+            let system = rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(|e| e.to_string())?;
+            let algorithms = provider.signature_verification_algorithms;
+            config_with(provider, Arc::new(Fingerprinting { system, algorithms })).map_err(|e| e.to_string())
         })
         .clone()
         .map_err(|message| Error::Tls {
@@ -56,7 +52,10 @@ fn verified_config() -> Result<rustls::ClientConfig> {
 /// so that the error can say what to pin: a MikoPBX serves a self-signed certificate unless
 /// its owner installs another.
 #[derive(Debug)]
-struct Fingerprinting(rustls_platform_verifier::Verifier);
+struct Fingerprinting {
+    system: rustls_platform_verifier::Verifier,
+    algorithms: WebPkiSupportedAlgorithms,
+}
 
 /// A refused certificate's reason and fingerprint, carried inside the rustls error.
 #[derive(Debug)]
@@ -82,33 +81,13 @@ impl ServerCertVerifier for Fingerprinting {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now).map_err(|reason| {
+        self.system.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now).map_err(|reason| {
             let untrusted = Untrusted { reason, sha256: certificate_sha256(end_entity.as_ref()) };
             rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(untrusted))))
         })
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
+    handshake_signatures!(algorithms);
 }
 
 /// A TLS failure in words; for a certificate the system does not trust, what to do about it,
@@ -139,16 +118,57 @@ pub fn colon_hex(bytes: &[u8]) -> String {
 }
 
 fn pinned_config(pin: [u8; 32]) -> Result<rustls::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = provider();
     let verifier = PinnedCertVerifier { pin, algorithms: provider.signature_verification_algorithms };
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::invalid(format!("TLS setup failed: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    Ok(config)
+    config_with(provider, Arc::new(verifier)).map_err(|e| Error::invalid(format!("TLS setup failed: {e}")))
 }
+
+/// The crypto provider of every TLS connection of the SDK.
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// A client configuration with `verifier` deciding on the server's certificate.
+pub(crate) fn config_with(
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    verifier: Arc<dyn ServerCertVerifier>,
+) -> std::result::Result<rustls::ClientConfig, rustls::Error> {
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth())
+}
+
+/// The handshake-signature checks of a certificate verifier, by the provider's algorithms
+/// (`$algorithms`, a `WebPkiSupportedAlgorithms` field): every verifier of the SDK still
+/// checks that the server holds the key of the certificate it accepted.
+macro_rules! handshake_signatures {
+    ($algorithms:ident) => {
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &rustls::pki_types::CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(message, cert, dss, &self.$algorithms)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &rustls::pki_types::CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(message, cert, dss, &self.$algorithms)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.$algorithms.supported_schemes()
+        }
+    };
+}
+pub(crate) use handshake_signatures;
 
 /// Accepts exactly one end-entity certificate, whatever its issuer or name, and still checks
 /// that the server holds that certificate's private key (handshake signatures).
@@ -179,25 +199,5 @@ impl ServerCertVerifier for PinnedCertVerifier {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
+    handshake_signatures!(algorithms);
 }
