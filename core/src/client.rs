@@ -176,16 +176,19 @@ impl Inner {
         Ok((url, envelope::take_data(&mut document)))
     }
 
-    /// The `data` of a GET answer as the text it was sent as (no tree), with the URL it came
-    /// from; `None` when the answer has no `data`.
-    pub(crate) async fn get_raw_data(&self, path: &str) -> Result<(String, Option<Box<serde_json::value::RawValue>>)> {
+    /// What `read` makes of the `data` of a GET answer, given as the text it was sent as
+    /// (no tree, no copy; `None` when the answer has none) with the URL it came from. `read`
+    /// runs where the answer is decoded: off the runtime for a big answer.
+    pub(crate) async fn read_data<T: Send + 'static>(
+        &self,
+        path: &str,
+        read: fn(&str, Option<&serde_json::value::RawValue>) -> Result<T>,
+    ) -> Result<T> {
         let response = self.send(&Request::get(path)).await?;
-        let decode = move |response: Response| {
-            let data =
-                envelope::decode_keeping_data(&response.url, response.status, response.is_plain_text(), &response.body);
-            data.map(|data| (response.url, data))
-        };
-        off_the_runtime(response, decode).await
+        off_the_runtime(response, move |response: Response| {
+            envelope::with_raw_data(&response.url, response.status, response.is_plain_text(), &response.body, read)
+        })
+        .await
     }
 
     /// Sends with the session's authentication and decodes the answer.

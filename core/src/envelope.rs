@@ -5,6 +5,7 @@
 //! of 401/403/404/500; the v3 404 `{"success":false,…}`; HTTP 200 + `result:false` (legacy
 //! business errors) and 4xx + `result:false` (v3).
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, excerpt};
@@ -107,28 +108,29 @@ pub(crate) fn decode(
     classify(url, status, body, expect, document)
 }
 
-/// The envelope of a JSON answer, with its `data` left as the text it was sent as: only the
-/// top level is parsed, so a big list costs no tree (its entries are read by `model`'s raw
-/// list readers). Anything but a JSON object takes `decode`'s whole path.
-pub(crate) fn decode_keeping_data(
+/// The envelope of a JSON answer checked as `decode` checks it, and `read` given its `data`
+/// as the text it was sent as: only the top level is parsed, so a big list costs no tree (its
+/// entries are read by `model`'s raw list readers). Anything but a JSON object takes
+/// `decode`'s whole path.
+pub(crate) fn with_raw_data<T>(
     url: &str,
     status: u16,
     is_plain_text: bool,
     body: &[u8],
-) -> Result<Option<Box<serde_json::value::RawValue>>> {
-    type TopLevel<'a> = std::collections::HashMap<String, &'a serde_json::value::RawValue>;
+    read: fn(&str, Option<&RawValue>) -> Result<T>,
+) -> Result<T> {
+    type TopLevel<'a> = std::collections::HashMap<String, &'a RawValue>;
     let Ok(mut top) = serde_json::from_slice::<TopLevel<'_>>(body) else {
         let mut document = decode(url, status, is_plain_text, body, BodyExpectation::Envelope)?;
-        return Ok(Some(
-            serde_json::value::to_raw_value(&take_data(&mut document))
-                .map_err(|e| Error::Internal { message: format!("re-encoding data failed: {e}") })?,
-        ));
+        let data = serde_json::value::to_raw_value(&take_data(&mut document))
+            .map_err(|e| Error::Internal { message: format!("re-encoding data failed: {e}") })?;
+        return read(url, Some(&data));
     };
-    let data = top.remove("data").map(ToOwned::to_owned);
+    let data = top.remove("data");
     let shallow: Map<String, Value> =
         top.into_iter().map(|(key, raw)| (key, serde_json::from_str(raw.get()).unwrap_or(Value::Null))).collect();
     classify(url, status, body, BodyExpectation::Envelope, Value::Object(shallow))?;
-    Ok(data)
+    read(url, data)
 }
 
 /// What a parsed answer means: its document on success, else the error it is.

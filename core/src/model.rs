@@ -113,7 +113,7 @@ pub(crate) fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-/// Reads a list whose `data` was kept as text (`Inner::get_raw_data`): every entry is parsed
+/// Reads a list whose `data` was kept as text (`Inner::read_data`): every entry is parsed
 /// by `parse` straight from its text, with no tree of the whole answer. PHP's shapes are
 /// accepted as `list_of` accepts them: `[]`, or an object of entries for a sparse list.
 pub(crate) fn raw_list_of<T>(url: &str, data: Option<&RawValue>, parse: fn(&RawValue) -> Option<T>) -> Result<Vec<T>> {

@@ -349,8 +349,7 @@ pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<PeerStatus>> {
         ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
         ApiGeneration::V3 => V3_PEER_STATUSES,
     };
-    let (url, data) = inner.get_raw_data(path).await?;
-    let peers = raw_list_of(&url, data.as_deref(), PeerStatus::from_raw_entry)?;
+    let peers = inner.read_data(path, |url, data| raw_list_of(url, data, PeerStatus::from_raw_entry)).await?;
     Ok(match generation {
         ApiGeneration::Legacy => drop_legacy_trunks(peers),
         ApiGeneration::V3 => {
