@@ -117,36 +117,15 @@ pub(crate) fn text_of(value: &Value) -> Option<String> {
 /// by `parse` straight from its text, with no tree of the whole answer. PHP's shapes are
 /// accepted as `list_of` accepts them: `[]`, or an object of entries for a sparse list.
 pub(crate) fn raw_list_of<T>(url: &str, data: Option<&RawValue>, parse: fn(&RawValue) -> Option<T>) -> Result<Vec<T>> {
-    let Some(data) = data.filter(|d| d.get() != "null") else {
-        return Err(Error::Decode {
-            url: url.to_owned(),
-            message: "the answer has no \"data\" list".to_owned(),
-            excerpt: String::new(),
-        });
-    };
+    let Some(data) = data.filter(|d| d.get() != "null") else { return Err(list_error(url, NO_LIST, "")) };
     let entries: Vec<&RawValue> = match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
         Ok(entries) => entries,
         Err(_) => match serde_json::from_str::<Entries<'_>>(data.get()) {
             Ok(Entries(entries)) => entries,
-            Err(_) => {
-                return Err(Error::Decode {
-                    url: url.to_owned(),
-                    message: "data is not a list".to_owned(),
-                    excerpt: excerpt(data.get().as_bytes()),
-                });
-            }
+            Err(_) => return Err(list_error(url, NOT_A_LIST, data.get())),
         },
     };
-    entries
-        .into_iter()
-        .map(|entry| {
-            parse(entry).ok_or_else(|| Error::Decode {
-                url: url.to_owned(),
-                message: "a list entry has no \"id\"".to_owned(),
-                excerpt: excerpt(entry.get().as_bytes()),
-            })
-        })
-        .collect()
+    entries.into_iter().map(|entry| parse(entry).ok_or_else(|| list_error(url, NO_ID, entry.get()))).collect()
 }
 
 /// The values of a JSON object, in their order (a sparse PHP list).
@@ -205,31 +184,19 @@ pub(crate) fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, V
     let entries = match data {
         Value::Array(items) => items,
         Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-        Value::Null => {
-            return Err(Error::Decode {
-                url: url.to_owned(),
-                message: "the answer has no \"data\" list".to_owned(),
-                excerpt: String::new(),
-            });
-        }
-        other => {
-            return Err(Error::Decode {
-                url: url.to_owned(),
-                message: "data is not a list".to_owned(),
-                excerpt: excerpt(other.to_string().as_bytes()),
-            });
-        }
+        Value::Null => return Err(list_error(url, NO_LIST, "")),
+        other => return Err(list_error(url, NOT_A_LIST, &other.to_string())),
     };
-    entries
-        .into_iter()
-        .map(|entry| {
-            parse(entry).map_err(|entry| Error::Decode {
-                url: url.to_owned(),
-                message: "a list entry has no \"id\"".to_owned(),
-                excerpt: excerpt(entry.to_string().as_bytes()),
-            })
-        })
-        .collect()
+    entries.into_iter().map(|entry| parse(entry).map_err(|entry| list_error(url, NO_ID, &entry.to_string()))).collect()
+}
+
+const NO_LIST: &str = "the answer has no \"data\" list";
+const NOT_A_LIST: &str = "data is not a list";
+const NO_ID: &str = "a list entry has no \"id\"";
+
+/// A list that cannot be read, quoting the start of the part in question.
+fn list_error(url: &str, message: &str, part: &str) -> Error {
+    Error::Decode { url: url.to_owned(), message: message.to_owned(), excerpt: excerpt(part.as_bytes()) }
 }
 
 #[cfg(test)]
