@@ -56,21 +56,10 @@ pub struct Connection {
     max_in_flight: Option<u32>,
 }
 
-/// The ids of the flags above, for commands that take none of them.
-pub const FLAGS: &[&str] = &[
-    "url",
-    "login",
-    "password",
-    "api_key",
-    "profile",
-    "api_version",
-    "insecure",
-    "ca_cert",
-    "pin_sha256",
-    "timeout",
-    "requests_per_minute",
-    "max_in_flight",
-];
+/// The flags above, as clap declares them (for commands that take none of them).
+pub fn flags() -> Vec<clap::Arg> {
+    Connection::augment_args(clap::Command::new("connection")).get_arguments().cloned().collect()
+}
 
 /// The user's config file: `$MIKOPBX_CONFIG`, else `$XDG_CONFIG_HOME/mikopbx/config.toml`,
 /// else `~/.config/mikopbx/config.toml`. The CLI only reads it.

@@ -322,11 +322,9 @@ const OFFLINE_COMMANDS: &[&str] = &["demo", "ops", "completions", "man"];
 /// where no flag of that name exists) and their values out of the connection.
 fn command_line() -> clap::Command {
     let command = Cli::command();
-    let hidden: Vec<clap::Arg> = command
-        .get_arguments()
-        .filter(|arg| connection::FLAGS.contains(&arg.get_id().as_str()) || arg.get_id() == "no_session_cache")
-        .map(|arg| arg.clone().global(false).hide(true))
-        .collect();
+    let session_cache = command.get_arguments().filter(|arg| arg.get_id() == "no_session_cache").cloned();
+    let hidden: Vec<clap::Arg> =
+        connection::flags().into_iter().chain(session_cache).map(|arg| arg.global(false).hide(true)).collect();
     OFFLINE_COMMANDS.iter().fold(command, |command, name| {
         command.mut_subcommand(name, |sub| hidden.iter().fold(sub, |sub, arg| sub.arg(arg.clone())))
     })
@@ -340,9 +338,10 @@ fn execute(cli: &Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), Fai
     if let Some((name, sub)) = matches.subcommand()
         && OFFLINE_COMMANDS.contains(&name)
     {
-        let given = |id: &&&str| matches!(sub.value_source(id), Some(clap::parser::ValueSource::CommandLine));
-        if let Some(id) = connection::FLAGS.iter().find(given) {
-            return Err(usage(format!("`{name}` uses no --{}", id.replace('_', "-"))));
+        let given =
+            |arg: &clap::Arg| sub.value_source(arg.get_id().as_str()) == Some(clap::parser::ValueSource::CommandLine);
+        if let Some(flag) = connection::flags().into_iter().find(given) {
+            return Err(usage(format!("`{name}` uses no --{}", flag.get_long().unwrap_or_default())));
         }
     }
     match &cli.command {
