@@ -2,12 +2,11 @@
 
 use std::process::{Command, Output};
 
+mod common;
+
+use common::runtime;
 use mikopbx_sim::{Fault, FaultKind, Simulator, SimulatorOptions};
 use serde_json::{Value, json};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap()
-}
 
 fn start(rt: &tokio::runtime::Runtime) -> Simulator {
     rt.block_on(Simulator::start(SimulatorOptions::default())).unwrap()
@@ -405,21 +404,7 @@ fn health_for_prometheus_and_nagios() {
     let text = String::from_utf8_lossy(&scrape.stdout).into_owned();
     assert!(text.contains("\nmikopbx_up 1\n") && text.contains("mikopbx_extension_state{id=\"201\"} 2"), "{text}");
     assert!(text.contains("mikopbx_provider_registration_status{id=\"SIP-1601534845\",technology=\"sip\",host=\"sip.zadarma.com\",username=\"316\"} 1"), "{text}");
-    let mut promtool = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("promtool (Debian's prometheus package, installed by `make test`)");
-    std::io::Write::write_all(promtool.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
-    let checked = promtool.wait_with_output().unwrap();
-    assert!(
-        checked.status.success(),
-        "promtool: {}{}",
-        String::from_utf8_lossy(&checked.stdout),
-        String::from_utf8_lossy(&checked.stderr)
-    );
+    common::promtool_check(&text);
 
     let nagios = |extra: &[&str]| {
         let mut args = vec!["health", "--format", "nagios"];

@@ -2,10 +2,13 @@
 //! which `make test` installs), with a legacy and a v3 simulator as targets.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{fresh_dir, promtool_check, runtime};
 use mikopbx_sim::{ApiGeneration, Fault, FaultKind, Simulator, SimulatorOptions};
 use serde_json::Value;
 
@@ -17,21 +20,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap()
-}
-
-fn simulator(rt: &tokio::runtime::Runtime, api: ApiGeneration) -> Simulator {
-    rt.block_on(Simulator::start(SimulatorOptions { api, ..Default::default() })).unwrap()
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn write_private(path: &Path, text: &str) {
@@ -64,24 +52,6 @@ fn exporter(args: &[&str], env: &[(&str, &str)]) -> (Running, String, BufReader<
 async fn get(url: &str) -> (u16, String) {
     let response = reqwest::get(url).await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
-}
-
-fn promtool_check(text: &str) {
-    let mut promtool = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("promtool (Debian's prometheus package, installed by `make test`)");
-    std::io::Write::write_all(promtool.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
-    let checked = promtool.wait_with_output().unwrap();
-    assert!(
-        checked.status.success(),
-        "promtool: {}{}\n{text}",
-        String::from_utf8_lossy(&checked.stdout),
-        String::from_utf8_lossy(&checked.stderr)
-    );
 }
 
 /// SIGTERM, then the exit status and everything the process wrote to stderr.
@@ -294,4 +264,8 @@ fn bad_exporter_settings_are_usage_errors() {
     let (code, stderr) = run(&["--url", "http://127.0.0.1:9", "--cache-seconds", "0.2"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("at least 1"), "{stderr}");
+}
+
+fn simulator(rt: &tokio::runtime::Runtime, api: ApiGeneration) -> Simulator {
+    common::simulator(rt, SimulatorOptions { api, ..Default::default() })
 }

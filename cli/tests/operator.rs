@@ -1,26 +1,13 @@
 //! What operators use every day: profiles, which credentials win, the TLS certificate for
 //! trust on first use, completions and the manual page, logging, and refused nonsense.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use mikopbx_sim::{ApiGeneration, Simulator, SimulatorOptions};
+mod common;
+
+use common::{fresh_dir, runtime, simulator};
+use mikopbx_sim::{ApiGeneration, SimulatorOptions};
 use serde_json::Value;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap()
-}
-
-fn simulator(rt: &tokio::runtime::Runtime, options: SimulatorOptions) -> Simulator {
-    rt.block_on(Simulator::start(options)).unwrap()
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `mikopbx` with nothing of the caller's environment that could pick a PBX, plus `env`.
 fn mikopbx(args: &[&str], env: &[(&str, &str)]) -> Output {
