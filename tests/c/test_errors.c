@@ -41,11 +41,6 @@ static void expect_peers(const mikopbx_config *cfg, mikopbx_status expected, con
     mikopbx_client_free(client);
 }
 
-static void fault(const char *body) {
-    int status = sim_control(url, "POST", "/__sim/faults", body, NULL);
-    CHECK(status == 200, "fault %s accepted (HTTP %d)", body, status);
-}
-
 /* A loopback port nobody listens on. */
 static int closed_port(void) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -95,7 +90,7 @@ static void auth_api_http(void) {
     CHECK_STATUS(mikopbx_request_json(client, "GET", "/pbxcore/api/nosuchgroup/x", NULL, &out), MIKOPBX_ERR_HTTP,
                  "unknown route");
     CHECK(mikopbx_last_error_http_status() == 404, "404 kept, got %d", mikopbx_last_error_http_status());
-    fault("{\"kind\":\"status\",\"status\":500,\"count\":1,\"path\":\"/pbxcore/api/sip/getRegistry\"}");
+    sim_fault(url, "{\"kind\":\"status\",\"status\":500,\"count\":1,\"path\":\"/pbxcore/api/sip/getRegistry\"}");
     mikopbx_provider_list *providers = NULL;
     CHECK_STATUS(mikopbx_provider_registrations(client, &providers), MIKOPBX_ERR_HTTP, "500");
     CHECK(mikopbx_last_error_http_status() == 500, "500 kept, got %d", mikopbx_last_error_http_status());
@@ -103,7 +98,7 @@ static void auth_api_http(void) {
     CHECK_STATUS(mikopbx_provider_registrations(client, &providers), MIKOPBX_OK, "after the one-off fault");
     CHECK(mikopbx_last_error()[0] == '\0' && mikopbx_last_error_http_status() == 0, "success clears the last error");
     mikopbx_provider_list_free(providers);
-    fault("{\"kind\":\"html\",\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
+    sim_fault(url, "{\"kind\":\"html\",\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
     mikopbx_peer_list *peers = NULL;
     CHECK_STATUS(mikopbx_peer_statuses(client, &peers), MIKOPBX_ERR_DECODE, "html body");
     CHECK(peers == NULL, "no list on failure");
@@ -113,7 +108,7 @@ static void auth_api_http(void) {
 static void transport_timeout(void) {
     mikopbx_config cfg;
     sim_reset(url);
-    fault("{\"kind\":\"drop\",\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
+    sim_fault(url, "{\"kind\":\"drop\",\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
     t_config(&cfg, url);
     cfg.retries = MIKOPBX_RETRIES_NONE;
     expect_peers(&cfg, MIKOPBX_ERR_TRANSPORT, "dropped connection");
@@ -125,7 +120,7 @@ static void transport_timeout(void) {
     expect_peers(&cfg, MIKOPBX_ERR_TRANSPORT, "closed port");
 
     sim_reset(url);
-    fault("{\"kind\":\"delay\",\"delay_ms\":3000,\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
+    sim_fault(url, "{\"kind\":\"delay\",\"delay_ms\":3000,\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
     t_config(&cfg, url);
     cfg.timeout_ms = 400;
     expect_peers(&cfg, MIKOPBX_ERR_TIMEOUT, "slow server");

@@ -10,11 +10,6 @@
 
 static const char *url;
 
-static void fault(const char *body) {
-    int status = sim_control(url, "POST", "/__sim/faults", body, NULL);
-    CHECK(status == 200, "fault %s accepted (HTTP %d)", body, status);
-}
-
 static void nul_characters_become_visible(mikopbx_client *client) {
     int status = sim_control(url, "PUT", "/__sim/peers/250",
                              "{\"state\":\"OK\",\"contacts\":[{\"URI\":\"sip:250@h\",\"UserAgent\":\"Phone\\u0000X\"}]}",
@@ -34,7 +29,7 @@ static void nul_characters_become_visible(mikopbx_client *client) {
 }
 
 static void numeric_ids_keep_their_text(mikopbx_client *client) {
-    fault("{\"kind\":\"answer\",\"status\":200,\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\","
+    sim_fault(url, "{\"kind\":\"answer\",\"status\":200,\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\","
           "\"body\":\"{\\\"result\\\":true,\\\"data\\\":[{\\\"id\\\":201,\\\"state\\\":\\\"OK\\\"},"
           "{\\\"id\\\":123456789012345678901234567890,\\\"state\\\":\\\"OK\\\"},{\\\"id\\\":201.50,\\\"state\\\":\\\"OK\\\"}]}\"}");
     mikopbx_peer_list *peers = NULL;
@@ -50,7 +45,7 @@ static void numeric_ids_keep_their_text(mikopbx_client *client) {
 }
 
 static void endless_bodies_are_decode_errors(mikopbx_client *client) {
-    fault("{\"kind\":\"endless\",\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
+    sim_fault(url, "{\"kind\":\"endless\",\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
     mikopbx_peer_list *peers = NULL;
     CHECK_STATUS(mikopbx_peer_statuses(client, &peers), MIKOPBX_ERR_DECODE, "endless body");
     CHECK(strstr(mikopbx_last_error(), "larger than") != NULL, "says why: %s", mikopbx_last_error());
@@ -58,7 +53,7 @@ static void endless_bodies_are_decode_errors(mikopbx_client *client) {
 }
 
 static void quoted_passwords_are_redacted(mikopbx_client *client) {
-    fault("{\"kind\":\"answer\",\"status\":200,\"count\":1,\"path\":\"/pbxcore/api/sip/getRegistry\","
+    sim_fault(url, "{\"kind\":\"answer\",\"status\":200,\"count\":1,\"path\":\"/pbxcore/api/sip/getRegistry\","
           "\"body\":\"{\\\"result\\\":false,\\\"messages\\\":{\\\"error\\\":[\\\"password " SIM_PASSWORD
           " is wrong\\\"]}}\"}");
     mikopbx_provider_list *providers = NULL;

@@ -37,10 +37,7 @@ int main(void) {
     const char *url = t_env("MIKOPBX_TEST_LEGACY_URL");
     sim_reset(url);
     CHECK_STATUS(mikopbx_set_log_callback(MIKOPBX_LOG_DEBUG, on_log, &seen), MIKOPBX_OK, "set the callback");
-    int status = sim_control(url, "POST", "/__sim/faults",
-                             "{\"kind\":\"status\",\"status\":503,\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}",
-                             NULL);
-    CHECK(status == 200, "fault accepted (HTTP %d)", status);
+    sim_fault(url, "{\"kind\":\"status\",\"status\":503,\"count\":1,\"path\":\"/pbxcore/api/sip/getPeersStatuses\"}");
 
     mikopbx_config cfg;
     t_config(&cfg, url);

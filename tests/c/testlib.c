@@ -192,6 +192,11 @@ char *sim_api_key(const char *base_url) {
     return key;
 }
 
+void sim_fault(const char *base_url, const char *fault_json) {
+    int status = sim_control(base_url, "POST", "/__sim/faults", fault_json, NULL);
+    CHECK(status == 200, "fault %s accepted (HTTP %d)", fault_json, status);
+}
+
 void sim_reset_done(void) {
     for (size_t i = 0; i < MAX_SIMS; i++) {
         free(start_states[i].url);

@@ -36,6 +36,8 @@ mikopbx_client *t_client(const mikopbx_config *cfg);
  * `out_body`, the response body is returned there (free it). */
 int sim_control(const char *base_url, const char *method, const char *path, const char *body,
                 char **out_body);
+/* Adds a fault (its JSON, as POST /__sim/faults takes it) and checks that it was accepted. */
+void sim_fault(const char *base_url, const char *fault_json);
 /* Brings a simulator back to its start: default state (as read by the first call), no
  * faults, no sessions, no remembered login attempts. */
 void sim_reset(const char *base_url);
