@@ -57,15 +57,13 @@ pub unsafe extern "C" fn mikopbx_set_log_callback(
     user_data: *mut c_void,
 ) -> mikopbx_status {
     guard(|| {
-        let level = match level {
-            MIKOPBX_LOG_OFF => None,
-            MIKOPBX_LOG_ERROR => Some(LogLevel::Error),
-            MIKOPBX_LOG_WARN => Some(LogLevel::Warn),
-            MIKOPBX_LOG_INFO => Some(LogLevel::Info),
-            MIKOPBX_LOG_DEBUG => Some(LogLevel::Debug),
-            MIKOPBX_LOG_TRACE => Some(LogLevel::Trace),
-            other => return Err(invalid(format!("unknown log level {other}: MIKOPBX_LOG_OFF … MIKOPBX_LOG_TRACE"))),
-        };
+        let level =
+            match level {
+                MIKOPBX_LOG_OFF => None,
+                other => Some(LogLevel::from_number(other).ok_or_else(|| {
+                    invalid(format!("unknown log level {other}: MIKOPBX_LOG_OFF … MIKOPBX_LOG_TRACE"))
+                })?),
+            };
         let Some(callback) = callback.filter(|_| level.is_some()) else {
             mikopbx_core::set_log_level(None);
             return Ok(());

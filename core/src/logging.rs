@@ -25,6 +25,18 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// The level of its number (`Error` = 1 … `Trace` = 5), as C passes it.
+    pub fn from_number(number: i32) -> Option<LogLevel> {
+        Some(match number {
+            1 => LogLevel::Error,
+            2 => LogLevel::Warn,
+            3 => LogLevel::Info,
+            4 => LogLevel::Debug,
+            5 => LogLevel::Trace,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             LogLevel::Error => "error",
@@ -95,14 +107,7 @@ pub fn set_log_level(level: Option<LogLevel>) {
 
 /// The level events are delivered at now.
 pub fn log_level() -> Option<LogLevel> {
-    match LEVEL.load(Ordering::Relaxed) {
-        1 => Some(LogLevel::Error),
-        2 => Some(LogLevel::Warn),
-        3 => Some(LogLevel::Info),
-        4 => Some(LogLevel::Debug),
-        5 => Some(LogLevel::Trace),
-        _ => None,
-    }
+    LogLevel::from_number(i32::from(LEVEL.load(Ordering::Relaxed)))
 }
 
 fn install() -> Result<()> {
