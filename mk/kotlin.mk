@@ -24,14 +24,19 @@ UNIFFI_BINDGEN := $(CARGO_TARGET_DIR)/debug/uniffi-bindgen
 MVN ?= mvn
 STRIP ?= strip
 
-# Generates Kotlin and Swift from the built library into directory $(1). Then Kotlin's
-# exception `message` becomes the core's sentence, as `toString()` is: uniffi writes a dump of
-# the fields there (mozilla/uniffi-rs#1077). perl stops the build if uniffi's output changed shape.
+# Generates Kotlin and Swift from the built library into directory $(1). Then two patches of
+# the Kotlin, which uniffi has no option for (perl stops the build if uniffi's output changed
+# shape): an exception's `message` becomes the core's sentence, as `toString()` is (uniffi
+# writes a dump of the fields there, mozilla/uniffi-rs#1077); and the SDK's runtime threads,
+# which complete every suspend call through JNA's callback, stay attached to the JVM instead of
+# being attached and detached again for each completion (docs/performance.md).
 define uniffi_generate
 	rm -rf $(1) && mkdir -p $(1)
 	$(UNIFFI_BINDGEN) generate $(UNIFFI_LIB) --language kotlin --language swift \
 		--no-format --metadata-no-deps --out-dir $(1)
 	perl -0pi -e '$$n = s/(override val message\n\s+get\(\) = )"[^"\n]*"/$${1}toString()/g; die "no exception message to replace\n" unless $$n' \
+		$(1)/com/mikopbx/sdk/mikopbx_uniffi.kt
+	perl -0pi -e '$$n = s/(internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback \{\n)/$${1}    init { Native.setCallbackThreadInitializer(this, com.sun.jna.CallbackThreadInitializer(true, false, "mikopbx-worker")) }\n/; die "no continuation callback to patch\n" unless $$n' \
 		$(1)/com/mikopbx/sdk/mikopbx_uniffi.kt
 endef
 

@@ -236,18 +236,29 @@ pub(crate) fn wait<T: Send + 'static>(
     py: Python<'_>,
     call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
 ) -> PyResult<T> {
-    outcome(py, call)?.map_err(to_py_err)
+    outcome(py, None, call)?.map_err(to_py_err)
+}
+
+/// `wait` for a call of `client`, driven on this thread when it can be (no hand-over to the
+/// core's runtime threads: core's `Client::wait_interruptible`).
+fn wait_for<T: Send + 'static>(
+    py: Python<'_>,
+    client: &mikopbx::Client,
+    call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
+) -> PyResult<T> {
+    outcome(py, Some(client), call)?.map_err(to_py_err)
 }
 
 /// `wait`, with the call's own error kept apart from Ctrl-C (the outer error).
 fn outcome<T: Send + 'static>(
     py: Python<'_>,
+    client: Option<&mikopbx::Client>,
     call: impl std::future::Future<Output = mikopbx::Result<T>> + Send + 'static,
 ) -> PyResult<mikopbx::Result<T>> {
-    crate::interpreter::detach(py, || {
-        mikopbx::block_on_interruptible(call, SIGNAL_CHECK_INTERVAL, || {
-            crate::interpreter::try_attach(|py| py.check_signals().err()).flatten()
-        })
+    let interrupted = || crate::interpreter::try_attach(|py| py.check_signals().err()).flatten();
+    crate::interpreter::detach(py, || match client {
+        Some(client) => client.wait_interruptible(call, SIGNAL_CHECK_INTERVAL, interrupted),
+        None => mikopbx::block_on_interruptible(call, SIGNAL_CHECK_INTERVAL, interrupted),
     })
 }
 
@@ -317,7 +328,7 @@ impl Client {
     /// same but raises.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let client = self.0.clone();
-        closed(py, outcome(py, async move { client.logout().await })?.err());
+        closed(py, outcome(py, Some(&self.0), async move { client.logout().await })?.err());
         Ok(())
     }
 
@@ -332,7 +343,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let arguments = call_arguments(args)?;
         let client = self.0.clone();
-        let result = wait(py, async move { client.call_json(&operation, arguments).await })?;
+        let result = wait_for(py, &self.0, async move { client.call_json(&operation, arguments).await })?;
         to_py(py, &result)
     }
 
@@ -467,7 +478,7 @@ macro_rules! python_operations {
                 fn $name<'py>(&self, py: Python<'py> $(, $arg: python_argument!('py $($default)?))*) -> PyResult<Bound<'py, PyAny>> {
                     $( let $arg = <$ty as FromPython>::from_python(given!($arg $($default)?))?; )*
                     let client = self.0.clone();
-                    let value = wait(py, async move { client.$name($($arg),*).await.map(IntoPython::into_python) })?;
+                    let value = wait_for(py, &self.0, async move { client.$name($($arg),*).await.map(IntoPython::into_python) })?;
                     value.into_bound_py_any(py)
                 }
             )*

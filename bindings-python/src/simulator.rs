@@ -206,8 +206,8 @@ impl Simulator {
     }
 
     /// Stops accepting and closes open connections.
-    fn stop(&self) {
-        self.0.stop();
+    fn stop(&self, py: Python<'_>) {
+        crate::interpreter::detach(py, || self.0.stop());
     }
 
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {

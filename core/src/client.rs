@@ -7,6 +7,7 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use crate::auth::Session;
+use crate::caller_thread::{self, CallerSlot};
 use crate::config::{ApiVersion, Config};
 use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result};
@@ -27,6 +28,8 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     pub(crate) session: Session,
     generation: tokio::sync::OnceCell<ApiGeneration>,
+    /// Where blocking calls are driven on their caller's thread.
+    caller: CallerSlot,
     /// `runtime::forks()` at construction: the client's connections belong to that process.
     forks: u64,
 }
@@ -54,7 +57,8 @@ impl Client {
         };
         let session = Session::new(config.credentials.clone());
         let forks = runtime::forks();
-        Ok(Client { inner: Arc::new(Inner { config, transport, session, generation, forks }) })
+        let caller = CallerSlot::default();
+        Ok(Client { inner: Arc::new(Inner { config, transport, session, generation, caller, forks }) })
     }
 
     pub fn config(&self) -> &Config {
@@ -84,9 +88,45 @@ impl Client {
         true
     }
 
-    /// Runs the work on the shared runtime (reqwest's connections live there) under the
-    /// call's deadline, cancels it when the caller stops waiting, and cleans the error it
-    /// returns of every secret the client knows. A panic becomes an `Internal` error.
+    /// Waits for a call of this client (a future of its operations), driving it on this
+    /// thread when it can (`caller_thread`), else on the shared runtime. An error only when
+    /// the shared runtime cannot start.
+    pub(crate) fn wait<F>(&self, call: F) -> Result<F::Output>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        match self.inner.caller.block_on(&self.inner.transport, &self.inner.config, call) {
+            Ok(output) => Ok(output),
+            Err(call) => runtime::block_on(call),
+        }
+    }
+
+    /// Waits for a call of this client (a future of its operations) as
+    /// [`crate::block_on_interruptible`] does, asking `interrupted` every `check_every`
+    /// whether the caller wants to stop (e.g. Python's Ctrl-C); an interruption cancels the
+    /// call and returns the interruption's value. The call is driven on this thread when
+    /// nothing else drives this client's calls here, which spares two thread wake-ups a call.
+    pub fn wait_interruptible<T, I>(
+        &self,
+        call: impl Future<Output = Result<T>> + Send + 'static,
+        check_every: std::time::Duration,
+        mut interrupted: impl FnMut() -> Option<I>,
+    ) -> std::result::Result<Result<T>, I>
+    where
+        T: Send + 'static,
+    {
+        let (transport, config) = (&self.inner.transport, &self.inner.config);
+        match self.inner.caller.block_on_interruptible(transport, config, call, check_every, &mut interrupted) {
+            Ok(outcome) => outcome,
+            Err(call) => runtime::block_on_interruptible(call, check_every, interrupted),
+        }
+    }
+
+    /// Runs the work under the call's deadline, cancels it when the caller stops waiting,
+    /// and cleans the error it returns of every secret the client knows. A panic becomes an
+    /// `Internal` error. The work runs on the shared runtime (where the connections of async
+    /// callers live), or right here when the call is driven on its caller's thread.
     pub(crate) async fn run<T, F, Fut>(&self, work: F) -> Result<T>
     where
         F: FnOnce(Arc<Inner>) -> Fut,
@@ -106,6 +146,11 @@ impl Client {
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { url: base_url, after: timeout }))
         });
+        if caller_thread::is_driving() {
+            let outcome = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(call)).await;
+            let outcome = outcome.unwrap_or_else(|panic| Err(Error::Internal { message: panic_text(panic.as_ref()) }));
+            return outcome.map_err(|error| self.inner.clean(error));
+        }
         let mut task = AbortOnDrop(runtime()?.spawn(call));
         let outcome = match (&mut task.0).await {
             Ok(result) => result,
@@ -176,17 +221,17 @@ impl Inner {
         Ok((url, envelope::take_data(&mut document)))
     }
 
-    /// What `read` makes of the `data` of a GET answer, given as the text it was sent as
-    /// (no tree, no copy; `None` when the answer has none) with the URL it came from. `read`
-    /// runs where the answer is decoded: off the runtime for a big answer.
-    pub(crate) async fn read_data<T: Send + 'static>(
+    /// What `read` makes of the list in the `data` of a GET answer, given as its entries'
+    /// texts borrowed from the answer, which `read` also gets to keep parts of (no tree, no
+    /// copy). `read` runs where the answer is decoded: off the runtime for a big answer.
+    pub(crate) async fn read_list<T: Send + 'static>(
         &self,
         path: &str,
-        read: fn(&str, Option<&serde_json::value::RawValue>) -> Result<T>,
+        read: fn(&str, envelope::ListData<'_>, &bytes::Bytes) -> Result<T>,
     ) -> Result<T> {
         let response = self.send(&Request::get(path)).await?;
         off_the_runtime(response, move |response: Response| {
-            envelope::with_raw_data(&response.url, response.status, response.is_plain_text(), &response.body, read)
+            envelope::with_list_data(&response.url, response.status, response.is_plain_text(), &response.body, read)
         })
         .await
     }
@@ -243,7 +288,8 @@ async fn off_the_runtime<T: Send + 'static>(
     response: Response,
     decode: impl FnOnce(Response) -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    if response.body.len() < BLOCKING_DECODE_BYTES {
+    // A thread that drives its own call keeps no one else waiting.
+    if response.body.len() < BLOCKING_DECODE_BYTES || caller_thread::is_driving() {
         return decode(response);
     }
     tokio::task::spawn_blocking(move || decode(response))

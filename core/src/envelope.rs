@@ -5,6 +5,8 @@
 //! of 401/403/404/500; the v3 404 `{"success":false,…}`; HTTP 200 + `result:false` (legacy
 //! business errors) and 4xx + `result:false` (v3).
 
+use bytes::Bytes;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -108,29 +110,112 @@ pub(crate) fn decode(
     classify(url, status, body, expect, document)
 }
 
+/// The `data` of an answer as a list's entries, each the text it was sent as, borrowed from
+/// the answer (`with_list_data`).
+pub(crate) enum ListData<'a> {
+    /// No `data`, or `null`.
+    Missing,
+    /// The entries of a list, or the values of an object (PHP's sparse list), in order.
+    Entries(Vec<&'a RawValue>),
+    /// Anything else, as JSON text.
+    NotAList(String),
+}
+
 /// The envelope of a JSON answer checked as `decode` checks it, and `read` given its `data`
-/// as the text it was sent as: only the top level is parsed, so a big list costs no tree (its
-/// entries are read by `model`'s raw list readers). Anything but a JSON object takes
-/// `decode`'s whole path.
-pub(crate) fn with_raw_data<T>(
+/// as a list's entries in the text they were sent as, with the buffer they borrow from. One
+/// pass over the answer reads the top level and splits the list without parsing its
+/// entries, so a big list costs no tree (its entries are read by `model::raw_list_of`).
+/// Anything else takes `decode`'s whole path.
+pub(crate) fn with_list_data<T>(
     url: &str,
     status: u16,
     is_plain_text: bool,
-    body: &[u8],
-    read: fn(&str, Option<&RawValue>) -> Result<T>,
+    body: &Bytes,
+    read: fn(&str, ListData<'_>, &Bytes) -> Result<T>,
 ) -> Result<T> {
-    type TopLevel<'a> = std::collections::HashMap<String, &'a RawValue>;
-    let Ok(mut top) = serde_json::from_slice::<TopLevel<'_>>(body) else {
-        let mut document = decode(url, status, is_plain_text, body, BodyExpectation::Envelope)?;
-        let data = serde_json::value::to_raw_value(&take_data(&mut document))
-            .map_err(|e| Error::Internal { message: format!("re-encoding data failed: {e}") })?;
-        return read(url, Some(&data));
-    };
-    let data = top.remove("data");
-    let shallow: Map<String, Value> =
-        top.into_iter().map(|(key, raw)| (key, serde_json::from_str(raw.get()).unwrap_or(Value::Null))).collect();
-    classify(url, status, body, BodyExpectation::Envelope, Value::Object(shallow))?;
-    read(url, data)
+    if let Ok(TopLevel { data, rest }) = serde_json::from_slice::<TopLevel<'_>>(body) {
+        classify(url, status, body, BodyExpectation::Envelope, Value::Object(rest))?;
+        return read(url, data, body);
+    }
+    // A number as `data`, or a body that is not a JSON object: `decode` says what is wrong.
+    let data = take_data(&mut decode(url, status, is_plain_text, body, BodyExpectation::Envelope)?);
+    if !(data.is_array() || data.is_object()) {
+        let data = if data.is_null() { ListData::Missing } else { ListData::NotAList(data.to_string()) };
+        return read(url, data, body);
+    }
+    let text = Bytes::from(data.to_string());
+    let entries = serde_json::from_slice::<ListOf<'_>>(&text)
+        .map_err(|e| Error::Internal { message: format!("re-reading data failed: {e}") })?;
+    read(url, entries.0, &text)
+}
+
+/// An answer's top level: `data` split into entries, the rest (small) as values.
+struct TopLevel<'a> {
+    data: ListData<'a>,
+    rest: Map<String, Value>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for TopLevel<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<TopLevel<'de>, M::Error> {
+                let mut top = TopLevel { data: ListData::Missing, rest: Map::new() };
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "data" {
+                        top.data = map.next_value::<ListOf<'de>>()?.0;
+                    } else {
+                        top.rest.insert(key, map.next_value()?);
+                    }
+                }
+                Ok(top)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
+/// A `data` value as [`ListData`]: its entries are only delimited, not parsed.
+struct ListOf<'a>(ListData<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ListOf<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = ListOf<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of entries")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<ListOf<'de>, S::Error> {
+                let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(entry) = seq.next_element::<&'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(ListOf(ListData::Entries(entries)))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<ListOf<'de>, M::Error> {
+                let mut entries = Vec::new();
+                while let Some((_, entry)) = map.next_entry::<IgnoredAny, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(ListOf(ListData::Entries(entries)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<ListOf<'de>, E> {
+                Ok(ListOf(ListData::Missing))
+            }
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> std::result::Result<ListOf<'de>, E> {
+                Ok(ListOf(ListData::NotAList(value.to_string())))
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> std::result::Result<ListOf<'de>, E> {
+                Ok(ListOf(ListData::NotAList(Value::from(value).to_string())))
+            }
+        }
+        deserializer.deserialize_any(Entries)
+    }
 }
 
 /// What a parsed answer means: its document on success, else the error it is.

@@ -43,6 +43,17 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Reads a body as the peer list is read (`Inner::read_list`), checking the error if any.
+fn read_peer_list(body: Vec<u8>, status: u16) {
+    let body = bytes::Bytes::from(body);
+    let read = envelope::with_list_data("http://pbx/x", status, false, &body, |url, data, answer| {
+        crate::model::raw_list_of(url, data, answer, PeerStatus::from_raw_entry)
+    });
+    if let Err(error) = read {
+        assert_bounded(&error);
+    }
+}
+
 fn assert_bounded(error: &crate::Error) {
     let text = error.clone().cleaned(&[]).to_string();
     assert!(text.chars().count() < 20_000, "error text of {} chars", text.chars().count());
@@ -58,6 +69,7 @@ proptest! {
                 assert_bounded(&error);
             }
         }
+        read_peer_list(body, status);
     }
 
     #[test]
@@ -68,6 +80,7 @@ proptest! {
                 assert_bounded(&error);
             }
         }
+        read_peer_list(body.into_bytes(), status);
     }
 
     #[test]
@@ -78,7 +91,7 @@ proptest! {
         if let Value::Array(items) = data {
             let entries: Vec<Box<serde_json::value::RawValue>> =
                 items.iter().filter_map(|item| serde_json::value::to_raw_value(item).ok()).collect();
-            let peers: Vec<PeerStatus> = entries.iter().filter_map(|entry| PeerStatus::from_raw_entry(entry)).collect();
+            let peers: Vec<PeerStatus> = entries.iter().filter_map(|entry| PeerStatus::from_raw_entry(entry, &bytes::Bytes::new())).collect();
             let count = peers.len();
             prop_assert!(fold_webrtc_twins(peers).len() <= count);
         }

@@ -18,6 +18,7 @@
 mod api;
 mod auth;
 pub mod blocking;
+mod caller_thread;
 mod client;
 mod config;
 mod envelope;

@@ -1,9 +1,11 @@
 //! What every model shares: states that keep unknown server strings, and tolerant readers of
 //! PHP-style fields and lists.
 
+use bytes::Bytes;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::envelope::ListData;
 use crate::error::{Error, Result, excerpt};
 
 /// Declares a state enum whose unknown values are kept as `Other(raw)`.
@@ -113,44 +115,35 @@ pub(crate) fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-/// Reads a list whose `data` was kept as text (`Inner::read_data`): every entry is parsed
-/// by `parse` straight from its text, with no tree of the whole answer. PHP's shapes are
-/// accepted as `list_of` accepts them: `[]`, or an object of entries for a sparse list.
-pub(crate) fn raw_list_of<T>(url: &str, data: Option<&RawValue>, parse: fn(&RawValue) -> Option<T>) -> Result<Vec<T>> {
-    let Some(data) = data.filter(|d| d.get() != "null") else { return Err(list_error(url, NO_LIST, "")) };
-    let entries: Vec<&RawValue> = match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
-        Ok(entries) => entries,
-        Err(_) => match serde_json::from_str::<Entries<'_>>(data.get()) {
-            Ok(Entries(entries)) => entries,
-            Err(_) => return Err(list_error(url, NOT_A_LIST, data.get())),
-        },
+/// Reads a list whose entries were only delimited (`Inner::read_list`): every entry is parsed
+/// by `parse` straight from its text, which the entry may keep as a part of `buffer` (the
+/// answer). PHP's shapes are accepted as `list_of` accepts them: `[]`, or an object of entries
+/// for a sparse list.
+pub(crate) fn raw_list_of<T>(
+    url: &str,
+    data: ListData<'_>,
+    buffer: &Bytes,
+    parse: fn(&RawValue, &Bytes) -> Option<T>,
+) -> Result<Vec<T>> {
+    let entries = match data {
+        ListData::Entries(entries) => entries,
+        ListData::Missing => return Err(list_error(url, NO_LIST, "")),
+        ListData::NotAList(text) => return Err(list_error(url, NOT_A_LIST, &text)),
     };
-    entries.into_iter().map(|entry| parse(entry).ok_or_else(|| list_error(url, NO_ID, entry.get()))).collect()
+    entries.into_iter().map(|entry| parse(entry, buffer).ok_or_else(|| list_error(url, NO_ID, entry.get()))).collect()
 }
 
-/// The values of a JSON object, in their order (a sparse PHP list).
-struct Entries<'a>(Vec<&'a RawValue>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Entries<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct Values;
-        impl<'de> serde::de::Visitor<'de> for Values {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of list entries")
-            }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> std::result::Result<Entries<'de>, M::Error> {
-                let mut entries = Vec::new();
-                while let Some((_, entry)) = map.next_entry::<serde::de::IgnoredAny, &'de RawValue>()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(Values)
+/// A scalar field of an entry, borrowed from the entry's text: a string (unescaped only when
+/// it has escapes), or a number or boolean as written. `None` for null, lists and objects.
+pub(crate) fn scalar_text(field: &RawValue) -> Option<std::borrow::Cow<'_, str>> {
+    let text = field.get();
+    match text.as_bytes().first()? {
+        b'"' => match text.get(1..text.len() - 1) {
+            Some(inner) if !inner.contains('\\') => Some(std::borrow::Cow::Borrowed(inner)),
+            _ => serde_json::from_str::<String>(text).ok().map(std::borrow::Cow::Owned),
+        },
+        b'{' | b'[' | b'n' => None,
+        _ => Some(std::borrow::Cow::Borrowed(text)),
     }
 }
 
@@ -204,20 +197,38 @@ mod tests {
     use super::*;
     use crate::PeerStatus;
 
+    /// The list of an answer `{"result":true,"data":<data>}`, read as `Inner::read_list` does.
+    fn read_list(data: &str) -> Result<Vec<PeerStatus>> {
+        let body = Bytes::from(format!(r#"{{"result":true,"data":{data}}}"#));
+        crate::envelope::with_list_data("u", 200, false, &body, |url, data, buffer| {
+            raw_list_of(url, data, buffer, PeerStatus::from_raw_entry)
+        })
+    }
+
     #[test]
     fn lists_accept_php_shapes_and_name_a_bad_entry() {
-        use serde_json::json;
-        let raw = |value: serde_json::Value| serde_json::value::to_raw_value(&value).unwrap();
-        let read = |value| raw_list_of("u", Some(&raw(value)), PeerStatus::from_raw_entry);
-        assert!(read(json!([])).unwrap().is_empty());
-        let sparse = read(json!({"0": {"id": "201", "state": "OK"}, "1": {"id": 202}})).unwrap();
+        assert!(read_list("[]").unwrap().is_empty());
+        let sparse = read_list(r#"{"0": {"id": "201", "state": "OK"}, "1": {"id": 202}}"#).unwrap();
         assert_eq!((sparse[0].id.as_str(), sparse[1].id.as_str()), ("201", "202"));
-        assert_eq!(sparse[1].raw.as_str(), r#"{"id":202}"#, "the entry as sent");
-        assert_eq!(raw_list_of("u", None, PeerStatus::from_raw_entry).unwrap_err().kind(), crate::ErrorKind::Decode);
-        assert_eq!(read(json!("text")).unwrap_err().kind(), crate::ErrorKind::Decode);
-        let err = read(json!([{"id": "201"}, {"name": "x"}])).unwrap_err();
+        assert_eq!(sparse[1].raw.as_str(), r#"{"id": 202}"#, "the entry as sent");
+        for not_a_list in ["null", r#""text""#, "5", "123456789012345678901234567890", "true"] {
+            let err = read_list(not_a_list).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Decode, "{not_a_list}");
+        }
+        let err = read_list(r#"[{"id": "201"}, {"name": "x"}]"#).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
         assert!(err.to_string().contains("\"name\""), "{err}");
+    }
+
+    #[test]
+    fn scalars_are_read_from_their_text() {
+        let text = |json: &str| scalar_text(&RawValue::from_string(json.to_owned()).unwrap()).map(|t| t.into_owned());
+        assert_eq!(text(r#""201""#).as_deref(), Some("201"));
+        assert_eq!(text(r#""a\/b \u00e9""#).as_deref(), Some("a/b é"));
+        assert_eq!(text("123456789012345678901234567890").as_deref(), Some("123456789012345678901234567890"));
+        assert_eq!(text("-1.50").as_deref(), Some("-1.50"));
+        assert_eq!(text("true").as_deref(), Some("true"));
+        assert_eq!((text("null"), text("[1]"), text(r#"{"a":1}"#)), (None, None, None));
     }
 
     #[test]

@@ -1,52 +1,65 @@
 //! [`RawJson`]: a piece of a server's answer kept exactly as it was sent, as text. Models keep
 //! their entry this way (`raw`) instead of as a `serde_json::Value` tree, which is what a big
 //! answer used to spend most of its time building and freeing (docs/performance.md); a tree is
-//! made only when someone asks for one.
+//! made only when someone asks for one. An entry read from an answer shares the answer's
+//! buffer (a reference-counted slice of it), so keeping it costs no copy.
 
+use bytes::Bytes;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// JSON text as the server sent it.
+/// JSON text as the server sent it. Always valid UTF-8 JSON: every constructor checks it or
+/// takes it from text that `serde_json` has checked.
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson(Bytes);
 
 impl RawJson {
     /// The JSON text, exactly as sent.
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        // Every constructor stores UTF-8 (see the type's doc); "null" is never reached.
+        std::str::from_utf8(&self.0).unwrap_or("null")
     }
 
     /// The JSON as a tree (parsed now).
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+        serde_json::from_slice(&self.0).unwrap_or(Value::Null)
     }
 
     /// A tree written as JSON text.
     pub fn from_value(value: &Value) -> RawJson {
-        RawJson(serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned()))
+        serde_json::to_vec(value).map(|text| RawJson(Bytes::from(text))).unwrap_or_default()
     }
 
     /// JSON text, checked; `None` when it is not JSON.
     pub fn from_text(text: String) -> Option<RawJson> {
-        RawValue::from_string(text).ok().map(RawJson)
+        serde_json::from_str::<serde::de::IgnoredAny>(&text).ok()?;
+        Some(RawJson(Bytes::from(text)))
     }
 
-    pub(crate) fn from_raw(raw: &RawValue) -> RawJson {
-        RawJson(raw.to_owned())
+    /// A part of `body` that `serde_json` read from it: shared with the body, not copied (a
+    /// part from elsewhere is copied).
+    pub(crate) fn part_of(body: &Bytes, part: &RawValue) -> RawJson {
+        let text = part.get().as_bytes();
+        let range = body.as_ptr_range();
+        if range.contains(&text.as_ptr()) && text.as_ptr_range().end <= range.end {
+            RawJson(body.slice_ref(text))
+        } else {
+            RawJson(Bytes::copy_from_slice(text))
+        }
     }
 }
 
 impl Default for RawJson {
     fn default() -> Self {
-        RawJson(RawValue::NULL.to_owned())
+        RawJson(Bytes::from_static(b"null"))
     }
 }
 
 /// The same JSON value, however it is written (`"a\/b"` and `"a/b"`, spacing).
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str() || self.to_value() == other.to_value()
+        self.0 == other.0 || self.to_value() == other.to_value()
     }
 }
 
@@ -56,9 +69,11 @@ impl std::fmt::Debug for RawJson {
     }
 }
 
+/// Written as the text it is, not re-encoded.
 impl Serialize for RawJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        let raw: &RawValue = serde_json::from_str(self.as_str()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
     }
 }
 
@@ -76,5 +91,16 @@ mod tests {
         assert_ne!(sent, RawJson::default());
         assert!(RawJson::from_text("{".to_owned()).is_none());
         assert_eq!(serde_json::to_string(&sent).unwrap(), r#"{"id": "a\/b"}"#);
+    }
+
+    #[test]
+    fn a_part_of_an_answer_shares_its_buffer() {
+        let body = Bytes::from_static(br#"{"data":[{"id":"201"}]}"#);
+        let list: Vec<&RawValue> = serde_json::from_slice(&body[8..body.len() - 1]).unwrap();
+        let part = RawJson::part_of(&body, list[0]);
+        assert_eq!(part.as_str(), r#"{"id":"201"}"#);
+        assert_eq!(part.0.as_ptr(), body[9..].as_ptr(), "a slice of the body, not a copy");
+        let elsewhere = RawValue::from_string("[1]".to_owned()).unwrap();
+        assert_eq!(RawJson::part_of(&body, &elsewhere).as_str(), "[1]");
     }
 }

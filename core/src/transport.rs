@@ -9,6 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
+use crate::caller_thread;
 use crate::config::Config;
 use crate::error::{Error, Result, excerpt};
 use crate::pacing::{Pacer, Pacing};
@@ -148,18 +149,8 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub fn new(config: &Config) -> Result<Transport> {
-        let builder = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            // Redirects could carry the session to another host; MikoPBX's HTTP→HTTPS
-            // redirect also turns POST into GET. Use the https URL instead.
-            .redirect(reqwest::redirect::Policy::none());
-        let http = crate::tls::apply(builder, &config.tls)?
-            .build()
-            .map_err(|e| Error::invalid(format!("cannot build the HTTP client: {e}")))?;
         Ok(Transport {
-            http,
+            http: Transport::http_client(config)?,
             base: config.base_url.clone(),
             retries: config.retries,
             connect_timeout: config.connect_timeout,
@@ -168,6 +159,21 @@ impl Transport {
             pacing: config.pacing,
             pacer: Pacer::shared(&config.base_url, config.pacing, config.max_in_flight),
         })
+    }
+
+    /// An HTTP client with the configuration's settings. Its connections belong to the runtime
+    /// they are opened on: the shared one, or a caller's (`caller_thread`).
+    pub fn http_client(config: &Config) -> Result<reqwest::Client> {
+        let builder = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            // Redirects could carry the session to another host; MikoPBX's HTTP→HTTPS
+            // redirect also turns POST into GET. Use the https URL instead.
+            .redirect(reqwest::redirect::Policy::none());
+        crate::tls::apply(builder, &config.tls)?
+            .build()
+            .map_err(|e| Error::invalid(format!("cannot build the HTTP client: {e}")))
     }
 
     /// Tells the pacer the server's generation: under `Pacing::Auto` only v3 is paced.
@@ -232,7 +238,10 @@ impl Transport {
         url: &Url,
         shown_url: &str,
     ) -> Result<Response> {
-        let mut builder = self.http.request(request.method.clone(), url.clone());
+        let mut builder = match caller_thread::http_client(self) {
+            Some(http) => http.request(request.method.clone(), url.clone()),
+            None => self.http.request(request.method.clone(), url.clone()),
+        };
         for (name, value) in request.headers {
             builder = builder.header(name, *value);
         }

@@ -418,11 +418,24 @@ impl Simulator {
     pub fn stats(&self) -> Stats {
         self.shared.stats()
     }
-    /// Stops accepting and closes open connections.
+    /// Stops accepting and closes open connections. Outside a runtime it returns once they
+    /// are closed (within a second), so a client's next request finds the server gone; inside
+    /// one, where waiting could hold up the very tasks that close them, it only starts that.
     pub fn stop(&self) {
         self.shutdown.send_replace(true);
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return;
+        }
+        // The accept loop and every connection's task hold a receiver until they end.
+        let deadline = std::time::Instant::now() + STOP_WAIT;
+        while self.shutdown.receiver_count() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 }
+
+/// How long `Simulator::stop` waits for the connections to close.
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Drop for Simulator {
     fn drop(&mut self) {

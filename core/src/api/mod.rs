@@ -356,13 +356,13 @@ macro_rules! operations {
                 $(#[doc = $doc])*
                 #[allow(clippy::too_many_arguments)] // as many as the operation has
                 pub fn $name(&self $(, $arg: impl Into<$ty>)*) -> Result<$out> {
-                    crate::runtime::block_on(self.as_async().$name($($arg),*))?
+                    self.as_async().wait(self.as_async().$name($($arg),*))?
                 }
             )*
 
             /// [`crate::Client::call_json`], waiting for the answer.
             pub fn call_json(&self, name: &str, arguments: Value) -> Result<Value> {
-                crate::runtime::block_on(self.as_async().call_json(name, arguments))?
+                self.as_async().wait(self.as_async().call_json(name, arguments))?
             }
         }
 

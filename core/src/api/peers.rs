@@ -3,8 +3,10 @@
 //! Quirks handled here: 2024.1 lists inbound trunks as `-AUTH` peers, 2026.1 lists every
 //! endpoint (trunks and `-WS` WebRTC twins included) and answers 422 for an unknown peer.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use bytes::Bytes;
 use reqwest::Method;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
@@ -13,7 +15,7 @@ use crate::client::Inner;
 use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, number_field, raw_list_of, string_field, text_of};
+use crate::model::{data_error, define_models, number_field, raw_list_of, scalar_text, string_field};
 use crate::raw_json::RawJson;
 use crate::transport::{Request, RequestBody};
 
@@ -277,20 +279,38 @@ impl PeerDetail {
     }
 }
 
-/// The fields of a peer-list entry the model reads; the rest stays in `raw`.
+/// The fields of a peer-list entry the model reads, as servers send them (strings), borrowed
+/// from the entry's text where they have no escapes; the rest stays in `raw`.
 #[derive(serde::Deserialize)]
-struct PeerFields {
-    id: Option<Value>,
-    state: Option<Value>,
+struct PeerTexts<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    state: Option<Cow<'a, str>>,
+}
+
+/// The same fields of any type (a numeric id), for entries that `PeerTexts` cannot read.
+#[derive(serde::Deserialize)]
+struct PeerFields<'a> {
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    state: Option<&'a RawValue>,
 }
 
 impl PeerStatus {
-    /// An entry with an `id`, read from its text; `None` for anything else.
-    pub(crate) fn from_raw_entry(entry: &RawValue) -> Option<PeerStatus> {
-        let fields: PeerFields = serde_json::from_str(entry.get()).ok()?;
-        let id = fields.id.as_ref().and_then(text_of)?;
-        let state = PeerState::from_raw(&fields.state.as_ref().and_then(text_of).unwrap_or_default());
-        Some(PeerStatus { id, state, raw: RawJson::from_raw(entry) })
+    /// An entry with an `id`, read from its text (kept as a part of `answer` when it is one);
+    /// `None` for anything else.
+    pub(crate) fn from_raw_entry(entry: &RawValue, answer: &Bytes) -> Option<PeerStatus> {
+        let (id, state) = match serde_json::from_str::<PeerTexts<'_>>(entry.get()) {
+            Ok(PeerTexts { id, state }) => (id?, state),
+            Err(_) => {
+                let fields: PeerFields<'_> = serde_json::from_str(entry.get()).ok()?;
+                (scalar_text(fields.id?)?, fields.state.and_then(scalar_text))
+            }
+        };
+        let state = PeerState::from_raw(state.as_deref().unwrap_or_default());
+        Some(PeerStatus { id: id.into_owned(), state, raw: RawJson::part_of(answer, entry) })
     }
 }
 
@@ -349,7 +369,8 @@ pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<PeerStatus>> {
         ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
         ApiGeneration::V3 => V3_PEER_STATUSES,
     };
-    let peers = inner.read_data(path, |url, data| raw_list_of(url, data, PeerStatus::from_raw_entry)).await?;
+    let peers =
+        inner.read_list(path, |url, data, answer| raw_list_of(url, data, answer, PeerStatus::from_raw_entry)).await?;
     Ok(match generation {
         ApiGeneration::Legacy => drop_legacy_trunks(peers),
         ApiGeneration::V3 => {
@@ -469,7 +490,7 @@ mod tests {
     fn twins_fold_into_their_extension_in_one_pass() {
         let peer = |id: &str, state: &str| {
             let text = json!({"id": id, "state": state}).to_string();
-            PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap()).unwrap()
+            PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap(), &Bytes::new()).unwrap()
         };
         let folded = fold_webrtc_twins(vec![
             peer("201", "UNKNOWN"),
@@ -502,7 +523,7 @@ mod tests {
                 .flat_map(|i| [format!("{i}"), format!("{i}-WS")])
                 .map(|id| {
                     let text = json!({"id": id, "state": "OK"}).to_string();
-                    PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap()).unwrap()
+                    PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap(), &Bytes::new()).unwrap()
                 })
                 .collect()
         };

@@ -1099,6 +1099,7 @@ internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuati
 
 // FFI type for Rust future continuations
 internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    init { Native.setCallbackThreadInitializer(this, com.sun.jna.CallbackThreadInitializer(true, false, "mikopbx-worker")) }
     override fun callback(data: Long, pollResult: Byte) {
         uniffiContinuationHandleMap.remove(data).resume(pollResult)
     }
