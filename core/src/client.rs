@@ -12,6 +12,7 @@ use crate::config::{ApiVersion, Config};
 use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result};
 use crate::generation::{self, ApiGeneration};
+use crate::list_entry::ListEntry;
 use crate::runtime::{self, runtime};
 use crate::saved_session::SavedSession;
 use crate::transport::{DEADLINE, Request, Response, Transport};
@@ -221,17 +222,13 @@ impl Inner {
         Ok((url, envelope::take_data(&mut document)))
     }
 
-    /// What `read` makes of the list in the `data` of a GET answer, given as its entries'
-    /// texts borrowed from the answer, which `read` also gets to keep parts of (no tree, no
-    /// copy). `read` runs where the answer is decoded: off the runtime for a big answer.
-    pub(crate) async fn read_list<T: Send + 'static>(
-        &self,
-        path: &str,
-        read: fn(&str, envelope::ListData<'_>, &bytes::Bytes) -> Result<T>,
-    ) -> Result<T> {
+    /// The list in the `data` of a GET answer, each entry read into a `T` straight from the
+    /// answer's text (`list_entry`: no tree, no copy), where the answer is decoded: off the
+    /// runtime for a big answer.
+    pub(crate) async fn read_list<T: ListEntry + Send + 'static>(&self, path: &str) -> Result<Vec<T>> {
         let response = self.send(&Request::get(path)).await?;
         off_the_runtime(response, move |response: Response| {
-            envelope::with_list_data(&response.url, response.status, response.is_plain_text(), &response.body, read)
+            envelope::read_list(&response.url, response.status, response.is_plain_text(), &response.body)
         })
         .await
     }

@@ -5,12 +5,15 @@
 //! of 401/403/404/500; the v3 404 `{"success":false,…}`; HTTP 200 + `result:false` (legacy
 //! business errors) and 4xx + `result:false` (v3).
 
+use std::marker::PhantomData;
+
 use bytes::Bytes;
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, excerpt};
+use crate::list_entry::{self, EntriesSeed, ListData, ListEntry, list_from, list_of_texts};
 
 /// The server's diagnostic messages, grouped by severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,32 +113,38 @@ pub(crate) fn decode(
     classify(url, status, body, expect, document)
 }
 
-/// The `data` of an answer as a list's entries, each the text it was sent as, borrowed from
-/// the answer (`with_list_data`).
-pub(crate) enum ListData<'a> {
-    /// No `data`, or `null`.
-    Missing,
-    /// The entries of a list, or the values of an object (PHP's sparse list), in order.
-    Entries(Vec<&'a RawValue>),
-    /// Anything else, as JSON text.
-    NotAList(String),
+/// The list in the `data` of an answer, each entry read into a `T` (`list_entry`), with
+/// `decode`'s checks of the rest of the answer. One pass reads it all; an answer that pass
+/// cannot read (see `list_entry`) is read the two-pass way, and anything but a JSON object
+/// takes `decode`'s whole path.
+pub(crate) fn read_list<T: ListEntry>(url: &str, status: u16, is_plain_text: bool, body: &Bytes) -> Result<Vec<T>> {
+    let seed = TopLevel { data: EntriesSeed::<T> { answer: body, read: PhantomData } };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let one_pass = seed.deserialize(&mut deserializer).and_then(|top| deserializer.end().map(|()| top));
+    let Ok((data, rest)) = one_pass else {
+        return with_list_data(url, status, is_plain_text, body, list_of_texts::<T>);
+    };
+    classify(url, status, body, BodyExpectation::Envelope, Value::Object(rest))?;
+    match data.flatten() {
+        Some(entries) => list_from(url, entries),
+        None => Err(list_entry::no_list(url)),
+    }
 }
 
-/// The envelope of a JSON answer checked as `decode` checks it, and `read` given its `data`
-/// as a list's entries in the text they were sent as, with the buffer they borrow from. One
-/// pass over the answer reads the top level and splits the list without parsing its
-/// entries, so a big list costs no tree (its entries are read by `model::raw_list_of`).
-/// Anything else takes `decode`'s whole path.
-pub(crate) fn with_list_data<T>(
+/// The two-pass way of `read_list`: the envelope checked as `decode` checks it, and `read`
+/// given its `data` as a list's entries in the text they were sent as, with the buffer they
+/// borrow from. Anything else takes `decode`'s whole path.
+fn with_list_data<T>(
     url: &str,
     status: u16,
     is_plain_text: bool,
     body: &Bytes,
-    read: fn(&str, ListData<'_>, &Bytes) -> Result<T>,
+    read: impl FnOnce(&str, ListData<'_>, &Bytes) -> Result<T>,
 ) -> Result<T> {
-    if let Ok(TopLevel { data, rest }) = serde_json::from_slice::<TopLevel<'_>>(body) {
+    let seed = TopLevel { data: PhantomData::<ListOf<'_>> };
+    if let Ok((data, rest)) = seed.deserialize(&mut serde_json::Deserializer::from_slice(body)) {
         classify(url, status, body, BodyExpectation::Envelope, Value::Object(rest))?;
-        return read(url, data, body);
+        return read(url, data.map_or(ListData::Missing, |data| data.0), body);
     }
     // A number as `data`, or a body that is not a JSON object: `decode` says what is wrong.
     let data = take_data(&mut decode(url, status, is_plain_text, body, BodyExpectation::Envelope)?);
@@ -149,33 +158,37 @@ pub(crate) fn with_list_data<T>(
     read(url, entries.0, &text)
 }
 
-/// An answer's top level: `data` split into entries, the rest (small) as values.
-struct TopLevel<'a> {
-    data: ListData<'a>,
-    rest: Map<String, Value>,
+/// An answer's top level: `data` read by a seed, the rest (small) as values.
+struct TopLevel<S> {
+    data: S,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for TopLevel<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> Visitor<'de> for Fields {
-            type Value = TopLevel<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<TopLevel<'de>, M::Error> {
-                let mut top = TopLevel { data: ListData::Missing, rest: Map::new() };
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "data" {
-                        top.data = map.next_value::<ListOf<'de>>()?.0;
-                    } else {
-                        top.rest.insert(key, map.next_value()?);
-                    }
-                }
-                Ok(top)
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TopLevel<S> {
+    type Value = (Option<S::Value>, Map<String, Value>);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for TopLevel<S> {
+    type Value = (Option<S::Value>, Map<String, Value>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<Self::Value, M::Error> {
+        let (mut seed, mut data, mut rest) = (Some(self.data), None, Map::new());
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "data" {
+                let seed = seed.take().ok_or_else(|| M::Error::custom("\"data\" twice"))?;
+                data = Some(map.next_value_seed(seed)?);
+            } else {
+                rest.insert(key, map.next_value()?);
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok((data, rest))
     }
 }
 

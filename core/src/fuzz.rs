@@ -46,10 +46,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 /// Reads a body as the peer list is read (`Inner::read_list`), checking the error if any.
 fn read_peer_list(body: Vec<u8>, status: u16) {
     let body = bytes::Bytes::from(body);
-    let read = envelope::with_list_data("http://pbx/x", status, false, &body, |url, data, answer| {
-        crate::model::raw_list_of(url, data, answer, PeerStatus::from_raw_entry)
-    });
-    if let Err(error) = read {
+    if let Err(error) = envelope::read_list::<PeerStatus>("http://pbx/x", status, false, &body) {
         assert_bounded(&error);
     }
 }
@@ -89,9 +86,7 @@ proptest! {
         let _ = PeerDetail::from_v3("201", data.clone());
         let _ = ProviderRegistration::from_entry(data.clone());
         if let Value::Array(items) = data {
-            let entries: Vec<Box<serde_json::value::RawValue>> =
-                items.iter().filter_map(|item| serde_json::value::to_raw_value(item).ok()).collect();
-            let peers: Vec<PeerStatus> = entries.iter().filter_map(|entry| PeerStatus::from_raw_entry(entry, &bytes::Bytes::new())).collect();
+            let peers: Vec<PeerStatus> = items.iter().map(PeerStatus::from_json).collect();
             let count = peers.len();
             prop_assert!(fold_webrtc_twins(peers).len() <= count);
         }

@@ -27,6 +27,7 @@ mod feed;
 #[cfg(test)]
 mod fuzz;
 mod generation;
+mod list_entry;
 mod logging;
 mod model;
 mod options;

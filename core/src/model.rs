@@ -1,12 +1,10 @@
 //! What every model shares: states that keep unknown server strings, and tolerant readers of
 //! PHP-style fields and lists.
 
-use bytes::Bytes;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::envelope::ListData;
 use crate::error::{Error, Result, excerpt};
+use crate::list_entry::{no_id, no_list, not_a_list};
 
 /// Declares a state enum whose unknown values are kept as `Other(raw)`.
 macro_rules! server_enum {
@@ -115,38 +113,6 @@ pub(crate) fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-/// Reads a list whose entries were only delimited (`Inner::read_list`): every entry is parsed
-/// by `parse` straight from its text, which the entry may keep as a part of `buffer` (the
-/// answer). PHP's shapes are accepted as `list_of` accepts them: `[]`, or an object of entries
-/// for a sparse list.
-pub(crate) fn raw_list_of<T>(
-    url: &str,
-    data: ListData<'_>,
-    buffer: &Bytes,
-    parse: fn(&RawValue, &Bytes) -> Option<T>,
-) -> Result<Vec<T>> {
-    let entries = match data {
-        ListData::Entries(entries) => entries,
-        ListData::Missing => return Err(list_error(url, NO_LIST, "")),
-        ListData::NotAList(text) => return Err(list_error(url, NOT_A_LIST, &text)),
-    };
-    entries.into_iter().map(|entry| parse(entry, buffer).ok_or_else(|| list_error(url, NO_ID, entry.get()))).collect()
-}
-
-/// A scalar field of an entry, borrowed from the entry's text: a string (unescaped only when
-/// it has escapes), or a number or boolean as written. `None` for null, lists and objects.
-pub(crate) fn scalar_text(field: &RawValue) -> Option<std::borrow::Cow<'_, str>> {
-    let text = field.get();
-    match text.as_bytes().first()? {
-        b'"' => match text.get(1..text.len() - 1) {
-            Some(inner) if !inner.contains('\\') => Some(std::borrow::Cow::Borrowed(inner)),
-            _ => serde_json::from_str::<String>(text).ok().map(std::borrow::Cow::Owned),
-        },
-        b'{' | b'[' | b'n' => None,
-        _ => Some(std::borrow::Cow::Borrowed(text)),
-    }
-}
-
 /// A number that the server may send as a JSON number or as a string ("5871", "5.000").
 pub(crate) fn number_field<T: std::str::FromStr>(map: &Map<String, Value>, key: &str) -> Option<T> {
     match map.get(key)? {
@@ -177,19 +143,10 @@ pub(crate) fn list_of<T>(url: &str, data: Value, parse: fn(Value) -> Result<T, V
     let entries = match data {
         Value::Array(items) => items,
         Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-        Value::Null => return Err(list_error(url, NO_LIST, "")),
-        other => return Err(list_error(url, NOT_A_LIST, &other.to_string())),
+        Value::Null => return Err(no_list(url)),
+        other => return Err(not_a_list(url, &other.to_string())),
     };
-    entries.into_iter().map(|entry| parse(entry).map_err(|entry| list_error(url, NO_ID, &entry.to_string()))).collect()
-}
-
-const NO_LIST: &str = "the answer has no \"data\" list";
-const NOT_A_LIST: &str = "data is not a list";
-const NO_ID: &str = "a list entry has no \"id\"";
-
-/// A list that cannot be read, quoting the start of the part in question.
-fn list_error(url: &str, message: &str, part: &str) -> Error {
-    Error::Decode { url: url.to_owned(), message: message.to_owned(), excerpt: excerpt(part.as_bytes()) }
+    entries.into_iter().map(|entry| parse(entry).map_err(|entry| no_id(url, &entry.to_string()))).collect()
 }
 
 #[cfg(test)]
@@ -199,10 +156,8 @@ mod tests {
 
     /// The list of an answer `{"result":true,"data":<data>}`, read as `Inner::read_list` does.
     fn read_list(data: &str) -> Result<Vec<PeerStatus>> {
-        let body = Bytes::from(format!(r#"{{"result":true,"data":{data}}}"#));
-        crate::envelope::with_list_data("u", 200, false, &body, |url, data, buffer| {
-            raw_list_of(url, data, buffer, PeerStatus::from_raw_entry)
-        })
+        let body = bytes::Bytes::from(format!(r#"{{"result":true,"data":{data}}}"#));
+        crate::envelope::read_list::<PeerStatus>("u", 200, false, &body)
     }
 
     #[test]
@@ -215,13 +170,36 @@ mod tests {
             let err = read_list(not_a_list).unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::Decode, "{not_a_list}");
         }
-        let err = read_list(r#"[{"id": "201"}, {"name": "x"}]"#).unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::Decode);
-        assert!(err.to_string().contains("\"name\""), "{err}");
+        for bad_entry in [r#"[{"id": "201"}, {"name": "x"}]"#, r#"[{"id": "201"}, "name"]"#, r#"[{"id": "201"}, {}]"#] {
+            let err = read_list(bad_entry).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Decode);
+            assert!(err.to_string().contains("name") || err.to_string().contains("{}"), "{err}");
+        }
+    }
+
+    #[test]
+    fn entries_are_read_whatever_their_spacing_and_escapes() {
+        let peers = read_list(
+            "[ {\"id\":\"201\",\"state\":\"OK\"} ,\n\t{ \"state\" : \"UNKNOWN\" , \"id\" : 202 } ,              {\"\\u0069d\": \"2\\/03\", \"x\": [1, {\"id\": 9}]}, {\"id\": \"204\", \"id\": \"205\"}]",
+        )
+        .unwrap();
+        let read: Vec<(&str, &str, &str)> =
+            peers.iter().map(|p| (p.id.as_str(), p.state.as_str(), p.raw.as_str())).collect();
+        assert_eq!(
+            read,
+            [
+                ("201", "OK", r#"{"id":"201","state":"OK"}"#),
+                ("202", "UNKNOWN", r#"{ "state" : "UNKNOWN" , "id" : 202 }"#),
+                ("2/03", "", r#"{"\u0069d": "2\/03", "x": [1, {"id": 9}]}"#),
+                ("205", "", r#"{"id": "204", "id": "205"}"#),
+            ]
+        );
     }
 
     #[test]
     fn scalars_are_read_from_their_text() {
+        use crate::list_entry::scalar_text;
+        use serde_json::value::RawValue;
         let text = |json: &str| scalar_text(&RawValue::from_string(json.to_owned()).unwrap()).map(|t| t.into_owned());
         assert_eq!(text(r#""201""#).as_deref(), Some("201"));
         assert_eq!(text(r#""a\/b \u00e9""#).as_deref(), Some("a/b é"));

@@ -50,6 +50,15 @@ impl RawJson {
     }
 }
 
+impl RawJson {
+    /// The JSON text at `range` of `answer`, which the caller knows to be whole JSON values
+    /// and punctuation read by `serde_json` (so valid UTF-8): shared, not copied. `None` when
+    /// the range is not within the answer.
+    pub(crate) fn span_of(answer: &Bytes, range: std::ops::Range<usize>) -> Option<RawJson> {
+        (range.start <= range.end && range.end <= answer.len()).then(|| RawJson(answer.slice(range)))
+    }
+}
+
 impl Default for RawJson {
     fn default() -> Self {
         RawJson(Bytes::from_static(b"null"))

@@ -3,19 +3,19 @@
 //! Quirks handled here: 2024.1 lists inbound trunks as `-AUTH` peers, 2026.1 lists every
 //! endpoint (trunks and `-WS` WebRTC twins included) and answers 422 for an unknown peer.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use bytes::Bytes;
 use reqwest::Method;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::client::Inner;
 use crate::envelope::{self, BodyExpectation};
 use crate::error::{Error, Result};
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, number_field, raw_list_of, scalar_text, string_field};
+use crate::list_entry::{EntryFields, ListEntry, scalar_text};
+#[cfg(test)]
+use crate::model::text_of;
+use crate::model::{data_error, define_models, number_field, string_field};
 use crate::raw_json::RawJson;
 use crate::transport::{Request, RequestBody};
 
@@ -279,38 +279,15 @@ impl PeerDetail {
     }
 }
 
-/// The fields of a peer-list entry the model reads, as servers send them (strings), borrowed
-/// from the entry's text where they have no escapes; the rest stays in `raw`.
-#[derive(serde::Deserialize)]
-struct PeerTexts<'a> {
-    #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    state: Option<Cow<'a, str>>,
-}
+/// A peer-list entry: its `id` (a string, or a number as written) and `state`; the rest
+/// stays in `raw`.
+impl ListEntry for PeerStatus {
+    const FIELDS: &'static [&'static str] = &["id", "state"];
 
-/// The same fields of any type (a numeric id), for entries that `PeerTexts` cannot read.
-#[derive(serde::Deserialize)]
-struct PeerFields<'a> {
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    state: Option<&'a RawValue>,
-}
-
-impl PeerStatus {
-    /// An entry with an `id`, read from its text (kept as a part of `answer` when it is one);
-    /// `None` for anything else.
-    pub(crate) fn from_raw_entry(entry: &RawValue, answer: &Bytes) -> Option<PeerStatus> {
-        let (id, state) = match serde_json::from_str::<PeerTexts<'_>>(entry.get()) {
-            Ok(PeerTexts { id, state }) => (id?, state),
-            Err(_) => {
-                let fields: PeerFields<'_> = serde_json::from_str(entry.get()).ok()?;
-                (scalar_text(fields.id?)?, fields.state.and_then(scalar_text))
-            }
-        };
-        let state = PeerState::from_raw(state.as_deref().unwrap_or_default());
-        Some(PeerStatus { id: id.into_owned(), state, raw: RawJson::part_of(answer, entry) })
+    fn from_fields(fields: &EntryFields<'_>, raw: RawJson) -> std::result::Result<PeerStatus, RawJson> {
+        let Some(id) = fields[0].and_then(scalar_text) else { return Err(raw) };
+        let state = PeerState::from_raw(fields[1].and_then(scalar_text).as_deref().unwrap_or_default());
+        Ok(PeerStatus { id: id.into_owned(), state, raw })
     }
 }
 
@@ -369,8 +346,7 @@ pub(crate) async fn statuses(inner: &Inner) -> Result<Vec<PeerStatus>> {
         ApiGeneration::Legacy => LEGACY_PEER_STATUSES,
         ApiGeneration::V3 => V3_PEER_STATUSES,
     };
-    let peers =
-        inner.read_list(path, |url, data, answer| raw_list_of(url, data, answer, PeerStatus::from_raw_entry)).await?;
+    let peers = inner.read_list::<PeerStatus>(path).await?;
     Ok(match generation {
         ApiGeneration::Legacy => drop_legacy_trunks(peers),
         ApiGeneration::V3 => {
@@ -442,6 +418,17 @@ fn peer_data_error(inner: &Inner, path: &str, data: &Value) -> Error {
 }
 
 #[cfg(test)]
+impl PeerStatus {
+    /// A peer from an entry of the list (a test's shorthand).
+    pub(crate) fn from_json(entry: &Value) -> PeerStatus {
+        let raw = RawJson::from_value(entry);
+        let text = entry.get("id").and_then(text_of).unwrap_or_default();
+        let state = entry.get("state").and_then(text_of).unwrap_or_default();
+        PeerStatus { id: text, state: PeerState::from_raw(&state), raw }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -488,10 +475,7 @@ mod tests {
 
     #[test]
     fn twins_fold_into_their_extension_in_one_pass() {
-        let peer = |id: &str, state: &str| {
-            let text = json!({"id": id, "state": state}).to_string();
-            PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap(), &Bytes::new()).unwrap()
-        };
+        let peer = |id: &str, state: &str| PeerStatus::from_json(&json!({"id": id, "state": state}));
         let folded = fold_webrtc_twins(vec![
             peer("201", "UNKNOWN"),
             peer("201-WS", "OK"),
@@ -521,10 +505,7 @@ mod tests {
         let peers = |n: usize| -> Vec<PeerStatus> {
             (0..n)
                 .flat_map(|i| [format!("{i}"), format!("{i}-WS")])
-                .map(|id| {
-                    let text = json!({"id": id, "state": "OK"}).to_string();
-                    PeerStatus::from_raw_entry(&RawValue::from_string(text).unwrap(), &Bytes::new()).unwrap()
-                })
+                .map(|id| PeerStatus::from_json(&json!({"id": id, "state": "OK"})))
                 .collect()
         };
         let (small, big) = (peers(2_000), peers(20_000));
