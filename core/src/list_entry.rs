@@ -45,13 +45,24 @@ pub(crate) enum ListData<'a> {
     NotAList(String),
 }
 
-/// The entries of a list read in one pass, each a model or the text of an entry that is none.
-pub(crate) type ReadEntries<T> = Vec<std::result::Result<T, RawJson>>;
+/// The entries of a list read in one pass: the models, or the text of the first entry that
+/// is none.
+pub(crate) type ReadEntries<T> = std::result::Result<Vec<T>, RawJson>;
 
 /// The list of an answer from its read entries: the models, or an error quoting the first
 /// entry that is none.
 pub(crate) fn list_from<T>(url: &str, entries: ReadEntries<T>) -> Result<Vec<T>> {
-    entries.into_iter().map(|entry| entry.map_err(|raw| no_id(url, raw.as_str()))).collect()
+    entries.map_err(|raw| no_id(url, raw.as_str()))
+}
+
+/// Adds a read entry to the list unless an entry before was none (the rest is still read:
+/// the answer must be read to its end).
+fn push<T>(entries: &mut ReadEntries<T>, entry: std::result::Result<T, RawJson>) {
+    match (entries, entry) {
+        (Ok(models), Ok(model)) => models.push(model),
+        (entries @ Ok(_), Err(raw)) => *entries = Err(raw),
+        (Err(_), _) => {}
+    }
 }
 
 /// The list of an answer read the two-pass way: every delimited entry read from its text,
@@ -114,17 +125,17 @@ impl<'de, T: ListEntry> Visitor<'de> for EntriesSeed<'de, T> {
     }
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<Self::Value, S::Error> {
-        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut entries = Ok(Vec::with_capacity(seq.size_hint().unwrap_or(0)));
         while let Some(entry) = seq.next_element_seed(self.entry())? {
-            entries.push(entry);
+            push(&mut entries, entry);
         }
         Ok(Some(entries))
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<Self::Value, M::Error> {
-        let mut entries = Vec::new();
+        let mut entries = Ok(Vec::new());
         while map.next_key::<IgnoredAny>()?.is_some() {
-            entries.push(map.next_value_seed(self.entry())?);
+            push(&mut entries, map.next_value_seed(self.entry())?);
         }
         Ok(Some(entries))
     }
@@ -168,10 +179,10 @@ impl<'de, 'a, T: ListEntry> Visitor<'de> for EntrySeed<'a, T> {
         let mut bounds: Option<(Key<'de>, &'de RawValue)> = None;
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let value: &'de RawValue = map.next_value()?;
-            if let Some(index) = T::FIELDS.iter().position(|field| *field == key.as_str()) {
-                if let Some(slot) = fields.get_mut(index) {
-                    *slot = Some(value);
-                }
+            if let Some(index) = T::FIELDS.iter().position(|field| *field == key.as_str())
+                && let Some(slot) = fields.get_mut(index)
+            {
+                *slot = Some(value);
             }
             bounds = Some(match bounds {
                 Some((first, _)) => (first, value),
@@ -286,10 +297,8 @@ mod tests {
     #[test]
     fn one_pass_reads_entries_and_their_text_however_spaced() {
         let entries = one_pass("[ {\"id\":\"201\"} ,\n{ \"state\" : \"OK\" , \"id\" : 202 }\t]").unwrap().unwrap();
-        let read: Vec<(String, String)> = entries
-            .into_iter()
-            .map(|entry| entry.map(|peer| (peer.id, peer.raw.as_str().to_owned())).unwrap())
-            .collect();
+        let read: Vec<(String, String)> =
+            entries.unwrap().into_iter().map(|peer| (peer.id, peer.raw.as_str().to_owned())).collect();
         assert_eq!(
             read,
             [
@@ -298,10 +307,10 @@ mod tests {
             ]
         );
         let sparse = one_pass(r#"{"7": {"id": "201"}}"#).unwrap().unwrap();
-        assert_eq!(sparse.len(), 1);
+        assert_eq!(sparse.unwrap().len(), 1);
         assert!(one_pass("null").unwrap().is_none());
-        let no_id = one_pass(r#"[{"name": "x"}]"#).unwrap().unwrap().pop().unwrap().unwrap_err();
-        assert_eq!(no_id.as_str(), r#"{"name": "x"}"#);
+        let first_without_id = one_pass(r#"[{"id": "1"}, {"name": "x"}, {"id": "2"}, {"name": "y"}]"#);
+        assert_eq!(first_without_id.unwrap().unwrap().unwrap_err().as_str(), r#"{"name": "x"}"#);
     }
 
     #[test]

@@ -37,6 +37,13 @@ impl RawJson {
         Some(RawJson(Bytes::from(text)))
     }
 
+    /// The JSON text at `range` of `answer`, which the caller knows to be whole JSON values
+    /// and punctuation read by `serde_json` (so valid UTF-8): shared, not copied. `None` when
+    /// the range is not within the answer.
+    pub(crate) fn span_of(answer: &Bytes, range: std::ops::Range<usize>) -> Option<RawJson> {
+        (range.start <= range.end && range.end <= answer.len()).then(|| RawJson(answer.slice(range)))
+    }
+
     /// A part of `body` that `serde_json` read from it: shared with the body, not copied (a
     /// part from elsewhere is copied).
     pub(crate) fn part_of(body: &Bytes, part: &RawValue) -> RawJson {
@@ -47,15 +54,6 @@ impl RawJson {
         } else {
             RawJson(Bytes::copy_from_slice(text))
         }
-    }
-}
-
-impl RawJson {
-    /// The JSON text at `range` of `answer`, which the caller knows to be whole JSON values
-    /// and punctuation read by `serde_json` (so valid UTF-8): shared, not copied. `None` when
-    /// the range is not within the answer.
-    pub(crate) fn span_of(answer: &Bytes, range: std::ops::Range<usize>) -> Option<RawJson> {
-        (range.start <= range.end && range.end <= answer.len()).then(|| RawJson(answer.slice(range)))
     }
 }
 
