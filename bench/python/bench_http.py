@@ -40,7 +40,9 @@ class Ours:
         self.client = mikopbx.Client(base(url), api_version="legacy", requests_per_minute=0)
 
     def call(self) -> Pairs:
-        return [(p.id, str(p.state)) for p in self.client.peer_statuses()]
+        # `state_raw`: the server's string, what `row["state"]` is to the others (`str()` of
+        # the enum member would be "PeerState.OK", through Python's own `Enum.__str__`).
+        return [(p.id, p.state_raw) for p in self.client.peer_statuses()]
 
 
 class HttpClient:

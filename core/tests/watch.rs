@@ -115,3 +115,27 @@ async fn restart(address: std::net::SocketAddr) -> Simulator {
     }
     panic!("{address} stays taken");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_first_login_is_no_gap_and_a_watcher_left_unread_is_one() {
+    let pbx = sim_with(v3_options(None)).await;
+    // The first snapshot's first request takes longer than the gap threshold.
+    pbx.add_fault(sim::Fault::new(sim::FaultKind::Delay { delay_ms: 2_000 }));
+    let client = client(config_for(&pbx).retries(0).request_timeout(Duration::from_secs(10)));
+    let mut events = Box::pin(client.watch(WatchOptions { interval: INTERVAL, ..Default::default() }));
+    assert_eq!(next(&mut events).await.kind, WatchEventKind::Snapshot);
+    let contact =
+        serde_json::from_value(serde_json::json!({"URI": "sip:240@10.0.0.40:5060", "Status": "Reachable"})).unwrap();
+    pbx.set_peer(Peer { id: "240".into(), state: "OK".into(), contacts: vec![contact] });
+    let change = next(&mut events).await;
+    assert_eq!((change.kind, change.id.as_deref()), (WatchEventKind::ExtensionChanged, Some("240")));
+
+    // Not read for longer than three intervals and a second: the watcher could not see.
+    tokio::time::sleep(INTERVAL * 3 + Duration::from_millis(1_500)).await;
+    pbx.set_peer(Peer { id: "240".into(), state: "UNKNOWN".into(), contacts: Vec::new() });
+    let kinds: Vec<WatchEventKind> = [next(&mut events).await, next(&mut events).await, next(&mut events).await]
+        .into_iter()
+        .map(|event| event.kind)
+        .collect();
+    assert_eq!(kinds, [WatchEventKind::Gap, WatchEventKind::ExtensionChanged, WatchEventKind::Snapshot]);
+}

@@ -140,6 +140,10 @@ struct Watcher {
     pending: VecDeque<WatchEvent>,
     /// The last snapshot the PBX answered, and whether the last attempt failed.
     last: Option<Health>,
+    /// When the last answered snapshot came back, on the monotonic clock: what the watcher saw
+    /// last (a snapshot's `taken_at` is when it was asked for, in whole seconds, and the first
+    /// one's includes the login).
+    last_seen: Option<tokio::time::Instant>,
     unreachable: bool,
     failures: u32,
     started: bool,
@@ -154,6 +158,7 @@ impl crate::Client {
             options,
             pending: VecDeque::new(),
             last: None,
+            last_seen: None,
             unreachable: false,
             failures: 0,
             started: false,
@@ -190,6 +195,7 @@ impl Watcher {
         }
         self.started = true;
         let health = self.client.health(self.options.include.clone(), self.options.exclude.clone()).await?;
+        let seen = tokio::time::Instant::now();
         let at = health.taken_at;
         if !health.reachable {
             self.failures = self.failures.saturating_add(1);
@@ -201,9 +207,8 @@ impl Watcher {
         }
         self.failures = 0;
         let previous = self.last.take();
-        let late = previous.as_ref().is_some_and(|p| {
-            let seen = Duration::from_secs(at.unix_seconds().saturating_sub(p.taken_at.unix_seconds()).unsigned_abs());
-            seen > self.options.interval.saturating_mul(3) + Duration::from_secs(1)
+        let late = self.last_seen.replace(seen).is_some_and(|last| {
+            seen.saturating_duration_since(last) > self.options.interval.saturating_mul(3) + Duration::from_secs(1)
         });
         let recovered = std::mem::replace(&mut self.unreachable, false);
         if recovered {
