@@ -15,7 +15,7 @@ mod logging;
 mod models;
 mod watch;
 
-pub use client::{MikoPbxClient, operations_json};
+pub use client::{MikoPbxBlockingClient, MikoPbxClient, operations_json};
 pub use logging::{LogLevel, MikoPbxLogger, set_log_level, set_logger};
 pub use models::models_json;
 pub use models::*;

@@ -661,6 +661,531 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
+ * The client for threads that may block, as OkHttp's `execute()` is: every operation of
+ * `MikoPbxClient` as a plain function that returns with the answer. The calling thread
+ * drives the request itself, sparing the hand-over to the SDK's threads and back that a
+ * suspend call makes (two thread wake-ups). Never call it on a UI thread or inside a
+ * coroutine that must not block: use `MikoPbxClient`'s suspend functions there. A call is
+ * bounded by `requestTimeout`. `MikoPbxClient.blocking()` makes one sharing a client's
+ * session; `close()` frees it.
+ */
+public protocol MikoPbxBlockingClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+    func activeCalls() throws  -> [ActiveCall]
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+    func activeChannels() throws  -> [ActiveChannel]
+    
+    /**
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
+     */
+    func apiGeneration() throws  -> String
+    
+    /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+    func bannedIps() throws  -> [BannedIp]
+    
+    /**
+     * `MikoPbxClient.call`, returning with the answer.
+     */
+    func call(operation: String, argsJson: String?) throws  -> String
+    
+    /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+    func cdr(dateFrom: String?, dateTo: String?, srcNum: String?, dstNum: String?, disposition: String?, limit: Int64?, cursor: String?) throws  -> CdrPage
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+    func extensionStatuses() throws  -> [ExtensionStatus]
+    
+    /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
+     */
+    func health(include: String?, exclude: String?) throws  -> Health
+    
+    /**
+     * Logs in now (otherwise the first call does). Starts a fresh session.
+     */
+    func login() throws 
+    
+    /**
+     * Ends the session on the server. Later calls log in again.
+     */
+    func logout() throws 
+    
+    /**
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
+     */
+    func peer(id: String) throws  -> PeerDetail
+    
+    /**
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
+     */
+    func peerStatuses() throws  -> [PeerStatus]
+    
+    /**
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
+     */
+    func ping() throws  -> TimeInterval
+    
+    /**
+     * Registration state of every provider: the SIP ones, then the IAX ones.
+     */
+    func providerRegistrations() throws  -> [ProviderRegistration]
+    
+    /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+    func providerStatuses() throws  -> [ProviderStatus]
+    
+    /**
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
+     */
+    func request(method: String, path: String, params: [String: String]?, json: String?) throws  -> String
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+    func systemInfo() throws  -> SystemInfo
+    
+    /**
+     * Lifts every ban of an address.
+     */
+    func unbanIp(ip: String) throws 
+    
+}
+/**
+ * The client for threads that may block, as OkHttp's `execute()` is: every operation of
+ * `MikoPbxClient` as a plain function that returns with the answer. The calling thread
+ * drives the request itself, sparing the hand-over to the SDK's threads and back that a
+ * suspend call makes (two thread wake-ups). Never call it on a UI thread or inside a
+ * coroutine that must not block: use `MikoPbxClient`'s suspend functions there. A call is
+ * bounded by `requestTimeout`. `MikoPbxClient.blocking()` makes one sharing a client's
+ * session; `close()` frees it.
+ */
+open class MikoPbxBlockingClient: MikoPbxBlockingClientProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_mikopbx_uniffi_fn_clone_mikopbxblockingclient(self.handle, $0) }
+    }
+    /**
+     * Validates the configuration; connects lazily (the first call logs in).
+     */
+public convenience init(config: ClientConfig)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_constructor_mikopbxblockingclient_new(
+        FfiConverterTypeClientConfig_lower(config),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_mikopbx_uniffi_fn_free_mikopbxblockingclient(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+open func activeCalls()throws  -> [ActiveCall]  {
+    return try  FfiConverterSequenceTypeActiveCall.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_active_calls(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+open func activeChannels()throws  -> [ActiveChannel]  {
+    return try  FfiConverterSequenceTypeActiveChannel.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_active_channels(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
+     */
+open func apiGeneration()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_api_generation(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+open func bannedIps()throws  -> [BannedIp]  {
+    return try  FfiConverterSequenceTypeBannedIp.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_banned_ips(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `MikoPbxClient.call`, returning with the answer.
+     */
+open func call(operation: String, argsJson: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_call(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(operation),
+        FfiConverterOptionString.lower(argsJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+open func cdr(dateFrom: String? = nil, dateTo: String? = nil, srcNum: String? = nil, dstNum: String? = nil, disposition: String? = nil, limit: Int64? = nil, cursor: String? = nil)throws  -> CdrPage  {
+    return try  FfiConverterTypeCdrPage_lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_cdr(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(dateFrom),
+        FfiConverterOptionString.lower(dateTo),
+        FfiConverterOptionString.lower(srcNum),
+        FfiConverterOptionString.lower(dstNum),
+        FfiConverterOptionString.lower(disposition),
+        FfiConverterOptionInt64.lower(limit),
+        FfiConverterOptionString.lower(cursor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+open func extensionStatuses()throws  -> [ExtensionStatus]  {
+    return try  FfiConverterSequenceTypeExtensionStatus.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_extension_statuses(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
+     */
+open func health(include: String? = nil, exclude: String? = nil)throws  -> Health  {
+    return try  FfiConverterTypeHealth_lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_health(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(include),
+        FfiConverterOptionString.lower(exclude),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Logs in now (otherwise the first call does). Starts a fresh session.
+     */
+open func login()throws   {try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_login(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Ends the session on the server. Later calls log in again.
+     */
+open func logout()throws   {try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_logout(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
+     */
+open func peer(id: String)throws  -> PeerDetail  {
+    return try  FfiConverterTypePeerDetail_lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_peer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
+     */
+open func peerStatuses()throws  -> [PeerStatus]  {
+    return try  FfiConverterSequenceTypePeerStatus.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_peer_statuses(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
+     */
+open func ping()throws  -> TimeInterval  {
+    return try  FfiConverterDuration.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_ping(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Registration state of every provider: the SIP ones, then the IAX ones.
+     */
+open func providerRegistrations()throws  -> [ProviderRegistration]  {
+    return try  FfiConverterSequenceTypeProviderRegistration.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_provider_registrations(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+open func providerStatuses()throws  -> [ProviderStatus]  {
+    return try  FfiConverterSequenceTypeProviderStatus.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_provider_statuses(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
+     */
+open func request(method: String, path: String, params: [String: String]? = nil, json: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_request(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterString.lower(path),
+        FfiConverterOptionDictionaryStringString.lower(params),
+        FfiConverterOptionString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+open func systemInfo()throws  -> SystemInfo  {
+    return try  FfiConverterTypeSystemInfo_lift(try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_system_info(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Lifts every ban of an address.
+     */
+open func unbanIp(ip: String)throws   {try rustCallWithError(FfiConverterTypeMikoPbxError_lift) {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_unban_ip(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(ip),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMikoPbxBlockingClient: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MikoPbxBlockingClient
+
+    public static func lift(_ handle: UInt64) throws -> MikoPbxBlockingClient {
+        return MikoPbxBlockingClient(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MikoPbxBlockingClient) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MikoPbxBlockingClient {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MikoPbxBlockingClient, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMikoPbxBlockingClient_lift(_ handle: UInt64) throws -> MikoPbxBlockingClient {
+    return try FfiConverterTypeMikoPbxBlockingClient.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMikoPbxBlockingClient_lower(_ value: MikoPbxBlockingClient) -> UInt64 {
+    return FfiConverterTypeMikoPbxBlockingClient.lower(value)
+}
+
+
+
+
+
+
+/**
  * A MikoPBX REST API client. Safe to share between coroutines and threads; `close()` frees
  * it (call `logout()` first to end the server session). `toString()` never shows a secret.
  */
@@ -688,6 +1213,12 @@ public protocol MikoPbxClientProtocol: AnyObject, Sendable {
      * the ban's times and, on v3, the address's country.
      */
     func bannedIps() async throws  -> [BannedIp]
+    
+    /**
+     * This client for threads that may block (a Java thread, `Dispatchers.IO`, Swift off the
+     * main thread): the same operations as plain functions, sharing this client's session.
+     */
+    func blocking()  -> MikoPbxBlockingClient
     
     /**
      * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
@@ -941,6 +1472,19 @@ open func bannedIps()async throws  -> [BannedIp]  {
             liftFunc: FfiConverterSequenceTypeBannedIp.lift,
             errorHandler: FfiConverterTypeMikoPbxError_lift
         )
+}
+    
+    /**
+     * This client for threads that may block (a Java thread, `Dispatchers.IO`, Swift off the
+     * main thread): the same operations as plain functions, sharing this client's session.
+     */
+open func blocking() -> MikoPbxBlockingClient  {
+    return try!  FfiConverterTypeMikoPbxBlockingClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_mikopbx_uniffi_fn_method_mikopbxclient_blocking(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -6640,6 +7184,60 @@ private let initializationResult: InitializationResult = {
     if (uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_active_calls() != 33940) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_active_channels() != 44550) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_api_generation() != 59963) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_banned_ips() != 55783) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_call() != 5942) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_cdr() != 26242) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_extension_statuses() != 13173) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_health() != 55940) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_login() != 38097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_logout() != 55940) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_peer() != 45118) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_peer_statuses() != 58416) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_ping() != 62587) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_provider_registrations() != 24681) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_provider_statuses() != 59453) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_request() != 47004) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_system_info() != 62629) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_unban_ip() != 31303) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_calls() != 38216) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6650,6 +7248,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips() != 21535) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_blocking() != 54051) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
@@ -6698,6 +7299,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_method_watchevents_next() != 786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxblockingclient_new() != 26108) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {

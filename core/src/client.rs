@@ -148,7 +148,10 @@ impl Client {
                 .unwrap_or_else(|_| Err(Error::Timeout { url: base_url, after: timeout }))
         });
         if caller_thread::is_driving() {
-            let outcome = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(call)).await;
+            // The work lives on the heap, not on the caller's stack, which may be small (a JVM
+            // thread's, a Python thread's): nested, a call's futures take hundreds of KiB.
+            let call = std::panic::AssertUnwindSafe(Box::pin(call));
+            let outcome = futures_util::FutureExt::catch_unwind(call).await;
             let outcome = outcome.unwrap_or_else(|panic| Err(Error::Internal { message: panic_text(panic.as_ref()) }));
             return outcome.map_err(|error| self.inner.clean(error));
         }

@@ -199,3 +199,19 @@ fn an_interruption_cancels_a_call_driven_on_the_callers_thread() {
     );
     assert!(next.unwrap().is_ok());
 }
+
+#[test]
+fn calls_fit_the_stack_of_a_jvm_thread() {
+    let sim = mikopbx::block_on(mikopbx_sim::Simulator::start(SimulatorOptions::default())).unwrap().unwrap();
+    let builder = common::config_for(&sim).api_version(ApiVersion::Legacy);
+    let client = blocking::Client::new(builder.build().unwrap()).unwrap();
+    // A JVM thread's default stack (-Xss) is 1 MiB; Android's and a Python thread's may be less.
+    let thread = std::thread::Builder::new().stack_size(512 * 1024).spawn(move || {
+        assert_eq!(client.peer_statuses().unwrap().len(), 3);
+        for operation in ["peer_statuses", "ping", "api_generation", "extension_statuses"] {
+            client.call_json(operation, serde_json::Value::Null).unwrap();
+        }
+        assert!(client.health(None::<String>, None::<String>).unwrap().reachable);
+    });
+    thread.unwrap().join().unwrap();
+}

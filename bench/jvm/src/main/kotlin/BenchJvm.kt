@@ -1,5 +1,5 @@
 // The JVM row of `make bench`: the SDK's `peerStatuses()` (sequential suspend calls in one
-// coroutine) against OkHttp (one client, kept alive) + Jackson into typed classes, each call
+// coroutine, and the blocking client's on the calling thread) against OkHttp (one client, kept alive) + Jackson into typed classes, each call
 // decoding the answer into (id, state) pairs, in interleaved rounds. Prints one JSON line per
 // contender and round (bench/report in bench/run.py makes the table).
 //
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties
 import com.fasterxml.jackson.databind.ObjectMapper
 import com.mikopbx.sdk.ApiVersion
 import com.mikopbx.sdk.ClientConfig
+import com.mikopbx.sdk.MikoPbxBlockingClient
 import com.mikopbx.sdk.MikoPbxClient
 import kotlinx.coroutines.runBlocking
 import okhttp3.OkHttpClient
@@ -43,6 +44,19 @@ class Ours(url: String) : Contender {
     }
 }
 
+/** The same calls on the calling thread, as OkHttp's `execute()` makes them. */
+class OursBlocking(url: String) : Contender {
+    override val name = "mikopbx blocking"
+    private val client =
+        MikoPbxBlockingClient(ClientConfig(url = url.substringBefore("/pbxcore/"), apiVersion = ApiVersion.LEGACY))
+
+    override fun calls(calls: Int): Int {
+        var pairs = emptyList<Pair<String, Any>>()
+        repeat(calls) { pairs = client.peerStatuses().map { it.id to it.state } }
+        return pairs.size
+    }
+}
+
 class OkHttpJackson(private val url: String) : Contender {
     override val name = "okhttp+jackson"
     private val client = OkHttpClient()
@@ -65,8 +79,8 @@ fun main(args: Array<String>) {
     require(args.size == 3) { "usage: BenchJvm SMALL_URL BIG_URL ROUNDS" }
     val rounds = args[2].toInt()
     for ((size, url, calls) in listOf(Triple("small", args[0], 300), Triple("big", args[1], 8))) {
-        val contenders = listOf(Ours(url), OkHttpJackson(url))
-        val expected = contenders[1].calls(1)
+        val contenders = listOf(Ours(url), OursBlocking(url), OkHttpJackson(url))
+        val expected = contenders.last().calls(1)
         // The JIT compiles the hot paths first.
         for (contender in contenders) check(contender.calls(if (size == "small") 3000 else 60) == expected)
         for (round in 0 until rounds) {

@@ -711,6 +711,42 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_func_models_json(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_active_calls(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_active_channels(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_api_generation(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_banned_ips(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_call(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_cdr(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_extension_statuses(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_health(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_login(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_logout(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_peer(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_peer_statuses(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_ping(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_provider_registrations(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_provider_statuses(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_request(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_system_info(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_unban_ip(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_calls(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_channels(
@@ -718,6 +754,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_api_generation(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips(
+    ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_blocking(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call(
     ): Int
@@ -751,6 +789,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_watchevents_next(
     ): Int
+    external fun uniffi_mikopbx_uniffi_checksum_constructor_mikopbxblockingclient_new(
+    ): Int
     external fun uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new(
     ): Int
     external fun uniffi_mikopbx_uniffi_checksum_method_mikopbxlogger_log(
@@ -774,6 +814,50 @@ internal object UniffiLib {
         uniffiCallbackInterfaceMikoPbxLogger.register(this)
         
     }
+    external fun uniffi_mikopbx_uniffi_fn_clone_mikopbxblockingclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_free_mikopbxblockingclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mikopbx_uniffi_fn_constructor_mikopbxblockingclient_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_active_calls(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_active_channels(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_api_generation(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_banned_ips(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_call(`ptr`: Long,`operation`: RustBuffer.ByValue,`argsJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_cdr(`ptr`: Long,`dateFrom`: RustBuffer.ByValue,`dateTo`: RustBuffer.ByValue,`srcNum`: RustBuffer.ByValue,`dstNum`: RustBuffer.ByValue,`disposition`: RustBuffer.ByValue,`limit`: RustBuffer.ByValue,`cursor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_extension_statuses(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_health(`ptr`: Long,`include`: RustBuffer.ByValue,`exclude`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_login(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_logout(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_peer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_peer_statuses(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_ping(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_provider_registrations(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_provider_statuses(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_request(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_system_info(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_unban_ip(`ptr`: Long,`ip`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_mikopbx_uniffi_fn_clone_mikopbxclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_free_mikopbxclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -787,6 +871,8 @@ internal object UniffiLib {
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_api_generation(`ptr`: Long,
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_banned_ips(`ptr`: Long,
+    ): Long
+    external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_blocking(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_mikopbx_uniffi_fn_method_mikopbxclient_call(`ptr`: Long,`operation`: RustBuffer.ByValue,`argsJson`: RustBuffer.ByValue,
     ): Long
@@ -1011,6 +1097,60 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_mikopbx_uniffi_checksum_func_models_json() != 58226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_active_calls() != 33940) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_active_channels() != 44550) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_api_generation() != 59963) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_banned_ips() != 55783) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_call() != 5942) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_cdr() != 26242) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_extension_statuses() != 13173) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_health() != 55940) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_login() != 38097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_logout() != 55940) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_peer() != 45118) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_peer_statuses() != 58416) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_ping() != 62587) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_provider_registrations() != 24681) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_provider_statuses() != 59453) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_request() != 47004) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_system_info() != 62629) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxblockingclient_unban_ip() != 31303) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_active_calls() != 38216) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1021,6 +1161,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_banned_ips() != 21535) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_blocking() != 54051) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_mikopbxclient_call() != 35311) {
@@ -1069,6 +1212,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_method_watchevents_next() != 786) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxblockingclient_new() != 26108) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_mikopbx_uniffi_checksum_constructor_mikopbxclient_new() != 45415) {
@@ -1636,6 +1782,756 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
 
 
 /**
+ * The client for threads that may block, as OkHttp's `execute()` is: every operation of
+ * `MikoPbxClient` as a plain function that returns with the answer. The calling thread
+ * drives the request itself, sparing the hand-over to the SDK's threads and back that a
+ * suspend call makes (two thread wake-ups). Never call it on a UI thread or inside a
+ * coroutine that must not block: use `MikoPbxClient`'s suspend functions there. A call is
+ * bounded by `requestTimeout`. `MikoPbxClient.blocking()` makes one sharing a client's
+ * session; `close()` frees it.
+ */
+public interface MikoPbxBlockingClientInterface {
+    
+    /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+    fun `activeCalls`(): List<ActiveCall>
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+    fun `activeChannels`(): List<ActiveChannel>
+    
+    /**
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
+     */
+    fun `apiGeneration`(): kotlin.String
+    
+    /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+    fun `bannedIps`(): List<BannedIp>
+    
+    /**
+     * `MikoPbxClient.call`, returning with the answer.
+     */
+    fun `call`(`operation`: kotlin.String, `argsJson`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+    fun `cdr`(`dateFrom`: kotlin.String? = null, `dateTo`: kotlin.String? = null, `srcNum`: kotlin.String? = null, `dstNum`: kotlin.String? = null, `disposition`: kotlin.String? = null, `limit`: kotlin.Long? = null, `cursor`: kotlin.String? = null): CdrPage
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+    fun `extensionStatuses`(): List<ExtensionStatus>
+    
+    /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
+     */
+    fun `health`(`include`: kotlin.String? = null, `exclude`: kotlin.String? = null): Health
+    
+    /**
+     * Logs in now (otherwise the first call does). Starts a fresh session.
+     */
+    fun `login`()
+    
+    /**
+     * Ends the session on the server. Later calls log in again.
+     */
+    fun `logout`()
+    
+    /**
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
+     */
+    fun `peer`(`id`: kotlin.String): PeerDetail
+    
+    /**
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
+     */
+    fun `peerStatuses`(): List<PeerStatus>
+    
+    /**
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
+     */
+    fun `ping`(): java.time.Duration
+    
+    /**
+     * Registration state of every provider: the SIP ones, then the IAX ones.
+     */
+    fun `providerRegistrations`(): List<ProviderRegistration>
+    
+    /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+    fun `providerStatuses`(): List<ProviderStatus>
+    
+    /**
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
+     */
+    fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>? = null, `json`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+    fun `systemInfo`(): SystemInfo
+    
+    /**
+     * Lifts every ban of an address.
+     */
+    fun `unbanIp`(`ip`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * The client for threads that may block, as OkHttp's `execute()` is: every operation of
+ * `MikoPbxClient` as a plain function that returns with the answer. The calling thread
+ * drives the request itself, sparing the hand-over to the SDK's threads and back that a
+ * suspend call makes (two thread wake-ups). Never call it on a UI thread or inside a
+ * coroutine that must not block: use `MikoPbxClient`'s suspend functions there. A call is
+ * bounded by `requestTimeout`. `MikoPbxClient.blocking()` makes one sharing a client's
+ * session; `close()` frees it.
+ */
+open class MikoPbxBlockingClient: Disposable, AutoCloseable, MikoPbxBlockingClientInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Validates the configuration; connects lazily (the first call logs in).
+     */
+    constructor(`config`: ClientConfig) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_constructor_mikopbxblockingclient_new(
+    
+        
+        FfiConverterTypeClientConfig.lower(`config`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_mikopbx_uniffi_fn_free_mikopbxblockingclient(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_mikopbx_uniffi_fn_clone_mikopbxblockingclient(handle, status)
+        }
+    }
+
+    
+    /**
+     * Every leg of the calls in progress (one row per leg; legs of one call share
+     * `linkedid`; an ended leg stays a few seconds with its `endtime`).
+     */
+    @Throws(MikoPbxException::class)override fun `activeCalls`(): List<ActiveCall> {
+            return FfiConverterSequenceTypeActiveCall.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_active_calls(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The legs of calls whose channels are live in Asterisk, with the channel names.
+     */
+    @Throws(MikoPbxException::class)override fun `activeChannels`(): List<ActiveChannel> {
+            return FfiConverterSequenceTypeActiveChannel.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_active_channels(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The server's API generation (`legacy` or `v3`): forced by the configuration,
+     * or probed once and cached.
+     */
+    @Throws(MikoPbxException::class)override fun `apiGeneration`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_api_generation(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every address the firewall (fail2ban) bans: one entry per address and jail, with
+     * the ban's times and, on v3, the address's country.
+     */
+    @Throws(MikoPbxException::class)override fun `bannedIps`(): List<BannedIp> {
+            return FfiConverterSequenceTypeBannedIp.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_banned_ips(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `MikoPbxClient.call`, returning with the answer.
+     */
+    @Throws(MikoPbxException::class)override fun `call`(`operation`: kotlin.String, `argsJson`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_call(
+        it,
+        
+        FfiConverterString.lower(`operation`),
+        FfiConverterOptionalString.lower(`argsJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One page of the call history (v3 servers; 2024.1 has none in its REST API):
+     * the rows after `cursor` that match the filters, oldest first. Walk every page
+     * by passing each page's `next_cursor` until `has_more` is false (every binding
+     * has an iterator that does). Without a date or number filter the server keeps
+     * the last 30 days; a range may span at most 365 days.
+     */
+    @Throws(MikoPbxException::class)override fun `cdr`(`dateFrom`: kotlin.String?, `dateTo`: kotlin.String?, `srcNum`: kotlin.String?, `dstNum`: kotlin.String?, `disposition`: kotlin.String?, `limit`: kotlin.Long?, `cursor`: kotlin.String?): CdrPage {
+            return FfiConverterTypeCdrPage.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_cdr(
+        it,
+        
+        FfiConverterOptionalString.lower(`dateFrom`),
+        FfiConverterOptionalString.lower(`dateTo`),
+        FfiConverterOptionalString.lower(`srcNum`),
+        FfiConverterOptionalString.lower(`dstNum`),
+        FfiConverterOptionalString.lower(`disposition`),
+        FfiConverterOptionalLong.lower(`limit`),
+        FfiConverterOptionalString.lower(`cursor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every extension's state (the values of `peer_statuses`) with its registered
+     * devices (address, user agent, round-trip time). One request on v3 (refreshed by
+     * the server at most every 30 s); on legacy the peer list and then each registered
+     * peer's detail, four at a time.
+     */
+    @Throws(MikoPbxException::class)override fun `extensionStatuses`(): List<ExtensionStatus> {
+            return FfiConverterSequenceTypeExtensionStatus.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_extension_statuses(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One monitoring snapshot: reachable or not (and why), every extension (`online`,
+     * `offline`, `unknown`, `disabled`) with counts, every provider (`registered`,
+     * `unregistered`, `rejected`, `disabled`, `checking`, `unknown`; unregistered and
+     * rejected ones are problems), the calls in progress, when and how long. Four
+     * requests; it does not fail for what the server does (see `reachable`).
+     */
+    @Throws(MikoPbxException::class)override fun `health`(`include`: kotlin.String?, `exclude`: kotlin.String?): Health {
+            return FfiConverterTypeHealth.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_health(
+        it,
+        
+        FfiConverterOptionalString.lower(`include`),
+        FfiConverterOptionalString.lower(`exclude`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Logs in now (otherwise the first call does). Starts a fresh session.
+     */
+    @Throws(MikoPbxException::class)override fun `login`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_login(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Ends the session on the server. Later calls log in again.
+     */
+    @Throws(MikoPbxException::class)override fun `logout`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_logout(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Detail of one peer. An unknown or unregistered peer is a normal result with
+     * state `Unknown` and no contact, as the server reports it.
+     */
+    @Throws(MikoPbxException::class)override fun `peer`(`id`: kotlin.String): PeerDetail {
+            return FfiConverterTypePeerDetail.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_peer(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Registration state of every peer (extension); the same set of ids on both
+     * generations.
+     */
+    @Throws(MikoPbxException::class)override fun `peerStatuses`(): List<PeerStatus> {
+            return FfiConverterSequenceTypePeerStatus.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_peer_statuses(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Liveness check (`GET /pbxcore/api/system/ping` → `PONG`, no authentication).
+     * Returns the round-trip time.
+     */
+    @Throws(MikoPbxException::class)override fun `ping`(): java.time.Duration {
+            return FfiConverterDuration.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_ping(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Registration state of every provider: the SIP ones, then the IAX ones.
+     */
+    @Throws(MikoPbxException::class)override fun `providerRegistrations`(): List<ProviderRegistration> {
+            return FfiConverterSequenceTypeProviderRegistration.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_provider_registrations(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The status of every provider, SIP then IAX, in one vocabulary for both
+     * generations (`registered`, `unregistered`, `rejected`, `disabled`, `checking`,
+     * `unknown`) with the server's word kept; v3 adds round-trip times and since when
+     * each state holds (the server refreshes them at most every 10 s).
+     */
+    @Throws(MikoPbxException::class)override fun `providerStatuses`(): List<ProviderStatus> {
+            return FfiConverterSequenceTypeProviderStatus.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_provider_statuses(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Any endpoint, with the same authentication, retries and error handling as the
+     * typed calls. `path` is below the base URL (`/pbxcore/api/v3/system:ping`,
+     * `/pbxcore/api/system/getDate`) or short: `sip/getRegistry` is
+     * `/pbxcore/api/sip/getRegistry` on a legacy server and
+     * `/pbxcore/api/v3/sip:getRegistry` on a v3 server (the few calls v3 renamed,
+     * such as `system/getDate` → `system:datetime`, are mapped); a short path with a
+     * `:` (`sip/201:getStatus`) is a v3 path. Returns the whole JSON answer; a
+     * plain-text answer comes back as a JSON string. GET and HEAD are retried on
+     * transient failures, other methods never.
+     */
+    @Throws(MikoPbxException::class)override fun `request`(`method`: kotlin.String, `path`: kotlin.String, `params`: Map<kotlin.String, kotlin.String>?, `json`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_request(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalMapStringString.lower(`params`),
+        FfiConverterOptionalString.lower(`json`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The PBX's version, uptime and clock, with its whole diagnostic report
+     * (`sysinfo:getInfo`, which runs a dozen commands on the PBX: ask for it rarely).
+     */
+    @Throws(MikoPbxException::class)override fun `systemInfo`(): SystemInfo {
+            return FfiConverterTypeSystemInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_system_info(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Lifts every ban of an address.
+     */
+    @Throws(MikoPbxException::class)override fun `unbanIp`(`ip`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(MikoPbxException) { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_unban_ip(
+        it,
+        
+        FfiConverterString.lower(`ip`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxblockingclient_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMikoPbxBlockingClient: FfiConverter<MikoPbxBlockingClient, Long> {
+    override fun lower(value: MikoPbxBlockingClient): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): MikoPbxBlockingClient {
+        return MikoPbxBlockingClient(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): MikoPbxBlockingClient {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: MikoPbxBlockingClient) = 8UL
+
+    override fun write(value: MikoPbxBlockingClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A MikoPBX REST API client. Safe to share between coroutines and threads; `close()` frees
  * it (call `logout()` first to end the server session). `toString()` never shows a secret.
  */
@@ -1663,6 +2559,12 @@ public interface MikoPbxClientInterface {
      * the ban's times and, on v3, the address's country.
      */
     suspend fun `bannedIps`(): List<BannedIp>
+    
+    /**
+     * This client for threads that may block (a Java thread, `Dispatchers.IO`, Swift off the
+     * main thread): the same operations as plain functions, sharing this client's session.
+     */
+    fun `blocking`(): MikoPbxBlockingClient
     
     /**
      * Runs any operation of the SDK by name (`operationsJson()` lists them) with its
@@ -1987,6 +2889,23 @@ open class MikoPbxClient: Disposable, AutoCloseable, MikoPbxClientInterface
         MikoPbxException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * This client for threads that may block (a Java thread, `Dispatchers.IO`, Swift off the
+     * main thread): the same operations as plain functions, sharing this client's session.
+     */override fun `blocking`(): MikoPbxBlockingClient {
+            return FfiConverterTypeMikoPbxBlockingClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_mikopbx_uniffi_fn_method_mikopbxclient_blocking(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**

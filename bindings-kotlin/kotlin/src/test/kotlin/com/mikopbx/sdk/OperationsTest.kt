@@ -37,8 +37,10 @@ class OperationsTest {
         val methods = MikoPbxClient::class.java.methods.map { it.name }.toSet()
         val names = operations.map { it.getValue("name").jsonPrimitive.content }
         assertTrue(names.containsAll(listOf("peer_statuses", "peer", "provider_registrations", "ping", "request")), "$names")
+        val blocking = MikoPbxBlockingClient::class.java.methods.map { it.name }.toSet()
         for (name in names) {
             assertTrue(camelCase(name) in methods, "MikoPbxClient lacks ${camelCase(name)} for the operation $name")
+            assertTrue(camelCase(name) in blocking, "MikoPbxBlockingClient lacks ${camelCase(name)} for the operation $name")
         }
     }
 
