@@ -43,6 +43,19 @@ class JavaClientTest {
     }
 
     @Test
+    void aJavaThreadCallsTheBlockingClient() throws Exception {
+        try (Simulator sim = new Simulator();
+             MikoPbxBlockingClient client = new MikoPbxBlockingClient(
+                 new ClientConfigBuilder(sim.getUrl()).login(Simulator.LOGIN).password(Simulator.PASSWORD).build())) {
+            List<PeerStatus> peers = client.peerStatuses();
+            assertEquals("201", peers.get(0).getId());
+            assertEquals(PeerState.Ok.INSTANCE, peers.get(0).getState());
+            MikoPbxException error = assertThrows(MikoPbxException.class, () -> client.peer(""));
+            assertEquals("invalid_input", error.kind());
+        }
+    }
+
+    @Test
     void aJavaLambdaIsALogger() throws Exception {
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         Mikopbx_uniffiKt.setLogger(LogLevel.INFO, (level, target, message) -> seen.add(level + " " + message));
