@@ -9,8 +9,9 @@
 //! client's runtime, or from inside a runtime, takes the shared runtime as before.
 
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::sync::{Mutex, MutexGuard, TryLockError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Result;
@@ -46,15 +47,19 @@ fn address(transport: &Transport) -> usize {
 
 /// A client's current-thread runtime and the HTTP client whose connections live on it.
 struct CallerRuntime {
-    runtime: Option<tokio::runtime::Runtime>,
+    /// Taken out only by `drop`.
+    runtime: ManuallyDrop<tokio::runtime::Runtime>,
     http: reqwest::Client,
     /// `runtime::forks()` when it was made: its I/O driver belongs to that process.
     forks: u64,
+    /// When the last call driven here ended.
+    last_done: Option<Instant>,
 }
 
 impl Drop for CallerRuntime {
     fn drop(&mut self) {
-        let Some(runtime) = self.runtime.take() else { return };
+        // SAFETY: `runtime` is taken once, here, and not used after.
+        let runtime = unsafe { ManuallyDrop::take(&mut self.runtime) };
         if self.forks != runtime::forks() {
             // A parent process's runtime: its threads do not exist here.
             std::mem::forget(runtime);
@@ -80,9 +85,13 @@ impl CallerSlot {
     /// Runs `call` to completion on this thread, or hands it back when this thread cannot
     /// drive it (see the module's doc).
     pub(crate) fn block_on<F: Future>(&self, transport: &Transport, config: &Config, call: F) -> Result<F::Output, F> {
-        let Some(slot) = self.take(config) else { return Err(call) };
-        let Some((runtime, driving)) = ready(&slot, transport) else { return Err(call) };
-        Ok(runtime.block_on(DRIVING.scope(driving, after_idle(call))))
+        match self.take(config) {
+            Some(mut slot) => match slot.as_mut() {
+                Some(caller) => Ok(caller.drive(transport, call)),
+                None => Err(call),
+            },
+            None => Err(call),
+        }
     }
 
     /// [`CallerSlot::block_on`], asking `interrupted` every `check_every` whether the caller
@@ -95,10 +104,10 @@ impl CallerSlot {
         check_every: Duration,
         mut interrupted: impl FnMut() -> Option<I>,
     ) -> Result<std::result::Result<F::Output, I>, F> {
-        let Some(slot) = self.take(config) else { return Err(call) };
-        let Some((runtime, driving)) = ready(&slot, transport) else { return Err(call) };
-        Ok(runtime.block_on(DRIVING.scope(driving, async move {
-            let mut call = std::pin::pin!(after_idle(call));
+        let Some(mut slot) = self.take(config) else { return Err(call) };
+        let Some(caller) = slot.as_mut() else { return Err(call) };
+        Ok(caller.drive(transport, async move {
+            let mut call = std::pin::pin!(call);
             loop {
                 if let Ok(output) = tokio::time::timeout(check_every, call.as_mut()).await {
                     return Ok(output);
@@ -107,7 +116,7 @@ impl CallerSlot {
                     return Err(interruption);
                 }
             }
-        })))
+        }))
     }
 
     /// The slot, locked, with a runtime for this process in it; `None` when this thread cannot
@@ -133,23 +142,30 @@ impl CallerSlot {
     }
 }
 
-/// `call`, after the runtime has handled what happened while no one drove it: a connection
-/// that the server closed while idle (its keep-alive timeout) must be seen closed before
-/// `call` takes one from the pool. The first yield lets the runtime poll its I/O driver,
-/// which wakes the connections' tasks; the second lets those tasks run.
-async fn after_idle<F: Future>(call: F) -> F::Output {
-    tokio::task::yield_now().await;
-    tokio::task::yield_now().await;
-    call.await
-}
-
-/// The runtime of a taken slot, and what a call driven there for `transport` needs.
-fn ready<'a>(slot: &'a Option<CallerRuntime>, transport: &Transport) -> Option<(&'a tokio::runtime::Runtime, Driving)> {
-    let caller = slot.as_ref()?;
-    Some((caller.runtime.as_ref()?, Driving { transport: address(transport), http: caller.http.clone() }))
-}
+/// After this long without a call, a call first lets the runtime handle what happened while
+/// no one drove it: a connection that the server closed while idle (its keep-alive timeout,
+/// seconds at least) must be seen closed before the call takes one from the pool. Calls in
+/// quick succession skip that (two wake-ups of the runtime's own, four system calls).
+const IDLE: Duration = Duration::from_millis(100);
 
 impl CallerRuntime {
+    /// Drives `call` to completion on this thread, in this runtime.
+    fn drive<F: Future>(&mut self, transport: &Transport, call: F) -> F::Output {
+        let idle = self.last_done.is_none_or(|done| done.elapsed() >= IDLE);
+        let driving = Driving { transport: address(transport), http: self.http.clone() };
+        let output = self.runtime.block_on(DRIVING.scope(driving, async move {
+            if idle {
+                // The first yield lets the runtime poll its I/O driver, which wakes the tasks
+                // of connections the server closed; the second lets those tasks run.
+                tokio::task::yield_now().await;
+                tokio::task::yield_now().await;
+            }
+            call.await
+        }));
+        self.last_done = Some(Instant::now());
+        output
+    }
+
     fn new(config: &Config) -> Option<CallerRuntime> {
         let made = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -158,7 +174,12 @@ impl CallerRuntime {
             .map_err(|e| e.to_string())
             .and_then(|runtime| Ok((runtime, Transport::http_client(config).map_err(|e| e.to_string())?)));
         match made {
-            Ok((runtime, http)) => Some(CallerRuntime { runtime: Some(runtime), http, forks: runtime::forks() }),
+            Ok((runtime, http)) => Some(CallerRuntime {
+                runtime: ManuallyDrop::new(runtime),
+                http,
+                forks: runtime::forks(),
+                last_done: None,
+            }),
             Err(e) => {
                 tracing::debug!("calls go through the shared runtime: cannot make a caller runtime: {e}");
                 None

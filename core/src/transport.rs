@@ -188,7 +188,11 @@ impl Transport {
             .base
             .join(path.trim_start_matches('/'))
             .map_err(|e| Error::invalid(format!("bad request path: {e}")))?;
-        if url.origin() != self.base.origin() || !url.path().starts_with(self.base.path()) {
+        // The origin compared part by part: `Url::origin` allocates, and this runs per request.
+        let same_origin = url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default();
+        if !same_origin || !url.path().starts_with(self.base.path()) {
             return Err(Error::invalid("request path leaves the configured base URL"));
         }
         Ok(url)
@@ -200,16 +204,16 @@ impl Transport {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query);
         }
-        let shown_url = url.to_string();
+        let shown_url = url.as_str();
         let mut attempt = 0;
         loop {
-            let permit = self.pacer.admit(&shown_url, time_left()).await?;
-            let outcome = self.send_once(request, auth, &url, &shown_url).await;
+            let permit = self.pacer.admit(shown_url, time_left()).await?;
+            let outcome = self.send_once(request, auth, &url, shown_url).await;
             drop(permit);
             if let Ok(response) = &outcome
                 && response.is_lockout()
             {
-                return Err(self.pacer.locked_out(&shown_url, response.retry_after()));
+                return Err(self.pacer.locked_out(shown_url, response.retry_after()));
             }
             let retry_in = match &outcome {
                 _ if !request.idempotent || attempt >= self.retries => None,
