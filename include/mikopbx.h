@@ -185,7 +185,7 @@ typedef struct mikopbx_peer_status {
    */
   char *state;
   /**
-   * The server's entry as compact JSON text.
+   * The server's entry as JSON text, as it was sent.
    */
   char *raw_json;
 } mikopbx_peer_status;
@@ -328,7 +328,7 @@ typedef struct mikopbx_provider_registration {
    */
   char *host;
   /**
-   * The server's entry as compact JSON text.
+   * The server's entry as JSON text, as it was sent.
    */
   char *raw_json;
 } mikopbx_provider_registration;

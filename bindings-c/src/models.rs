@@ -57,7 +57,7 @@ pub struct mikopbx_peer_status {
     /// The server's state string: `"OK"` (registered), `"UNKNOWN"`, or any newer value the
     /// server sends, unchanged.
     pub state: *mut c_char,
-    /// The server's entry as compact JSON text.
+    /// The server's entry as JSON text, as it was sent.
     pub raw_json: *mut c_char,
 }
 
@@ -260,7 +260,7 @@ pub struct mikopbx_provider_registration {
     pub username: *mut c_char,
     /// Registrar host (empty when the server sent none).
     pub host: *mut c_char,
-    /// The server's entry as compact JSON text.
+    /// The server's entry as JSON text, as it was sent.
     pub raw_json: *mut c_char,
 }
 
@@ -271,7 +271,7 @@ impl From<ProviderRegistration> for mikopbx_provider_registration {
             state: owned(provider.state.as_str()),
             username: owned(&provider.username),
             host: owned(&provider.host),
-            raw_json: json_text(&provider.raw),
+            raw_json: owned(provider.raw.as_str()),
         }
     }
 }

@@ -84,7 +84,8 @@ proptest! {
     fn models_of_any_json_parse_or_refuse(data in json_value()) {
         let _ = PeerDetail::from_legacy("201", data.clone());
         let _ = PeerDetail::from_v3("201", data.clone());
-        let _ = ProviderRegistration::from_entry(data.clone());
+        let list = bytes::Bytes::from(format!(r#"{{"result":true,"data":[{data}]}}"#));
+        let _ = envelope::read_list::<ProviderRegistration>("http://pbx/x", 200, false, &list);
         if let Value::Array(items) = data {
             let peers: Vec<PeerStatus> = items.iter().map(PeerStatus::from_json).collect();
             let count = peers.len();

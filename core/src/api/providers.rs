@@ -3,12 +3,16 @@
 //! Quirk handled here: 2026.1 names outbound SIP registrations `<id>-REG`; IAX ids are the
 //! provider's on both (docs/server-notes.md, "IAX registry").
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::client::Inner;
 use crate::error::Result;
 use crate::generation::ApiGeneration;
-use crate::model::{data_error, define_models, list_of, number_field, string_field, unix_time_field};
+use crate::list_entry::{EntryFields, ListEntry, scalar_text};
+use crate::model::{data_error, define_models, number_field, string_field, unix_time_field};
+use crate::raw_json::RawJson;
 
 const LEGACY_REGISTRY: &str = "pbxcore/api/sip/getRegistry";
 const V3_REGISTRY: &str = "pbxcore/api/v3/sip:getRegistry";
@@ -75,7 +79,7 @@ macro_rules! __provider_models {
                     host: String,
                     /// The server's entry as sent.
                     #[serde(skip)]
-                    raw: $crate::__private::Value,
+                    raw: $crate::RawJson,
                 }
                 methods {
                     /// The server's state string.
@@ -132,26 +136,23 @@ impl ProviderRegistration {
             self.id = base.to_owned();
         }
     }
+}
 
-    /// A SIP registry entry with an `id`; anything else is handed back.
-    pub(crate) fn from_entry(entry: Value) -> Result<ProviderRegistration, Value> {
-        Self::from_registry_entry(entry, ProviderTechnology::Sip)
-    }
+/// A registry entry: its `id`, `state`, `username` and `host` (strings, or numbers as written);
+/// the rest stays in `raw`. Read as a SIP provider; the IAX registry's are marked after.
+impl ListEntry for ProviderRegistration {
+    const FIELDS: &'static [&'static str] = &["id", "state", "username", "host"];
 
-    fn from_iax_entry(entry: Value) -> Result<ProviderRegistration, Value> {
-        Self::from_registry_entry(entry, ProviderTechnology::Iax)
-    }
-
-    fn from_registry_entry(entry: Value, technology: ProviderTechnology) -> Result<ProviderRegistration, Value> {
-        let Some(map) = entry.as_object() else { return Err(entry) };
-        let Some(id) = string_field(map, "id") else { return Err(entry) };
+    fn from_fields(fields: &EntryFields<'_>, raw: RawJson) -> std::result::Result<ProviderRegistration, RawJson> {
+        let text = |index: usize| fields[index].and_then(scalar_text);
+        let Some(id) = text(0) else { return Err(raw) };
         Ok(ProviderRegistration {
-            id,
-            technology,
-            state: ProviderState::from_raw(&string_field(map, "state").unwrap_or_default()),
-            username: string_field(map, "username").unwrap_or_default(),
-            host: string_field(map, "host").unwrap_or_default(),
-            raw: entry,
+            id: id.into_owned(),
+            technology: ProviderTechnology::Sip,
+            state: ProviderState::from_raw(text(1).as_deref().unwrap_or_default()),
+            username: text(2).map(Cow::into_owned).unwrap_or_default(),
+            host: text(3).map(Cow::into_owned).unwrap_or_default(),
+            raw,
         })
     }
 }
@@ -164,13 +165,13 @@ pub(crate) async fn registrations(inner: &Inner) -> Result<Vec<ProviderRegistrat
         ApiGeneration::Legacy => (LEGACY_REGISTRY, LEGACY_IAX_REGISTRY),
         ApiGeneration::V3 => (V3_REGISTRY, V3_IAX_REGISTRY),
     };
-    let (url, data) = inner.get_data(sip).await?;
-    let mut providers = list_of(&url, data, ProviderRegistration::from_entry)?;
+    let mut providers = inner.read_list::<ProviderRegistration>(sip).await?;
     if generation == ApiGeneration::V3 {
         providers.iter_mut().for_each(ProviderRegistration::normalize_v3_id);
     }
-    let (url, data) = inner.get_data(iax).await?;
-    providers.extend(list_of(&url, data, ProviderRegistration::from_iax_entry)?);
+    let mut iax = inner.read_list::<ProviderRegistration>(iax).await?;
+    iax.iter_mut().for_each(|provider| provider.technology = ProviderTechnology::Iax);
+    providers.append(&mut iax);
     Ok(providers)
 }
 
@@ -255,7 +256,7 @@ impl From<ProviderRegistration> for ProviderStatus {
             state_since: None,
             checked_at: None,
             details: None,
-            raw: registration.raw,
+            raw: registration.raw.to_value(),
         }
     }
 }
@@ -263,6 +264,28 @@ impl From<ProviderRegistration> for ProviderStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_entries_are_read_from_their_text() {
+        let body = bytes::Bytes::from_static(
+            br#"{"result":true,"data":[{"id":"SIP-1","state":"REGISTERED","username":"u","host":"sip.example.com\/x","extra":[1]},{"id":7,"state":"LAGGED"},{"state":"OK"}]}"#,
+        );
+        let err = crate::envelope::read_list::<ProviderRegistration>("u", 200, false, &body).unwrap_err();
+        assert!(err.to_string().contains(r#"{"state":"OK"}"#), "the entry without an id is quoted: {err}");
+        let body = body.slice(..body.len() - r#",{"state":"OK"}]}"#.len());
+        let body = bytes::Bytes::from([&body[..], b"]}"].concat());
+        let read = crate::envelope::read_list::<ProviderRegistration>("u", 200, false, &body).unwrap();
+        assert_eq!(
+            (read[0].id.as_str(), read[0].state.clone(), read[0].host.as_str()),
+            ("SIP-1", ProviderState::Registered, "sip.example.com/x")
+        );
+        assert_eq!((read[1].id.as_str(), read[1].state.as_str(), read[1].username.as_str()), ("7", "LAGGED", ""));
+        assert_eq!(
+            read[0].raw.as_str(),
+            r#"{"id":"SIP-1","state":"REGISTERED","username":"u","host":"sip.example.com\/x","extra":[1]}"#
+        );
+        assert_eq!(read[0].technology, ProviderTechnology::Sip);
+    }
 
     #[test]
     fn unknown_states_keep_the_raw_string() {
