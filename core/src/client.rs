@@ -147,22 +147,23 @@ impl Client {
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { url: base_url, after: timeout }))
         });
-        if caller_thread::is_driving() {
+        let outcome = if caller_thread::is_driving() {
             // The work lives on the heap, not on the caller's stack, which may be small (a JVM
             // thread's, a Python thread's): nested, a call's futures take hundreds of KiB.
             let call = std::panic::AssertUnwindSafe(Box::pin(call));
-            let outcome = futures_util::FutureExt::catch_unwind(call).await;
-            let outcome = outcome.unwrap_or_else(|panic| Err(Error::Internal { message: panic_text(panic.as_ref()) }));
-            return outcome.map_err(|error| self.inner.clean(error));
-        }
-        let mut task = AbortOnDrop(runtime()?.spawn(call));
-        let outcome = match (&mut task.0).await {
-            Ok(result) => result,
-            Err(e) if e.is_panic() => Err(Error::Internal { message: panic_text(e.into_panic().as_ref()) }),
-            Err(_) => Err(Error::Transport {
-                url: self.inner.config.base_url.to_string(),
-                message: "the request was cancelled because the runtime shut down".to_owned(),
-            }),
+            futures_util::FutureExt::catch_unwind(call)
+                .await
+                .unwrap_or_else(|panic| Err(Error::Internal { message: panic_text(panic.as_ref()) }))
+        } else {
+            let mut task = AbortOnDrop(runtime()?.spawn(call));
+            match (&mut task.0).await {
+                Ok(result) => result,
+                Err(e) if e.is_panic() => Err(Error::Internal { message: panic_text(e.into_panic().as_ref()) }),
+                Err(_) => Err(Error::Transport {
+                    url: self.inner.config.base_url.to_string(),
+                    message: "the request was cancelled because the runtime shut down".to_owned(),
+                }),
+            }
         };
         outcome.map_err(|error| self.inner.clean(error))
     }

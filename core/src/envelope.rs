@@ -121,9 +121,7 @@ pub(crate) fn read_list<T: ListEntry>(url: &str, status: u16, is_plain_text: boo
     let seed = TopLevel { data: EntriesSeed::<T> { answer: body, read: PhantomData } };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let one_pass = seed.deserialize(&mut deserializer).and_then(|top| deserializer.end().map(|()| top));
-    let Ok((data, rest)) = one_pass else {
-        return with_list_data(url, status, is_plain_text, body, list_of_texts::<T>);
-    };
+    let Ok((data, rest)) = one_pass else { return read_list_in_two_passes(url, status, is_plain_text, body) };
     classify(url, status, body, BodyExpectation::Envelope, Value::Object(rest))?;
     match data.flatten() {
         Some(entries) => list_from(url, entries),
@@ -131,31 +129,25 @@ pub(crate) fn read_list<T: ListEntry>(url: &str, status: u16, is_plain_text: boo
     }
 }
 
-/// The two-pass way of `read_list`: the envelope checked as `decode` checks it, and `read`
-/// given its `data` as a list's entries in the text they were sent as, with the buffer they
-/// borrow from. Anything else takes `decode`'s whole path.
-fn with_list_data<T>(
-    url: &str,
-    status: u16,
-    is_plain_text: bool,
-    body: &Bytes,
-    read: impl FnOnce(&str, ListData<'_>, &Bytes) -> Result<T>,
-) -> Result<T> {
+/// The two-pass way of `read_list`: the envelope checked as `decode` checks it, its `data`
+/// delimited into entries, and each entry read from its text (`list_entry::list_of_texts`).
+/// Anything else takes `decode`'s whole path.
+fn read_list_in_two_passes<T: ListEntry>(url: &str, status: u16, is_plain_text: bool, body: &Bytes) -> Result<Vec<T>> {
     let seed = TopLevel { data: PhantomData::<ListOf<'_>> };
     if let Ok((data, rest)) = seed.deserialize(&mut serde_json::Deserializer::from_slice(body)) {
         classify(url, status, body, BodyExpectation::Envelope, Value::Object(rest))?;
-        return read(url, data.map_or(ListData::Missing, |data| data.0), body);
+        return list_of_texts(url, data.map_or(ListData::Missing, |data| data.0), body);
     }
-    // A number as `data`, or a body that is not a JSON object: `decode` says what is wrong.
+    // A scalar as `data`, or a body that is not a JSON object: `decode` says what is wrong.
     let data = take_data(&mut decode(url, status, is_plain_text, body, BodyExpectation::Envelope)?);
     if !(data.is_array() || data.is_object()) {
         let data = if data.is_null() { ListData::Missing } else { ListData::NotAList(data.to_string()) };
-        return read(url, data, body);
+        return list_of_texts(url, data, body);
     }
     let text = Bytes::from(data.to_string());
     let entries = serde_json::from_slice::<ListOf<'_>>(&text)
         .map_err(|e| Error::Internal { message: format!("re-reading data failed: {e}") })?;
-    read(url, entries.0, &text)
+    list_of_texts(url, entries.0, &text)
 }
 
 /// An answer's top level: `data` read by a seed, the rest (small) as values.
@@ -192,7 +184,8 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for TopLevel<S> {
     }
 }
 
-/// A `data` value as [`ListData`]: its entries are only delimited, not parsed.
+/// A list or object `data` value as [`ListData`]: its entries are only delimited, not parsed
+/// (anything else fails, for `decode` to name).
 struct ListOf<'a>(ListData<'a>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for ListOf<'a> {
@@ -219,12 +212,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for ListOf<'a> {
             }
             fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<ListOf<'de>, E> {
                 Ok(ListOf(ListData::Missing))
-            }
-            fn visit_bool<E: serde::de::Error>(self, value: bool) -> std::result::Result<ListOf<'de>, E> {
-                Ok(ListOf(ListData::NotAList(value.to_string())))
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> std::result::Result<ListOf<'de>, E> {
-                Ok(ListOf(ListData::NotAList(Value::from(value).to_string())))
             }
         }
         deserializer.deserialize_any(Entries)

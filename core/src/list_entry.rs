@@ -78,12 +78,10 @@ pub(crate) fn list_of_texts<T: ListEntry>(url: &str, data: ListData<'_>, buffer:
         .into_iter()
         .map(|entry| {
             let raw = RawJson::part_of(buffer, entry);
-            let seed = EntrySeed::<T> { answer: buffer, whole: Some(raw), read: PhantomData };
-            match seed.deserialize(&mut serde_json::Deserializer::from_str(entry.get())) {
-                Ok(read) => read,
-                Err(_) => Err(RawJson::part_of(buffer, entry)),
-            }
-            .map_err(|raw| no_id(url, raw.as_str()))
+            let seed = EntrySeed::<T> { answer: buffer, whole: Some(raw.clone()), read: PhantomData };
+            seed.deserialize(&mut serde_json::Deserializer::from_str(entry.get()))
+                .unwrap_or(Err(raw))
+                .map_err(|raw| no_id(url, raw.as_str()))
         })
         .collect()
 }
