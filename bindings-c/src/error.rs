@@ -204,8 +204,11 @@ pub(crate) fn last_error_http_status() -> u16 {
 /// A C copy of `text`.
 pub(crate) fn c_string(text: &str) -> CString {
     // A NUL cannot sit inside a C string: it becomes U+FFFD, so the change is visible (the
-    // JSON fields keep the server's exact text, with the NUL escaped).
-    CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default()
+    // JSON fields keep the server's exact text, with the NUL escaped). Text without one, all
+    // but every text, is copied once, into a buffer with room for the NUL (a big list
+    // converts thousands: docs/performance.md).
+    let text = if text.contains('\0') { CString::new(text.replace('\0', "\u{FFFD}")) } else { CString::new(text) };
+    text.unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -226,6 +229,13 @@ mod tests {
         assert_eq!(last_message(), PANIC_MESSAGE);
         assert_eq!(guard(|| Ok(())), MIKOPBX_OK);
         assert_eq!(last_message(), "");
+    }
+
+    #[test]
+    fn a_nul_in_text_becomes_the_replacement_character() {
+        assert_eq!(c_string("201").as_bytes_with_nul(), b"201\0");
+        assert_eq!(c_string("a\0b").to_str(), Ok("a\u{FFFD}b"));
+        assert_eq!(c_string("").as_bytes_with_nul(), b"\0");
     }
 
     #[test]

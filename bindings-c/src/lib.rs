@@ -156,7 +156,7 @@ pub unsafe extern "C" fn mikopbx_peer_statuses(
         // SAFETY (both): the caller's contract.
         let out = unsafe { out_param(out, "out") }?;
         let peers = unsafe { client_arg(client) }?.peer_statuses()?;
-        *out = Box::into_raw(Box::new(mikopbx_peer_list::new(peers)));
+        *out = mikopbx_peer_list::boxed(&peers);
         Ok(())
     })
 }
@@ -167,8 +167,8 @@ pub unsafe extern "C" fn mikopbx_peer_statuses(
 /// `list` is NULL or a list from `mikopbx_peer_statuses`, unmodified and not released before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mikopbx_peer_list_free(list: *mut mikopbx_peer_list) {
-    // SAFETY: the caller's contract; the list was made by `Box::into_raw`.
-    guard_void(|| unsafe { drop_boxed(list) });
+    // SAFETY: the caller's contract; the list was made by `mikopbx_peer_list::boxed`.
+    guard_void(|| unsafe { mikopbx_peer_list::free(list) });
 }
 
 /// The detail of one peer. An unknown or unregistered peer is a normal result (state
@@ -225,7 +225,7 @@ pub unsafe extern "C" fn mikopbx_provider_registrations(
         // SAFETY (both): the caller's contract.
         let out = unsafe { out_param(out, "out") }?;
         let providers = unsafe { client_arg(client) }?.provider_registrations()?;
-        *out = Box::into_raw(Box::new(mikopbx_provider_list::new(providers)));
+        *out = mikopbx_provider_list::boxed(&providers);
         Ok(())
     })
 }
@@ -238,8 +238,8 @@ pub unsafe extern "C" fn mikopbx_provider_registrations(
 /// released before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mikopbx_provider_list_free(list: *mut mikopbx_provider_list) {
-    // SAFETY: the caller's contract; the list was made by `Box::into_raw`.
-    guard_void(|| unsafe { drop_boxed(list) });
+    // SAFETY: the caller's contract; the list was made by `mikopbx_provider_list::boxed`.
+    guard_void(|| unsafe { mikopbx_provider_list::free(list) });
 }
 
 /// Liveness check: `GET /pbxcore/api/system/ping` answers `PONG` (no login needed). On

@@ -61,27 +61,6 @@ pub struct mikopbx_peer_status {
     pub raw_json: *mut c_char,
 }
 
-impl From<PeerStatus> for mikopbx_peer_status {
-    fn from(peer: PeerStatus) -> Self {
-        mikopbx_peer_status {
-            id: owned(&peer.id),
-            state: owned(peer.state.as_str()),
-            raw_json: owned(peer.raw.as_str()),
-        }
-    }
-}
-
-impl Drop for mikopbx_peer_status {
-    fn drop(&mut self) {
-        // SAFETY: every field was made by `owned` and is released only here.
-        unsafe {
-            free_string(self.id);
-            free_string(self.state);
-            free_string(self.raw_json);
-        }
-    }
-}
-
 /// The peer list of `mikopbx_peer_statuses`.
 #[repr(C)]
 pub struct mikopbx_peer_list {
@@ -92,16 +71,23 @@ pub struct mikopbx_peer_list {
 }
 
 impl mikopbx_peer_list {
-    pub(crate) fn new(peers: Vec<PeerStatus>) -> Self {
-        let (items, len) = into_raw_array(peers.into_iter().map(mikopbx_peer_status::from).collect());
-        mikopbx_peer_list { len, items }
+    /// The list for C, its strings in the list's own buffer.
+    pub(crate) fn boxed(peers: &[PeerStatus]) -> *mut mikopbx_peer_list {
+        ListWithText::boxed(
+            peers,
+            |peer| [peer.id.as_str(), peer.state.as_str(), peer.raw.as_str()],
+            |[id, state, raw_json]| mikopbx_peer_status { id, state, raw_json },
+            |items, len| mikopbx_peer_list { len, items },
+        )
     }
-}
 
-impl Drop for mikopbx_peer_list {
-    fn drop(&mut self) {
-        // SAFETY: `items`/`len` were made by `into_raw_array` and are released only here.
-        unsafe { drop_raw_array(self.items, self.len) }
+    /// Releases a list made by `boxed`.
+    ///
+    /// # Safety
+    /// `list` is NULL or came from `boxed` and was not released before.
+    pub(crate) unsafe fn free(list: *mut mikopbx_peer_list) {
+        // SAFETY: the caller's contract.
+        unsafe { ListWithText::free(list, |list| (list.items, list.len)) }
     }
 }
 
@@ -264,31 +250,6 @@ pub struct mikopbx_provider_registration {
     pub raw_json: *mut c_char,
 }
 
-impl From<ProviderRegistration> for mikopbx_provider_registration {
-    fn from(provider: ProviderRegistration) -> Self {
-        mikopbx_provider_registration {
-            id: owned(&provider.id),
-            state: owned(provider.state.as_str()),
-            username: owned(&provider.username),
-            host: owned(&provider.host),
-            raw_json: owned(provider.raw.as_str()),
-        }
-    }
-}
-
-impl Drop for mikopbx_provider_registration {
-    fn drop(&mut self) {
-        // SAFETY: every field was made by `owned` and is released only here.
-        unsafe {
-            free_string(self.id);
-            free_string(self.state);
-            free_string(self.username);
-            free_string(self.host);
-            free_string(self.raw_json);
-        }
-    }
-}
-
 /// The provider list of `mikopbx_provider_registrations`.
 #[repr(C)]
 pub struct mikopbx_provider_list {
@@ -299,15 +260,147 @@ pub struct mikopbx_provider_list {
 }
 
 impl mikopbx_provider_list {
-    pub(crate) fn new(providers: Vec<ProviderRegistration>) -> Self {
-        let (items, len) = into_raw_array(providers.into_iter().map(mikopbx_provider_registration::from).collect());
-        mikopbx_provider_list { len, items }
+    /// The list for C, its strings in the list's own buffer.
+    pub(crate) fn boxed(providers: &[ProviderRegistration]) -> *mut mikopbx_provider_list {
+        ListWithText::boxed(
+            providers,
+            |provider| {
+                [
+                    provider.id.as_str(),
+                    provider.state.as_str(),
+                    provider.username.as_str(),
+                    provider.host.as_str(),
+                    provider.raw.as_str(),
+                ]
+            },
+            |[id, state, username, host, raw_json]| mikopbx_provider_registration {
+                id,
+                state,
+                username,
+                host,
+                raw_json,
+            },
+            |items, len| mikopbx_provider_list { len, items },
+        )
+    }
+
+    /// Releases a list made by `boxed`.
+    ///
+    /// # Safety
+    /// `list` is NULL or came from `boxed` and was not released before.
+    pub(crate) unsafe fn free(list: *mut mikopbx_provider_list) {
+        // SAFETY: the caller's contract.
+        unsafe { ListWithText::free(list, |list| (list.items, list.len)) }
     }
 }
 
-impl Drop for mikopbx_provider_list {
-    fn drop(&mut self) {
-        // SAFETY: `items`/`len` were made by `into_raw_array` and are released only here.
-        unsafe { drop_raw_array(self.items, self.len) }
+/// A list handed to C with every string of its entries in one buffer of its own: one
+/// allocation for the text of the whole list instead of one per string (a big peer list has
+/// 30,000 strings: docs/performance.md). C sees `list`, the first field; the buffer is
+/// released with it.
+#[repr(C)]
+struct ListWithText<L> {
+    list: L,
+    text: *mut [u8],
+}
+
+impl<L> ListWithText<L> {
+    /// The list of `models`, whose entries are made by `entry` from the strings `texts` names
+    /// (each a C string in the buffer: a NUL inside becomes U+FFFD, as `c_string` does), and
+    /// whose list is made by `list` from the entries' array and length.
+    fn boxed<M, E, const K: usize>(
+        models: &[M],
+        texts: impl Fn(&M) -> [&str; K],
+        entry: impl Fn([*mut c_char; K]) -> E,
+        list: impl FnOnce(*mut E, usize) -> L,
+    ) -> *mut L {
+        let size =
+            models.iter().flat_map(&texts).fold(0usize, |size, text| size.saturating_add(text.len()).saturating_add(1));
+        let mut buffer = Vec::with_capacity(size);
+        let starts: Vec<[usize; K]> = models
+            .iter()
+            .map(|model| {
+                texts(model).map(|text| {
+                    let start = buffer.len();
+                    if text.contains('\0') {
+                        buffer.extend_from_slice(text.replace('\0', "\u{FFFD}").as_bytes());
+                    } else {
+                        buffer.extend_from_slice(text.as_bytes());
+                    }
+                    buffer.push(0);
+                    start
+                })
+            })
+            .collect();
+        let text = Box::into_raw(buffer.into_boxed_slice());
+        let base = text.cast::<c_char>();
+        // SAFETY: every start is an offset within the buffer `text` points to.
+        let entries = starts.into_iter().map(|starts| entry(starts.map(|start| unsafe { base.add(start) }))).collect();
+        let (items, len) = into_raw_array(entries);
+        Box::into_raw(Box::new(ListWithText { list: list(items, len), text })).cast::<L>()
+    }
+
+    /// Releases a list made by `boxed`, whose entries' array and length `items` names.
+    ///
+    /// # Safety
+    /// `list` is NULL or came from `boxed` and was not released before.
+    unsafe fn free<E>(list: *mut L, items: impl FnOnce(&L) -> (*mut E, usize)) {
+        if list.is_null() {
+            return;
+        }
+        // SAFETY: made by `Box::into_raw` in `new`, whose `list` is the first field.
+        let owned = unsafe { Box::from_raw(list.cast::<ListWithText<L>>()) };
+        let (entries, len) = items(&owned.list);
+        // SAFETY: the array and the buffer were made in `boxed` and are released only here.
+        unsafe {
+            drop_raw_array(entries, len);
+            drop(Box::from_raw(owned.text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use mikopbx_core::{PeerState, RawJson};
+
+    use super::*;
+
+    fn text(pointer: *mut c_char) -> String {
+        // SAFETY: a C string of a live list.
+        unsafe { CStr::from_ptr(pointer) }.to_str().expect("UTF-8").to_owned()
+    }
+
+    #[test]
+    fn a_list_holds_its_entries_strings_in_its_own_buffer() {
+        let peer = |id: &str, state: &str| PeerStatus {
+            id: id.to_owned(),
+            state: PeerState::from_raw(state),
+            raw: RawJson::from_text(format!(r#"{{"id":"{}"}}"#, id.replace('\0', "\\u0000"))).expect("JSON"),
+        };
+        let list = mikopbx_peer_list::boxed(&[peer("201", "OK"), peer("2\u{0}2", "NEW STATE"), peer("", "")]);
+        // SAFETY: just made, released below.
+        let entries = unsafe { std::slice::from_raw_parts((*list).items, (*list).len) };
+        let read: Vec<[String; 3]> = entries.iter().map(|e| [text(e.id), text(e.state), text(e.raw_json)]).collect();
+        assert_eq!(
+            read,
+            [
+                ["201", "OK", r#"{"id":"201"}"#].map(str::to_owned),
+                ["2\u{FFFD}2", "NEW STATE", r#"{"id":"2\u00002"}"#].map(str::to_owned),
+                ["", "", r#"{"id":""}"#].map(str::to_owned),
+            ]
+        );
+        // SAFETY: made above, released once.
+        unsafe { mikopbx_peer_list::free(list) };
+
+        let empty = mikopbx_provider_list::boxed(&[]);
+        // SAFETY: just made.
+        assert!(unsafe { (*empty).len == 0 && (*empty).items.is_null() });
+        // SAFETY: made above, released once; NULL is ignored.
+        unsafe {
+            mikopbx_provider_list::free(empty);
+            mikopbx_provider_list::free(std::ptr::null_mut());
+        }
     }
 }

@@ -8,6 +8,8 @@ use std::hash::{Hash, Hasher};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::pyclass::PyClass;
+use pyo3::pyclass_init::PyClassInitializer;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -19,6 +21,32 @@ use crate::pythonic::{Field, IntoPython, PyStub, ToPython, quote};
 fn dict_of<'py>(py: Python<'py>, model: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
     let value = serde_json::to_value(model).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     to_py(py, &value)
+}
+
+/// A model as a new Python object, off the cyclic garbage collector's list. pyo3 makes every
+/// class a GC type, but a model holds no Python objects, so it can never be part of a cycle;
+/// tracked, the 10,000 models of a big list made each collection walk them (a big
+/// `peer_statuses()` took about 4 ms more, docs/performance.md). CPython leaves its own
+/// containers of atomic values (tuples, dicts of strings) untracked the same way.
+fn new_model<'py, T: PyClass>(py: Python<'py>, model: impl Into<PyClassInitializer<T>>) -> PyResult<Bound<'py, T>> {
+    let object = Bound::new(py, model)?;
+    // SAFETY: `object` is alive and of a GC type (pyo3 allocates its classes tracked); pyo3's
+    // deallocation untracks only an object still tracked.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
+    Ok(object)
+}
+
+/// An operation's model result on its way to Python: made by [`new_model`].
+pub struct ModelObject<T>(T);
+
+impl<'py, T: PyClass + Into<PyClassInitializer<T>>> IntoPyObject<'py> for ModelObject<T> {
+    type Target = T;
+    type Output = Bound<'py, T>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, T>> {
+        new_model(py, self.0)
+    }
 }
 
 /// The Python name of an enum member: `NonQualified` → `NON_QUALIFIED`.
@@ -152,7 +180,7 @@ macro_rules! python_models {
 
             impl ToPython for mikopbx::$model {
                 fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    Ok(Bound::new(py, $model(self.clone()))?.into_any())
+                    Ok(new_model(py, $model(self.clone()))?.into_any())
                 }
                 fn repr(&self) -> Option<String> {
                     let parts: Vec<String> = [$( (stringify!($field), self.$field.repr()) ),*]
@@ -170,9 +198,9 @@ macro_rules! python_models {
             }
 
             impl IntoPython for mikopbx::$model {
-                type Py = $model;
-                fn into_python(self) -> $model {
-                    $model(self)
+                type Py = ModelObject<$model>;
+                fn into_python(self) -> ModelObject<$model> {
+                    ModelObject($model(self))
                 }
             }
         )*
@@ -274,7 +302,7 @@ pub fn restore<'py>(py: Python<'py>, model: &str, state: &str) -> PyResult<Bound
             match model {
                 $( stringify!($name) => {
                     let value = <mikopbx::$name as Field>::load(&saved).ok_or_else(damaged)?;
-                    return Ok(Bound::new(py, $name(value))?.into_any());
+                    return Ok(new_model(py, $name(value))?.into_any());
                 } )*
                 _ => {}
             }

@@ -1,7 +1,9 @@
 """Models: immutable, comparable, `to_dict()` in the core's JSON shape, states as enums that
 keep the server's string."""
 
+import asyncio
 import copy
+import gc
 import json
 import pickle
 import subprocess
@@ -15,6 +17,7 @@ import mikopbx
 from mikopbx import ContactStatus, PeerState, ProviderState
 from mikopbx.testing import Simulator
 
+from conftest import async_client_for
 from test_operations import STATE
 
 
@@ -158,6 +161,18 @@ def test_models_pickle_and_hash_as_values(api: str) -> None:
     assert timeless == timeless_again
     assert [hash(m) for m in timeless] == [hash(m) for m in timeless_again]
     assert len(set(timeless) | set(timeless_again)) == len(set(timeless))
+
+
+def test_models_are_not_tracked_by_the_cyclic_collector(sim: Simulator, client: mikopbx.Client) -> None:
+    # A model holds no Python objects, so it cannot be part of a cycle; tracked, every model of
+    # a big list made each garbage collection walk it (docs/performance.md).
+    sim.patch_state(STATE)
+    models = models_of_every_operation(client)
+    assert {"PeerStatus", "PeerDetail", "Contact", "WatchEvent"} <= {type(m).__name__ for m in models}
+    assert [m for m in models if gc.is_tracked(m)] == []
+    assert not gc.is_tracked(pickle.loads(pickle.dumps(models[0])))
+    peers = asyncio.run(async_client_for(sim).peer_statuses())
+    assert peers and not any(gc.is_tracked(p) for p in peers)
 
 
 def test_what_a_model_returns_is_a_copy(client: mikopbx.Client) -> None:

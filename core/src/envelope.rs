@@ -118,8 +118,11 @@ pub(crate) fn decode(
 /// cannot read (see `list_entry`) is read the two-pass way, and anything but a JSON object
 /// takes `decode`'s whole path.
 pub(crate) fn read_list<T: ListEntry>(url: &str, status: u16, is_plain_text: bool, body: &Bytes) -> Result<Vec<T>> {
+    // UTF-8 checked once for the whole answer: read from a `str`, serde_json checks none of
+    // the values it hands out again (from bytes, it checks every one).
+    let Ok(text) = std::str::from_utf8(body) else { return read_list_in_two_passes(url, status, is_plain_text, body) };
     let seed = TopLevel { data: EntriesSeed::<T> { answer: body, read: PhantomData } };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let one_pass = seed.deserialize(&mut deserializer).and_then(|top| deserializer.end().map(|()| top));
     let Ok((data, rest)) = one_pass else { return read_list_in_two_passes(url, status, is_plain_text, body) };
     classify(url, status, body, BodyExpectation::Envelope, Value::Object(rest))?;
