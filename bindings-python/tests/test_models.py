@@ -17,7 +17,7 @@ import mikopbx
 from mikopbx import ContactStatus, PeerState, ProviderState
 from mikopbx.testing import Simulator
 
-from conftest import async_client_for
+from conftest import async_client_for, client_for
 from test_operations import STATE
 
 
@@ -194,3 +194,18 @@ def test_enum_values_are_the_server_strings() -> None:
     assert ContactStatus("NonQualified") is ContactStatus.NON_QUALIFIED
     assert ProviderState("UNREGISTERED") is ProviderState.UNREGISTERED
     assert PeerState.OTHER.value is None
+
+
+def test_raw_is_the_servers_entry_as_json_loads_reads_it(sim: Simulator) -> None:
+    entry = (
+        '{"id": "201", "state": "OK", "n": -5, "min": -9223372036854775808, "max": 18446744073709551615,'
+        ' "f": 1.5, "e": 1e3, "s": "\\u00e9\\ud83d\\ude00 \\"q\\"", "l": [1, [2, {}]],'
+        ' "o": {"z": null, "a": true, "b": false}, "d": 1, "d": 2}'
+    )
+    sim.add_fault(kind="answer", status=200, body='{"result": true, "data": [%s]}' % entry,
+                  path="/pbxcore/api/sip/getPeersStatuses")
+    with client_for(sim) as pbx:
+        raw = pbx.peer_statuses()[0].raw
+    expected = json.loads(entry)
+    assert raw == expected and list(raw) == list(expected) and list(raw["o"]) == ["z", "a", "b"]
+    assert type(raw["e"]) is float and type(raw["max"]) is int and raw["d"] == 2

@@ -319,6 +319,10 @@ pub(crate) fn keep_v3_extensions(
 /// the extension is `Ok` if either endpoint is, and its `raw` becomes the array of both
 /// entries as sent. A `-WS` entry without its extension is kept as it is.
 pub(crate) fn fold_webrtc_twins(peers: Vec<PeerStatus>) -> Vec<PeerStatus> {
+    // Most PBXes have no WebRTC endpoints: a big list is then handed back without an index.
+    if !peers.iter().any(|peer| peer.id.ends_with("-WS")) {
+        return peers;
+    }
     let positions: HashMap<&str, usize> = peers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
     let twin_base = |id: &str| id.strip_suffix("-WS").and_then(|base| positions.get(base).copied());
     // A twin folds into its base only if the base is not itself folded away (`201-WS-WS`).
@@ -486,6 +490,8 @@ mod tests {
         ]);
         let ids: Vec<(&str, &str)> = folded.iter().map(|p| (p.id.as_str(), p.state.as_str())).collect();
         assert_eq!(ids, [("201", "OK"), ("202-WS", "OK"), ("203", "OK"), ("203-WS-WS", "OK")]);
+        let without_twins = vec![peer("202", "OK"), peer("201", "UNKNOWN"), peer("WS", "OK")];
+        assert_eq!(fold_webrtc_twins(without_twins.clone()), without_twins);
     }
 
     /// The shortest of three runs, in seconds.
