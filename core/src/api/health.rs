@@ -255,8 +255,9 @@ async fn extension_states(inner: &Inner, generation: ApiGeneration) -> Result<Ve
                     id: e.id,
                 })
                 .collect();
+            let mut listed: std::collections::HashSet<String> = states.iter().map(|e| e.id.clone()).collect();
             for id in disabled.unwrap_or_default() {
-                if !states.iter().any(|e| e.id == id) {
+                if listed.insert(id.clone()) {
                     states.push(ExtensionHealth {
                         id,
                         state: ExtensionState::Disabled,
