@@ -55,14 +55,49 @@ pub(crate) fn list_from<T>(url: &str, entries: ReadEntries<T>) -> Result<Vec<T>>
     entries.map_err(|raw| no_id(url, raw.as_str()))
 }
 
-/// Adds a read entry to the list unless an entry before was none (the rest is still read:
-/// the answer must be read to its end).
-fn push<T>(entries: &mut ReadEntries<T>, entry: std::result::Result<T, RawJson>) {
-    match (entries, entry) {
-        (Ok(models), Ok(model)) => models.push(model),
-        (entries @ Ok(_), Err(raw)) => *entries = Err(raw),
-        (Err(_), _) => {}
+/// The models of a list read so far, or the text of the first entry that is none (the rest
+/// is still read: the answer must be read to its end).
+struct Models<T> {
+    answer_len: usize,
+    read: ReadEntries<T>,
+}
+
+impl<T> Models<T> {
+    fn new(answer_len: usize) -> Models<T> {
+        Models { answer_len, read: Ok(Vec::new()) }
     }
+
+    /// Adds an entry; the first one makes room for as many as the answer likely holds, so a
+    /// big list is not copied each time it outgrows its room (a tenth of a big peer list's
+    /// time went into those copies: docs/performance.md).
+    fn add(&mut self, entry: ReadEntry<T>) {
+        match (&mut self.read, entry.model) {
+            (Ok(models), Ok(model)) => {
+                if models.capacity() == 0 {
+                    models.reserve(likely_count::<T>(self.answer_len, entry.len));
+                }
+                models.push(model);
+            }
+            (read @ Ok(_), Err(raw)) => *read = Err(raw),
+            (Err(_), _) => {}
+        }
+    }
+
+    fn finish(mut self) -> ReadEntries<T> {
+        if let Ok(models) = &mut self.read {
+            models.shrink_to_fit();
+        }
+        self.read
+    }
+}
+
+/// How many entries a list likely has, from the answer's length and its first entry's, with
+/// a quarter more for entries longer than the first; never more than models four times the
+/// answer's size hold.
+fn likely_count<T>(answer_len: usize, first_len: usize) -> usize {
+    // Each entry is followed by a comma.
+    let guess = answer_len / first_len.saturating_add(1);
+    guess.saturating_add(guess / 4).min(answer_len.saturating_mul(4) / std::mem::size_of::<T>().max(1))
 }
 
 /// The list of an answer read the two-pass way: every delimited entry read from its text,
@@ -80,7 +115,7 @@ pub(crate) fn list_of_texts<T: ListEntry>(url: &str, data: ListData<'_>, buffer:
             let raw = RawJson::part_of(buffer, entry);
             let seed = EntrySeed::<T> { answer: buffer, whole: Some(raw.clone()), read: PhantomData };
             seed.deserialize(&mut serde_json::Deserializer::from_str(entry.get()))
-                .unwrap_or(Err(raw))
+                .map_or(Err(raw), |entry| entry.model)
                 .map_err(|raw| no_id(url, raw.as_str()))
         })
         .collect()
@@ -123,19 +158,19 @@ impl<'de, T: ListEntry> Visitor<'de> for EntriesSeed<'de, T> {
     }
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<Self::Value, S::Error> {
-        let mut entries = Ok(Vec::with_capacity(seq.size_hint().unwrap_or(0)));
+        let mut models = Models::new(self.answer.len());
         while let Some(entry) = seq.next_element_seed(self.entry())? {
-            push(&mut entries, entry);
+            models.add(entry);
         }
-        Ok(Some(entries))
+        Ok(Some(models.finish()))
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<Self::Value, M::Error> {
-        let mut entries = Ok(Vec::new());
+        let mut models = Models::new(self.answer.len());
         while map.next_key::<IgnoredAny>()?.is_some() {
-            push(&mut entries, map.next_value_seed(self.entry())?);
+            models.add(map.next_value_seed(self.entry())?);
         }
-        Ok(Some(entries))
+        Ok(Some(models.finish()))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
@@ -149,6 +184,13 @@ impl<'de, T> EntriesSeed<'de, T> {
     }
 }
 
+/// One entry read: the model, or the entry's text when it is none; and the entry's length
+/// in bytes.
+struct ReadEntry<T> {
+    model: std::result::Result<T, RawJson>,
+    len: usize,
+}
+
 /// Reads one entry: the values of `T`'s keys, and the entry's text (`whole` when it is known
 /// already, else the span from its `{` to its `}` in the answer).
 struct EntrySeed<'a, T> {
@@ -158,7 +200,7 @@ struct EntrySeed<'a, T> {
 }
 
 impl<'de, 'a, T: ListEntry> DeserializeSeed<'de> for EntrySeed<'a, T> {
-    type Value = std::result::Result<T, RawJson>;
+    type Value = ReadEntry<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
@@ -166,7 +208,7 @@ impl<'de, 'a, T: ListEntry> DeserializeSeed<'de> for EntrySeed<'a, T> {
 }
 
 impl<'de, 'a, T: ListEntry> Visitor<'de> for EntrySeed<'a, T> {
-    type Value = std::result::Result<T, RawJson>;
+    type Value = ReadEntry<T>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a list entry (an object)")
@@ -196,7 +238,8 @@ impl<'de, 'a, T: ListEntry> Visitor<'de> for EntrySeed<'a, T> {
                 _ => return Err(M::Error::custom("an entry not delimited")),
             },
         };
-        Ok(T::from_fields(&fields, raw))
+        let len = raw.byte_len();
+        Ok(ReadEntry { model: T::from_fields(&fields, raw), len })
     }
 }
 
@@ -312,9 +355,22 @@ mod tests {
     }
 
     #[test]
+    fn room_for_a_list_is_guessed_from_its_first_entry_and_bounded() {
+        let entries: Vec<String> = (0..1000).map(|i| format!(r#"{{"id":"{i:04}","state":"OK"}}"#)).collect();
+        let data = format!("[{}]", entries.join(","));
+        assert!(likely_count::<PeerStatus>(data.len(), entries[0].len()) >= 1000);
+        let peers = one_pass(&data).unwrap().unwrap().unwrap();
+        assert_eq!((peers.len(), peers.capacity()), (1000, 1000));
+        // A short first entry cannot make room for more than models of four times the answer.
+        assert_eq!(likely_count::<[u8; 100]>(1000, 1), 40);
+        assert_eq!(likely_count::<PeerStatus>(0, 0), 0);
+    }
+
+    #[test]
     fn what_one_pass_cannot_delimit_goes_the_two_pass_way() {
         for data in [r#"[{"\u0069d": "201"}]"#, "[{}]", r#"["201"]"#, "[201]", r#""text""#, "5", "true"] {
             assert!(one_pass(data).is_err(), "{data}");
         }
     }
 }
+

@@ -21,6 +21,11 @@ impl RawJson {
         std::str::from_utf8(&self.0).unwrap_or("null")
     }
 
+    /// The length of the text in bytes.
+    pub(crate) fn byte_len(&self) -> usize {
+        self.0.len()
+    }
+
     /// The JSON as a tree (parsed now).
     pub fn to_value(&self) -> Value {
         serde_json::from_slice(&self.0).unwrap_or(Value::Null)
