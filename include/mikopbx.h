@@ -191,7 +191,8 @@ typedef struct mikopbx_peer_status {
 } mikopbx_peer_status;
 
 /**
- * The peer list of `mikopbx_peer_statuses`.
+ * The peer list of `mikopbx_peer_statuses`. Its strings belong to the list: they are
+ * released with it by `mikopbx_peer_list_free`, never one by one.
  */
 typedef struct mikopbx_peer_list {
   /**
@@ -334,7 +335,8 @@ typedef struct mikopbx_provider_registration {
 } mikopbx_provider_registration;
 
 /**
- * The provider list of `mikopbx_provider_registrations`.
+ * The provider list of `mikopbx_provider_registrations`. Its strings belong to the list:
+ * they are released with it by `mikopbx_provider_list_free`, never one by one.
  */
 typedef struct mikopbx_provider_list {
   /**

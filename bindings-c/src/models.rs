@@ -61,7 +61,8 @@ pub struct mikopbx_peer_status {
     pub raw_json: *mut c_char,
 }
 
-/// The peer list of `mikopbx_peer_statuses`.
+/// The peer list of `mikopbx_peer_statuses`. Its strings belong to the list: they are
+/// released with it by `mikopbx_peer_list_free`, never one by one.
 #[repr(C)]
 pub struct mikopbx_peer_list {
     /// Number of entries in `items`.
@@ -250,7 +251,8 @@ pub struct mikopbx_provider_registration {
     pub raw_json: *mut c_char,
 }
 
-/// The provider list of `mikopbx_provider_registrations`.
+/// The provider list of `mikopbx_provider_registrations`. Its strings belong to the list:
+/// they are released with it by `mikopbx_provider_list_free`, never one by one.
 #[repr(C)]
 pub struct mikopbx_provider_list {
     /// Number of entries in `items`.
