@@ -108,11 +108,52 @@ impl IntoFfi for Value {
 
 /// The server's JSON as it was sent: its own text, no re-encoding.
 impl IntoFfi for mikopbx::RawJson {
-    type Ffi = String;
-    fn into_ffi(self) -> String {
-        self.as_str().to_owned()
+    type Ffi = RawText;
+    fn into_ffi(self) -> RawText {
+        RawText(self)
     }
 }
+
+/// JSON text as the server sent it, on its way to Kotlin/Swift as a `String`: written into
+/// uniffi's buffer straight from the answer it is a part of, with no `String` made for it on
+/// the Rust side (a big peer list has 10,000 of them: docs/performance.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawText(mikopbx::RawJson);
+
+// SAFETY: the methods follow uniffi's own `String` converter, whose wire form (a RustBuffer
+// of UTF-8, or a big-endian i32 length and the bytes inside a buffer) and type id they use.
+unsafe impl uniffi::FfiConverter<crate::UniFfiTag> for RawText {
+    type FfiType = uniffi::RustBuffer;
+
+    fn lower(obj: RawText) -> uniffi::RustBuffer {
+        uniffi::RustBuffer::from_vec(obj.0.as_bytes().to_vec())
+    }
+
+    fn try_lift(v: uniffi::RustBuffer) -> uniffi::Result<RawText> {
+        let text = <String as uniffi::FfiConverter<crate::UniFfiTag>>::try_lift(v)?;
+        Ok(RawText(mikopbx::RawJson::from_text(text).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not JSON"))?))
+    }
+
+    fn write(obj: RawText, buf: &mut Vec<u8>) {
+        // An entry longer than an i32 cannot cross (nor be held by a Kotlin String): `null`.
+        let (len, text) = match i32::try_from(obj.0.as_bytes().len()) {
+            Ok(len) => (len, obj.0.as_bytes()),
+            Err(_) => (4, &b"null"[..]),
+        };
+        buf.extend_from_slice(&len.to_be_bytes());
+        buf.extend_from_slice(text);
+    }
+
+    fn try_read(buf: &mut &[u8]) -> uniffi::Result<RawText> {
+        let text = <String as uniffi::FfiConverter<crate::UniFfiTag>>::try_read(buf)?;
+        Ok(RawText(mikopbx::RawJson::from_text(text).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not JSON"))?))
+    }
+
+    const TYPE_ID_META: uniffi::MetadataBuffer =
+        uniffi::MetadataBuffer::from_code(uniffi::metadata::codes::TYPE_STRING);
+}
+
+uniffi::derive_ffi_traits!(local RawText);
 
 /// A JSON object, as JSON text.
 impl IntoFfi for Map<String, Value> {
@@ -172,4 +213,31 @@ impl FromFfi for Option<mikopbx::RequestBody> {
 pub(crate) fn json_text(name: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text)
         .map_err(|e| MikoPbxError::InvalidInput { reason: format!("{name} is not valid JSON ({e})") })
+}
+
+#[cfg(test)]
+mod tests {
+    use uniffi::FfiConverter;
+
+    use super::*;
+
+    type Tag = crate::UniFfiTag;
+
+    #[test]
+    fn raw_text_crosses_exactly_as_a_string_does() {
+        let raw = mikopbx::RawJson::from_text(r#"{"id": "201", "ua": "caf\u00e9 \/ é"}"#.to_owned()).unwrap();
+        let (mut written, mut as_string) = (Vec::new(), Vec::new());
+        <RawText as FfiConverter<Tag>>::write(RawText(raw.clone()), &mut written);
+        <String as FfiConverter<Tag>>::write(raw.as_str().to_owned(), &mut as_string);
+        assert_eq!(written, as_string);
+        let read = <RawText as FfiConverter<Tag>>::try_read(&mut written.as_slice()).unwrap();
+        assert_eq!(read, RawText(raw.clone()));
+        let lifted =
+            <RawText as FfiConverter<Tag>>::try_lift(<RawText as FfiConverter<Tag>>::lower(RawText(raw.clone())));
+        assert_eq!(lifted.unwrap(), RawText(raw));
+
+        let mut not_json = Vec::new();
+        <String as FfiConverter<Tag>>::write("{not json".to_owned(), &mut not_json);
+        assert!(<RawText as FfiConverter<Tag>>::try_read(&mut not_json.as_slice()).is_err());
+    }
 }

@@ -21,6 +21,11 @@ impl RawJson {
         std::str::from_utf8(&self.0).unwrap_or("null")
     }
 
+    /// The JSON text's bytes (UTF-8), exactly as sent, without the check `as_str` makes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// The length of the text in bytes.
     pub(crate) fn byte_len(&self) -> usize {
         self.0.len()
