@@ -28,9 +28,11 @@ prometheus-tools:
 		$$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 || \
 		{ $$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; }
 
-## Rust: unit and integration tests of core, simulator and CLI (debug build).
+## Rust: unit and integration tests of core, simulator and CLI (debug build), and core's
+## Criterion benchmarks run once each as a smoke test (they check their own results).
 test-rust: prometheus-tools
 	$(CARGO) test --quiet
+	$(CARGO) test --quiet -p mikopbx --benches
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
