@@ -173,6 +173,9 @@ def test_models_are_not_tracked_by_the_cyclic_collector(sim: Simulator, client: 
     assert not gc.is_tracked(pickle.loads(pickle.dumps(models[0])))
     peers = asyncio.run(async_client_for(sim).peer_statuses())
     assert peers and not any(gc.is_tracked(p) for p in peers)
+    # Untracked is sound only while no model can hold Python objects: no subclass can add any.
+    with pytest.raises(TypeError):
+        types.new_class("Custom", (mikopbx.PeerStatus,))
 
 
 def test_what_a_model_returns_is_a_copy(client: mikopbx.Client) -> None:
