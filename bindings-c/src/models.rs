@@ -76,7 +76,7 @@ impl mikopbx_peer_list {
     pub(crate) fn boxed(peers: &[PeerStatus]) -> *mut mikopbx_peer_list {
         ListWithText::boxed(
             peers,
-            |peer| [peer.id.as_str(), peer.state.as_str(), peer.raw.as_str()],
+            |peer| [peer.id.as_bytes(), peer.state.as_str().as_bytes(), peer.raw.as_bytes()],
             |[id, state, raw_json]| mikopbx_peer_status { id, state, raw_json },
             |items, len| mikopbx_peer_list { len, items },
         )
@@ -268,11 +268,11 @@ impl mikopbx_provider_list {
             providers,
             |provider| {
                 [
-                    provider.id.as_str(),
-                    provider.state.as_str(),
-                    provider.username.as_str(),
-                    provider.host.as_str(),
-                    provider.raw.as_str(),
+                    provider.id.as_bytes(),
+                    provider.state.as_str().as_bytes(),
+                    provider.username.as_bytes(),
+                    provider.host.as_bytes(),
+                    provider.raw.as_bytes(),
                 ]
             },
             |[id, state, username, host, raw_json]| mikopbx_provider_registration {
@@ -307,12 +307,12 @@ struct ListWithText<L> {
 }
 
 impl<L> ListWithText<L> {
-    /// The list of `models`, whose entries are made by `entry` from the strings `texts` names
+    /// The list of `models`, whose entries are made by `entry` from the UTF-8 texts `texts` names
     /// (each a C string in the buffer: a NUL inside becomes U+FFFD, as `c_string` does), and
     /// whose list is made by `list` from the entries' array and length.
     fn boxed<M, E, const K: usize>(
         models: &[M],
-        texts: impl Fn(&M) -> [&str; K],
+        texts: impl Fn(&M) -> [&[u8]; K],
         entry: impl Fn([*mut c_char; K]) -> E,
         list: impl FnOnce(*mut E, usize) -> L,
     ) -> *mut L {
@@ -324,10 +324,11 @@ impl<L> ListWithText<L> {
             .map(|model| {
                 texts(model).map(|text| {
                     let start = buffer.len();
-                    if text.contains('\0') {
-                        buffer.extend_from_slice(text.replace('\0', "\u{FFFD}").as_bytes());
+                    if text.contains(&0) {
+                        // UTF-8 text (from `String`s and `RawJson`): the lossy reading is exact.
+                        buffer.extend_from_slice(String::from_utf8_lossy(text).replace('\0', "\u{FFFD}").as_bytes());
                     } else {
-                        buffer.extend_from_slice(text.as_bytes());
+                        buffer.extend_from_slice(text);
                     }
                     buffer.push(0);
                     start
