@@ -120,6 +120,14 @@ impl IntoFfi for mikopbx::RawJson {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawText(mikopbx::RawJson);
 
+impl RawText {
+    /// JSON text that came back from Kotlin/Swift; anything else is refused.
+    fn from_text(text: String) -> uniffi::Result<RawText> {
+        let raw = mikopbx::RawJson::from_text(text).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not JSON"))?;
+        Ok(RawText(raw))
+    }
+}
+
 // SAFETY: the methods follow uniffi's own `String` converter, whose wire form (a RustBuffer
 // of UTF-8, or a big-endian i32 length and the bytes inside a buffer) and type id they use.
 unsafe impl uniffi::FfiConverter<crate::UniFfiTag> for RawText {
@@ -130,8 +138,7 @@ unsafe impl uniffi::FfiConverter<crate::UniFfiTag> for RawText {
     }
 
     fn try_lift(v: uniffi::RustBuffer) -> uniffi::Result<RawText> {
-        let text = <String as uniffi::FfiConverter<crate::UniFfiTag>>::try_lift(v)?;
-        Ok(RawText(mikopbx::RawJson::from_text(text).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not JSON"))?))
+        RawText::from_text(<String as uniffi::FfiConverter<crate::UniFfiTag>>::try_lift(v)?)
     }
 
     fn write(obj: RawText, buf: &mut Vec<u8>) {
@@ -145,8 +152,7 @@ unsafe impl uniffi::FfiConverter<crate::UniFfiTag> for RawText {
     }
 
     fn try_read(buf: &mut &[u8]) -> uniffi::Result<RawText> {
-        let text = <String as uniffi::FfiConverter<crate::UniFfiTag>>::try_read(buf)?;
-        Ok(RawText(mikopbx::RawJson::from_text(text).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not JSON"))?))
+        RawText::from_text(<String as uniffi::FfiConverter<crate::UniFfiTag>>::try_read(buf)?)
     }
 
     const TYPE_ID_META: uniffi::MetadataBuffer =

@@ -85,13 +85,9 @@ impl CallerSlot {
     /// Runs `call` to completion on this thread, or hands it back when this thread cannot
     /// drive it (see the module's doc).
     pub(crate) fn block_on<F: Future>(&self, transport: &Transport, config: &Config, call: F) -> Result<F::Output, F> {
-        match self.take(config) {
-            Some(mut slot) => match slot.as_mut() {
-                Some(caller) => Ok(caller.drive(transport, call)),
-                None => Err(call),
-            },
-            None => Err(call),
-        }
+        let Some(mut slot) = self.take(config) else { return Err(call) };
+        let Some(caller) = slot.as_mut() else { return Err(call) };
+        Ok(caller.drive(transport, call))
     }
 
     /// [`CallerSlot::block_on`], asking `interrupted` every `check_every` whether the caller

@@ -242,10 +242,8 @@ impl Transport {
         url: &Url,
         shown_url: &str,
     ) -> Result<Response> {
-        let mut builder = match caller_thread::http_client(self) {
-            Some(http) => http.request(request.method.clone(), url.clone()),
-            None => self.http.request(request.method.clone(), url.clone()),
-        };
+        let caller_http = caller_thread::http_client(self);
+        let mut builder = caller_http.as_ref().unwrap_or(&self.http).request(request.method.clone(), url.clone());
         for (name, value) in request.headers {
             builder = builder.header(name, *value);
         }
